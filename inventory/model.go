@@ -1,0 +1,394 @@
+// Package inventory holds agentreach's model: the principals, credentials,
+// agents and reach edges that scanners find, the coverage of each source,
+// the findings that rules derive from them, and the permission lattice that
+// makes excess privilege a comparison. It depends on the standard library
+// only, and it never holds a secret value.
+package inventory
+
+import "time"
+
+// Platform names where an identity or credential lives. Scanners may use
+// further issuer names for embedded keys (for example "aws" or "openai").
+const (
+	PlatformGitHub = "github"
+	PlatformGitLab = "gitlab"
+	PlatformLocal  = "local"
+)
+
+// PrincipalKind says what sort of identity a principal is.
+type PrincipalKind string
+
+// Principal kinds.
+const (
+	PrincipalHuman   PrincipalKind = "human"
+	PrincipalBot     PrincipalKind = "bot"
+	PrincipalService PrincipalKind = "service"
+	PrincipalApp     PrincipalKind = "app"
+	PrincipalUnknown PrincipalKind = "unknown"
+)
+
+// PrincipalState is the membership state of a principal.
+type PrincipalState string
+
+// Principal states.
+const (
+	StateActive     PrincipalState = "active"
+	StateSuspended  PrincipalState = "suspended"
+	StateOffboarded PrincipalState = "offboarded"
+	StateUnknown    PrincipalState = "unknown"
+)
+
+// Principal is an identity that can hold rights: a human, a machine user, a
+// service account or an app.
+type Principal struct {
+	ID       string         `json:"id"`
+	Platform string         `json:"platform"`
+	Login    string         `json:"login"`
+	Kind     PrincipalKind  `json:"kind"`
+	Role     string         `json:"role,omitempty"` // org or group role
+	State    PrincipalState `json:"state,omitempty"`
+	// RepoPermissions maps a repository (owner/name) to the principal's
+	// permission on it, normalised onto the lattice.
+	RepoPermissions map[string]Permissions `json:"repo_permissions,omitempty"`
+	// Accountable lists the human principals accountable for this identity
+	// (from the principals map of .agentreach.yml).
+	Accountable []string `json:"accountable,omitempty"`
+}
+
+// CredentialKind classifies a credential.
+type CredentialKind string
+
+// Credential kinds.
+const (
+	KindClassicPAT          CredentialKind = "classic-pat"
+	KindFineGrainedPAT      CredentialKind = "fine-grained-pat"
+	KindOAuthAppToken       CredentialKind = "oauth-app-token"
+	KindUserToServerToken   CredentialKind = "user-to-server-token"
+	KindInstallationToken   CredentialKind = "installation-token"
+	KindRefreshToken        CredentialKind = "refresh-token"
+	KindAppInstallation     CredentialKind = "app-installation"
+	KindDeployKey           CredentialKind = "deploy-key"
+	KindActionsSecret       CredentialKind = "actions-secret"
+	KindCIVariable          CredentialKind = "ci-variable"
+	KindDeployToken         CredentialKind = "deploy-token"
+	KindProjectAccessToken  CredentialKind = "project-access-token"
+	KindGroupAccessToken    CredentialKind = "group-access-token"
+	KindPersonalAccessToken CredentialKind = "personal-access-token"
+	KindRunner              CredentialKind = "runner"
+	KindWorkflowToken       CredentialKind = "workflow-token" // GITHUB_TOKEN, CI_JOB_TOKEN
+	KindOIDC                CredentialKind = "oidc-token"
+	KindEmbeddedKey         CredentialKind = "embedded-key"
+)
+
+// LifetimeClass says how long a credential of its kind stays valid.
+type LifetimeClass string
+
+// Lifetime classes.
+const (
+	LifetimeStatic     LifetimeClass = "static"      // long-lived until revoked
+	LifetimeShortLived LifetimeClass = "short-lived" // minutes to hours
+	LifetimeRefresh    LifetimeClass = "refresh"     // mints new access tokens
+	LifetimeUnknown    LifetimeClass = "unknown"
+)
+
+// ReachClass says what a credential reaches.
+type ReachClass string
+
+// Reach classes.
+const (
+	ReachSourceControl   ReachClass = "source-control"
+	ReachCloud           ReachClass = "cloud"
+	ReachLLMAPI          ReachClass = "llm-api"
+	ReachChat            ReachClass = "chat"
+	ReachPayments        ReachClass = "payments"
+	ReachPackageRegistry ReachClass = "package-registry"
+	ReachDatabase        ReachClass = "database"
+	ReachObservability   ReachClass = "observability"
+	ReachProductivity    ReachClass = "productivity"
+	ReachMessaging       ReachClass = "messaging"
+	ReachInfrastructure  ReachClass = "infrastructure"
+	ReachCrypto          ReachClass = "crypto-key"
+	ReachGeneric         ReachClass = "generic"
+)
+
+// GitState is the state of the file a credential was found in.
+type GitState string
+
+// Git states. A committed file has leaked to everyone with read access to the
+// repository; ignored and untracked files are still readable by a local agent.
+const (
+	GitTracked   GitState = "tracked"
+	GitUntracked GitState = "untracked"
+	GitIgnored   GitState = "ignored"
+	GitHistory   GitState = "history" // only in a past commit
+	GitNone      GitState = "not-a-repository"
+	GitUnknown   GitState = "unknown"
+)
+
+// Location is where something was found. Path is relative to the scan target
+// and slash-separated; for API findings it is a deterministic pseudo-path that
+// names the subject (for example "github/acme/org-secrets/DEPLOY_TOKEN").
+type Location struct {
+	Root      string   `json:"root,omitempty"`
+	Path      string   `json:"path"`
+	Line      int      `json:"line,omitempty"`
+	Column    int      `json:"column,omitempty"`
+	EndLine   int      `json:"end_line,omitempty"`
+	EndColumn int      `json:"end_column,omitempty"`
+	Pointer   string   `json:"pointer,omitempty"` // JSON pointer or key path inside the file
+	Commit    string   `json:"commit,omitempty"`
+	Git       GitState `json:"git,omitempty"`
+}
+
+// Scope says which resources a credential covers.
+type Scope struct {
+	Kind         string   `json:"kind"` // org, group, all-repositories, selected-repositories, repository, environment, instance, file
+	Target       string   `json:"target,omitempty"`
+	Repositories []string `json:"repositories,omitempty"`
+}
+
+// Credential is something that authenticates. It never holds the value: an
+// embedded key keeps only a redacted preview and a SHA-256 of the value.
+type Credential struct {
+	ID          string            `json:"id"`
+	Kind        CredentialKind    `json:"kind"`
+	Platform    string            `json:"platform"`
+	Type        string            `json:"type,omitempty"` // detector or API type, e.g. github-classic-pat
+	Name        string            `json:"name,omitempty"`
+	Owner       string            `json:"owner,omitempty"` // principal id
+	Storage     string            `json:"storage,omitempty"`
+	Scope       *Scope            `json:"scope,omitempty"`
+	Permissions Permissions       `json:"permissions,omitempty"`
+	Lifetime    LifetimeClass     `json:"lifetime,omitempty"`
+	Reach       ReachClass        `json:"reach,omitempty"`
+	CreatedAt   *time.Time        `json:"created_at,omitempty"`
+	ExpiresAt   *time.Time        `json:"expires_at,omitempty"`
+	LastUsedAt  *time.Time        `json:"last_used_at,omitempty"`
+	Revocation  string            `json:"revocation,omitempty"`
+	Locations   []Location        `json:"locations,omitempty"`
+	Redacted    string            `json:"redacted,omitempty"`
+	SHA256      string            `json:"sha256,omitempty"`
+	Attributes  map[string]string `json:"attributes,omitempty"`
+}
+
+// AgentKind classifies an agent.
+type AgentKind string
+
+// Agent kinds.
+const (
+	AgentCIJob       AgentKind = "ci-job"
+	AgentCICodingJob AgentKind = "ci-coding-agent"
+	AgentMCPServer   AgentKind = "mcp-server"
+	AgentProfile     AgentKind = "agent-profile"
+	AgentApp         AgentKind = "agent-app"
+	AgentWorkstation AgentKind = "workstation"
+	AgentUnknownKind AgentKind = "unknown"
+)
+
+// Audience is who can start an agent, ordered from widest to narrowest.
+type Audience string
+
+// Audiences.
+const (
+	AudienceAnyone      Audience = "anyone"      // fork pull requests, any GitHub user
+	AudienceCommenters  Audience = "commenters"  // anyone who can comment or open issues
+	AudienceWrite       Audience = "write"       // users with write access
+	AudienceMaintainers Audience = "maintainers" // maintainers, admins
+	AudienceSchedule    Audience = "schedule"    // only a schedule or the platform
+	AudienceLocalUser   Audience = "local-user"  // the developer running the agent
+	AudienceUnknown     Audience = "unknown"
+)
+
+// AudienceRank orders audiences from the widest (0) to the narrowest.
+func AudienceRank(a Audience) int {
+	switch a {
+	case AudienceAnyone:
+		return 0
+	case AudienceCommenters:
+		return 1
+	case AudienceWrite:
+		return 2
+	case AudienceMaintainers:
+		return 3
+	case AudienceLocalUser:
+		return 4
+	case AudienceSchedule:
+		return 5
+	default:
+		return 2
+	}
+}
+
+// Trigger is an event that starts an agent.
+type Trigger struct {
+	Event    string   `json:"event"`
+	Location Location `json:"location"`
+}
+
+// Guardrails describe what stands between a prompt and an action.
+type Guardrails struct {
+	ApprovalMode         string   `json:"approval_mode,omitempty"`
+	Sandbox              string   `json:"sandbox,omitempty"`
+	AllowedTools         []string `json:"allowed_tools,omitempty"`
+	DeniedTools          []string `json:"denied_tools,omitempty"`
+	Bypass               []string `json:"bypass,omitempty"` // bypass flags and modes in effect
+	Gates                []string `json:"gates,omitempty"`  // if: conditions or built-in actor checks that narrow who can start it
+	EnvironmentReviewers bool     `json:"environment_reviewers,omitempty"`
+	EgressControl        bool     `json:"egress_control,omitempty"`
+}
+
+// Agent is something that acts automatically with credentials.
+type Agent struct {
+	ID          string            `json:"id"`
+	Kind        AgentKind         `json:"kind"`
+	Name        string            `json:"name"`
+	Platform    string            `json:"platform,omitempty"`
+	Product     string            `json:"product,omitempty"` // claude-code, codex, gemini-cli, …
+	Location    Location          `json:"location"`
+	Triggers    []Trigger         `json:"triggers,omitempty"`
+	StartableBy Audience          `json:"startable_by,omitempty"`
+	Guardrails  Guardrails        `json:"guardrails,omitempty"`
+	Permissions Permissions       `json:"permissions,omitempty"` // e.g. effective GITHUB_TOKEN permissions
+	Attributes  map[string]string `json:"attributes,omitempty"`
+}
+
+// ReachVia says how an agent reaches a credential.
+type ReachVia string
+
+// Reach paths.
+const (
+	ViaJobEnv            ReachVia = "job-env"
+	ViaStepEnv           ReachVia = "step-env"
+	ViaWith              ReachVia = "with-input"
+	ViaRunScript         ReachVia = "run-script"
+	ViaSecretsInherit    ReachVia = "secrets-inherit"
+	ViaAllSecrets        ReachVia = "all-secrets"
+	ViaPersistedCheckout ReachVia = "persisted-checkout"
+	ViaOIDC              ReachVia = "oidc"
+	ViaWorkflowToken     ReachVia = "workflow-token"
+	ViaMCPEnv            ReachVia = "mcp-env"
+	ViaMCPHeader         ReachVia = "mcp-header"
+	ViaMCPArgs           ReachVia = "mcp-args"
+	ViaFileRead          ReachVia = "file-read" // the agent can read the file that holds the key
+	ViaOwner             ReachVia = "owner"
+)
+
+// Reach is an edge: an agent reaches a credential, or a credential is owned by
+// a principal (Agent empty, Principal set).
+type Reach struct {
+	Agent       string      `json:"agent,omitempty"`
+	Credential  string      `json:"credential"`
+	Principal   string      `json:"principal,omitempty"`
+	Via         ReachVia    `json:"via"`
+	Location    *Location   `json:"location,omitempty"`
+	Permissions Permissions `json:"permissions,omitempty"`
+}
+
+// Workflow is a parsed CI definition (a GitHub Actions workflow or a GitLab
+// CI file) with the facts rules read.
+type Workflow struct {
+	Platform    string           `json:"platform"`
+	Path        string           `json:"path"`
+	Root        string           `json:"root,omitempty"`
+	Name        string           `json:"name,omitempty"`
+	Triggers    []Trigger        `json:"triggers,omitempty"`
+	Permissions *PermissionBlock `json:"permissions,omitempty"` // nil when undeclared
+	Jobs        []Job            `json:"jobs,omitempty"`
+}
+
+// PermissionBlock is a declared `permissions:` block as written.
+type PermissionBlock struct {
+	All       string            `json:"all,omitempty"`    // read-all, write-all
+	Scopes    map[string]string `json:"scopes,omitempty"` // as written, e.g. pull-requests: write
+	Effective Permissions       `json:"effective"`        // on the lattice
+	Location  Location          `json:"location"`
+}
+
+// Job is one job of a workflow.
+type Job struct {
+	ID          string           `json:"id"`
+	Name        string           `json:"name,omitempty"`
+	Location    Location         `json:"location"`
+	Permissions *PermissionBlock `json:"permissions,omitempty"` // nil when undeclared
+	Uses        string           `json:"uses,omitempty"`        // reusable workflow call
+	Agent       string           `json:"agent,omitempty"`       // id of the agent for this job
+}
+
+// Coverage records how completely a source was read.
+type Coverage struct {
+	Source string         `json:"source"`
+	Target string         `json:"target,omitempty"`
+	Path   string         `json:"path,omitempty"`
+	Status CoverageStatus `json:"status"`
+	Reason string         `json:"reason,omitempty"`
+	Count  int            `json:"count,omitempty"`
+}
+
+// CoverageStatus is the state of one coverage entry.
+type CoverageStatus string
+
+// Coverage states. Skipped is a policy decision (a binary file, a file over
+// the size cap); Partial and Failed mean data is missing and the scan is
+// incomplete.
+const (
+	CoverageComplete CoverageStatus = "complete"
+	CoverageSkipped  CoverageStatus = "skipped"
+	CoveragePartial  CoverageStatus = "partial"
+	CoverageFailed   CoverageStatus = "failed"
+)
+
+// Incomplete reports whether the entry means that data is missing.
+func (c Coverage) Incomplete() bool {
+	return c.Status == CoveragePartial || c.Status == CoverageFailed
+}
+
+// Inventory is the merged model of one scan.
+type Inventory struct {
+	Principals  []Principal  `json:"principals"`
+	Credentials []Credential `json:"credentials"`
+	Agents      []Agent      `json:"agents"`
+	Reaches     []Reach      `json:"reaches"`
+	Workflows   []Workflow   `json:"workflows"`
+}
+
+// Credential returns the credential with the given id, or nil.
+func (inv *Inventory) Credential(id string) *Credential {
+	for i := range inv.Credentials {
+		if inv.Credentials[i].ID == id {
+			return &inv.Credentials[i]
+		}
+	}
+	return nil
+}
+
+// Agent returns the agent with the given id, or nil.
+func (inv *Inventory) Agent(id string) *Agent {
+	for i := range inv.Agents {
+		if inv.Agents[i].ID == id {
+			return &inv.Agents[i]
+		}
+	}
+	return nil
+}
+
+// ReachesOf returns the edges from the given agent.
+func (inv *Inventory) ReachesOf(agentID string) []Reach {
+	var out []Reach
+	for _, r := range inv.Reaches {
+		if r.Agent == agentID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// AgentsReaching returns the edges that reach the given credential from an agent.
+func (inv *Inventory) AgentsReaching(credentialID string) []Reach {
+	var out []Reach
+	for _, r := range inv.Reaches {
+		if r.Credential == credentialID && r.Agent != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
