@@ -1,0 +1,45 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// PlaintextAgentCredential is AR-AG-001.
+var PlaintextAgentCredential = &Rule{
+	Metadata: Metadata{
+		ID:         "AR-AG-001",
+		Name:       "plaintext-agent-credential",
+		Title:      "Plaintext credential in agent or MCP config",
+		Severity:   inventory.SeverityCritical,
+		Score:      9.2,
+		Escalation: "critical 9.2 when the file is committed or the value is a source-control or cloud credential; otherwise high 8.0.",
+		Description: "An MCP server entry or coding-agent settings file holds a credential literally rather than through an indirection " +
+			"(`${env:X}`, `${input:x}` with `password: true`, `op://`, a vault reference). The agent and every MCP server it starts can use " +
+			"it, and a committed file hands it to everyone who can read the repository.",
+		Frameworks: []Mapping{NHI(2), ASI(3), ASI(4), Maestro("L3"), Maestro("L6/T3"), CSF("PR.DS-01"), CSF("PR.AA-01"), AIRMF("MEASURE 2.7")},
+		Source:     "Agent and MCP configuration files (detection engine)",
+		Remediation: "1. Revoke the credential.\n" +
+			"2. Reference it instead: `\"env\": {\"GITHUB_TOKEN\": \"${env:GITHUB_TOKEN}\"}`, a VS Code `inputs` entry with `\"password\": true`, or a secret-manager reference (`op://…`).\n" +
+			"3. Keep user-specific agent settings out of the repository (`.claude/settings.local.json` is for that).",
+		Precision: PrecisionHigh,
+	},
+	Check: func(c *Context) {
+		embeddedLocations(c.Inventory, func(fc inventory.FileClass) bool { return fc == inventory.FileAgentConfig }, func(cred *inventory.Credential, l inventory.Location) {
+			score := 8.0
+			if committed(l) || cred.Reach == inventory.ReachSourceControl || cred.Reach == inventory.ReachCloud {
+				score = 9.2
+			}
+			c.Report(Result{
+				Subject:    embeddedSubject(cred, l),
+				Location:   l,
+				Score:      score,
+				Credential: cred.ID,
+				Message: fmt.Sprintf("%s is written in plain text in the agent configuration %s: the agent and the MCP servers it starts can use it, and it %s.",
+					article(credentialLabel(cred)), where(l), gitPhrase(l.Git)),
+				Properties: map[string]string{"git": string(l.Git), "lifetime": string(cred.Lifetime)},
+			})
+		})
+	},
+}

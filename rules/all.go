@@ -1,0 +1,13 @@
+package rules
+
+// All returns every rule of the catalog, in id order. This is the only list:
+// `agentreach rules`, the docs and the scan all read it.
+func All() []*Rule {
+	return []*Rule{
+		PlaintextAgentCredential,
+		ExpiredIgnore,
+		WorkflowPermissions,
+		HardcodedCICredential,
+		HardcodedCredential,
+	}
+}

@@ -1,0 +1,57 @@
+package rules
+
+import (
+	"testing"
+	"time"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+// run evaluates one rule over an inventory.
+func run(t *testing.T, r *Rule, inv *inventory.Inventory) []inventory.Finding {
+	t.Helper()
+	fs, notes := Evaluate([]*Rule{r}, Input{Inventory: inv, Now: testNow})
+	for _, n := range notes {
+		t.Logf("not evaluable: %+v", n)
+	}
+	return fs
+}
+
+func TestEvaluateContainsPanics(t *testing.T) {
+	t.Parallel()
+	bad := &Rule{Metadata: Metadata{ID: "AR-CF-999", Score: 3}, Check: func(c *Context) {
+		c.Report(Result{Subject: "x"})
+		panic("boom")
+	}}
+	good := &Rule{Metadata: Metadata{ID: "AR-CF-998", Score: 5}, Check: func(c *Context) {
+		c.Report(Result{Subject: "y", Location: inventory.Location{Path: "a", Line: 0}})
+		c.Report(Result{Subject: "y", Score: 6}) // same subject: deduplicated to the higher score
+	}}
+	fs, notes := Evaluate([]*Rule{bad, good}, Input{Now: testNow})
+	if len(notes) != 1 || notes[0].RuleID != "AR-CF-999" {
+		t.Errorf("notes = %+v", notes)
+	}
+	if len(fs) != 1 || fs[0].RuleID != "AR-CF-998" || fs[0].Score != 6 {
+		t.Fatalf("findings = %+v", fs)
+	}
+	if fs[0].Location.Line != 1 || fs[0].Location.Path == "" {
+		t.Errorf("location not defaulted: %+v", fs[0].Location)
+	}
+	if fs[0].Severity != inventory.SeverityMedium || fs[0].Fingerprint != inventory.Fingerprint("AR-CF-998", "y") {
+		t.Errorf("finding = %+v", fs[0])
+	}
+}
+
+func TestSortFindings(t *testing.T) {
+	t.Parallel()
+	fs := []inventory.Finding{
+		{RuleID: "AR-B", Score: 5}, {RuleID: "AR-A", Score: 9.2}, {RuleID: "AR-A", Score: 5, Location: inventory.Location{Path: "b"}},
+		{RuleID: "AR-A", Score: 5, Location: inventory.Location{Path: "a"}},
+	}
+	SortFindings(fs)
+	if fs[0].Score != 9.2 || fs[1].Location.Path != "a" || fs[2].Location.Path != "b" || fs[3].RuleID != "AR-B" {
+		t.Errorf("order = %+v", fs)
+	}
+}
