@@ -1,0 +1,405 @@
+// Package local walks a checkout (or any directory an agent works in) and
+// hands every readable file to the analyzers that want it. It reads ignored
+// and untracked files too, because an agent in that checkout can read them,
+// and it records in coverage what it skipped and why.
+package local
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// Source is the coverage source name of the walker.
+const Source = "local"
+
+// DefaultMaxFileSize is the size above which files are skipped (configurable).
+const DefaultMaxFileSize = 10 << 20
+
+// maxListed caps how many individual paths one coverage reason lists; the
+// rest are counted.
+const maxListed = 200
+
+// Analyzer examines files. Implementations must be safe for concurrent use.
+// The interface uses only inventory types, so that scanner packages satisfy it
+// without importing this one.
+type Analyzer interface {
+	// Name is the coverage source name of the analyzer.
+	Name() string
+	// Wants reports whether the analyzer reads the file at this relative path.
+	Wants(path string, size int64) bool
+	// Analyze examines one file: file names it (root, relative path, git
+	// state) and data is its content, valid only during the call (the walker
+	// reuses the buffer). An error means the file could not be fully
+	// analysed; the walker records it in coverage and goes on.
+	Analyze(ctx context.Context, file inventory.Location, data []byte, out *inventory.Builder) error
+}
+
+// Finisher is an analyzer that needs a step after all files of a root are
+// analysed (for cross-file facts).
+type Finisher interface {
+	Finish(ctx context.Context, root string, out *inventory.Builder) error
+}
+
+// Options tune the walk.
+type Options struct {
+	MaxFileSize int64    // 0: DefaultMaxFileSize
+	Workers     int      // 0: 2 × GOMAXPROCS
+	Exclude     []string // path globs (relative to the root) not to read
+	Logger      *slog.Logger
+
+	openFile func(string) (io.ReadCloser, error) // test seam; os.Open when nil
+}
+
+type job struct {
+	rel  string
+	abs  string
+	size int64
+}
+
+// Scan walks root and runs the analyzers over its files, recording coverage.
+// It returns an error only when root itself cannot be scanned; problems with
+// single files are coverage entries.
+func Scan(ctx context.Context, root string, analyzers []Analyzer, opts Options, out *inventory.Builder) error {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("scan %s: %w", root, err)
+	}
+	st, err := os.Stat(absRoot)
+	if err != nil {
+		return fmt.Errorf("scan %s: %w", root, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("scan %s: not a directory", root)
+	}
+	for _, g := range opts.Exclude {
+		if !doublestar.ValidatePattern(g) {
+			return fmt.Errorf("bad exclude glob %q", g)
+		}
+	}
+
+	rec := newRecorder(root)
+	git := gitStates(ctx, absRoot)
+	if git.err != "" {
+		rec.add(inventory.CoveragePartial, "git state unknown: "+git.err, "")
+	}
+
+	jobs := make(chan job, 256)
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []byte
+			for j := range jobs {
+				buf = analyzeFile(ctx, root, j, buf, git, analyzers, opts, out, rec)
+			}
+		}()
+	}
+
+	walkErr := filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		rel := relPath(absRoot, p)
+		if err != nil {
+			if p == absRoot {
+				return err
+			}
+			rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), rel)
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if rel != "." && excluded(opts.Exclude, rel) {
+			rec.add(inventory.CoverageSkipped, "excluded by configuration", rel)
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Name() == ".git" && p != absRoot {
+			// Git internals: objects, refs and the index. History is scanned by --history.
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		typ := d.Type()
+		switch {
+		case d.IsDir():
+			return nil
+		case typ&fs.ModeSymlink != 0:
+			target, err := filepath.EvalSymlinks(p)
+			switch {
+			case err != nil:
+				rec.add(inventory.CoverageSkipped, "broken or looping symlink not followed", rel)
+			case !within(absRoot, target):
+				rec.add(inventory.CoverageSkipped, "symlink to outside the scanned tree not followed", rel)
+			default:
+				rec.add(inventory.CoverageSkipped, "symlink inside the tree (its target is scanned)", "")
+			}
+			return nil
+		case !typ.IsRegular():
+			rec.add(inventory.CoverageSkipped, "not a regular file (FIFO, socket or device)", rel)
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), rel)
+			return nil
+		}
+		size := info.Size()
+		wanted := false
+		for _, a := range analyzers {
+			if a.Wants(rel, size) {
+				wanted = true
+				break
+			}
+		}
+		if !wanted {
+			rec.add(inventory.CoverageSkipped, "no analyzer reads this kind of file", "")
+			return nil
+		}
+		if size > opts.MaxFileSize {
+			rec.add(inventory.CoverageSkipped, fmt.Sprintf("larger than the size cap (%d bytes)", opts.MaxFileSize), rel)
+			return nil
+		}
+		select {
+		case jobs <- job{rel: rel, abs: p, size: size}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return nil
+	})
+	close(jobs)
+	wg.Wait()
+
+	if walkErr != nil {
+		if errors.Is(walkErr, context.Canceled) || errors.Is(walkErr, context.DeadlineExceeded) {
+			rec.add(inventory.CoverageFailed, "scan interrupted: "+walkErr.Error(), "")
+		} else {
+			return fmt.Errorf("scan %s: %w", root, walkErr)
+		}
+	}
+	for _, a := range analyzers {
+		if f, ok := a.(Finisher); ok {
+			if err := f.Finish(ctx, root, out); err != nil {
+				rec.addFor(a.Name(), inventory.CoveragePartial, err.Error(), "")
+			}
+		}
+	}
+	rec.flush(out)
+	return nil
+}
+
+// analyzeFile reads one file into buf (grown as needed) and runs the
+// analyzers that want it. It returns the buffer for reuse.
+func analyzeFile(ctx context.Context, root string, j job, buf []byte, git gitInfo, analyzers []Analyzer, opts Options,
+	out *inventory.Builder, rec *recorder) []byte {
+	if ctx.Err() != nil {
+		return buf
+	}
+	open := opts.openFile
+	if open == nil {
+		open = func(p string) (io.ReadCloser, error) { return os.Open(p) }
+	}
+	f, err := open(j.abs)
+	if err != nil {
+		rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), j.rel)
+		return buf
+	}
+	defer f.Close()
+	// Read at most the cap plus one byte: the file may have grown since stat.
+	limit := opts.MaxFileSize + 1
+	if cap(buf) < int(min(j.size+1, limit)) {
+		buf = make([]byte, 0, min(j.size+1, limit))
+	}
+	data, err := readAll(f, buf[:0], limit)
+	buf = data[:0]
+	if err != nil {
+		rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), j.rel)
+		return buf
+	}
+	if int64(len(data)) > opts.MaxFileSize {
+		rec.add(inventory.CoverageSkipped, fmt.Sprintf("larger than the size cap (%d bytes)", opts.MaxFileSize), j.rel)
+		return buf
+	}
+	if isBinary(data) {
+		rec.add(inventory.CoverageSkipped, "binary file", "")
+		return buf
+	}
+	file := inventory.Location{Root: root, Path: j.rel, Git: git.state(j.rel)}
+	rec.read()
+	for _, a := range analyzers {
+		if !a.Wants(j.rel, int64(len(data))) {
+			continue
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					opts.Logger.Error("analyzer panic", "scanner", a.Name(), "path", j.rel, "panic", fmt.Sprint(p))
+					rec.addFor(a.Name(), inventory.CoverageFailed, fmt.Sprintf("internal error: %v", p), j.rel)
+				}
+			}()
+			if err := a.Analyze(ctx, file, data, out); err != nil {
+				rec.addFor(a.Name(), inventory.CoveragePartial, err.Error(), j.rel)
+			}
+		}()
+	}
+	return buf
+}
+
+// readAll reads r into buf up to limit bytes.
+func readAll(r io.Reader, buf []byte, limit int64) ([]byte, error) {
+	lr := io.LimitReader(r, limit)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(512, cap(buf)))
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// isBinary reports a NUL byte in the first 8000 bytes (git's heuristic).
+func isBinary(data []byte) bool {
+	return bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0
+}
+
+func relPath(root, p string) string {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
+func within(root, p string) bool {
+	r, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		r = root
+	}
+	rel, err := filepath.Rel(r, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func excluded(globs []string, rel string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+		if ok, _ := doublestar.Match(strings.TrimSuffix(g, "/**"), rel); ok && strings.HasSuffix(g, "/**") {
+			return true
+		}
+	}
+	return false
+}
+
+// describeErr renders a file error without the absolute path.
+func describeErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// recorder aggregates coverage: individual paths up to maxListed per reason,
+// counts beyond that.
+type recorder struct {
+	root   string
+	mu     sync.Mutex
+	listed map[key][]string
+	counts map[key]int
+	files  int
+}
+
+type key struct {
+	source string
+	status inventory.CoverageStatus
+	reason string
+}
+
+func newRecorder(root string) *recorder {
+	return &recorder{root: root, listed: map[key][]string{}, counts: map[key]int{}}
+}
+
+func (r *recorder) read() {
+	r.mu.Lock()
+	r.files++
+	r.mu.Unlock()
+}
+
+func (r *recorder) add(status inventory.CoverageStatus, reason, rel string) {
+	r.addFor(Source, status, reason, rel)
+}
+
+func (r *recorder) addFor(source string, status inventory.CoverageStatus, reason, rel string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := key{source, status, reason}
+	r.counts[k]++
+	if rel != "" && len(r.listed[k]) < maxListed {
+		r.listed[k] = append(r.listed[k], rel)
+	}
+}
+
+func (r *recorder) flush(out *inventory.Builder) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	incomplete := 0
+	for k, n := range r.counts {
+		if k.status == inventory.CoveragePartial || k.status == inventory.CoverageFailed {
+			incomplete += n
+		}
+		paths := r.listed[k]
+		for _, p := range paths {
+			out.AddCoverage(inventory.Coverage{Source: k.source, Target: r.root, Path: p, Status: k.status, Reason: k.reason})
+		}
+		if rest := n - len(paths); rest > 0 {
+			reason := k.reason
+			if len(paths) > 0 {
+				reason += " (further files not listed)"
+			}
+			out.AddCoverage(inventory.Coverage{Source: k.source, Target: r.root, Status: k.status, Reason: reason, Count: rest})
+		}
+	}
+	status := inventory.CoverageComplete
+	reason := fmt.Sprintf("%d files read", r.files)
+	if incomplete > 0 {
+		status = inventory.CoveragePartial
+		reason += fmt.Sprintf("; %d problems (see the other entries)", incomplete)
+	}
+	out.AddCoverage(inventory.Coverage{Source: Source, Target: r.root, Status: status, Reason: reason, Count: r.files})
+}
