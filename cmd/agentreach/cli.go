@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/report"
+	"github.com/agentreach/agentreach/rules"
+)
+
+// Exit codes.
+const (
+	ExitOK         = 0 // nothing at or above --fail-on
+	ExitFindings   = 1 // findings at or above --fail-on
+	ExitUsage      = 2 // usage, configuration or fatal error
+	ExitIncomplete = 3 // a source could not be read fully and --allow-partial was not given
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+func toolVersion() (string, string) {
+	v, commit := version, ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				commit = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	return v, commit
+}
+
+// Stdio are the streams the CLI uses.
+type Stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// usageError is a bad flag or argument (exit 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// exitError carries a non-zero exit code without an error message.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// Main runs the CLI and returns the exit code. It never panics: a panic is
+// reported on stderr as an internal error with exit code 2.
+func Main(ctx context.Context, args []string, stdio Stdio, getenv func(string) string) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stdio.Err, "agentreach: internal error: %v\n", p)
+			code = ExitUsage
+		}
+	}()
+	root := newRootCmd(stdio, getenv)
+	root.SetArgs(args)
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.Err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintf(stdio.Err, "agentreach: %s\n", strings.TrimSpace(err.Error()))
+	return ExitUsage
+}
+
+func newRootCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "agentreach",
+		Short: "Which agent can reach which credential, and is that more than it needs?",
+		Long: "agentreach inventories the credentials that AI coding agents, CI jobs and MCP servers can reach,\n" +
+			"links them to their owners and permissions, and scores them against the OWASP NHI Top 10 and the\n" +
+			"OWASP Top 10 for Agentic Applications. A local scan works offline and needs no token.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	root.AddCommand(newScanCmd(stdio, getenv), newRulesCmd(stdio), newVersionCmd(stdio))
+	root.CompletionOptions.DisableDefaultCmd = true
+	return root
+}
+
+func newVersionCmd(stdio Stdio) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			v, commit := toolVersion()
+			if commit != "" {
+				fmt.Fprintf(stdio.Out, "agentreach %s (%s)\n", v, commit)
+			} else {
+				fmt.Fprintf(stdio.Out, "agentreach %s\n", v)
+			}
+			return nil
+		},
+	}
+}
+
+func newRulesCmd(stdio Stdio) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "rules [ID]",
+		Short: "List the rules, or explain one",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			all := rules.All()
+			if format != "text" && format != "markdown" {
+				return &usageError{fmt.Sprintf("unknown rules format %q (want text or markdown)", format)}
+			}
+			if len(args) == 1 {
+				r := rules.ByID(all, args[0])
+				if r == nil {
+					return &usageError{fmt.Sprintf("no rule %q; `agentreach rules` lists them", args[0])}
+				}
+				if format == "markdown" {
+					fmt.Fprint(stdio.Out, rules.HelpMarkdown(r))
+				} else {
+					fmt.Fprint(stdio.Out, rules.Explain(r))
+				}
+				return nil
+			}
+			if format == "markdown" {
+				_, err := stdio.Out.Write(rules.RenderMarkdown(all))
+				return err
+			}
+			for _, r := range all {
+				fmt.Fprintf(stdio.Out, "%-10s %-8s %4.1f  %s\n", r.ID, r.Severity, r.Score, r.Title)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "text or markdown")
+	return cmd
+}
+
+type scanFlags struct {
+	outputs      []string
+	config       string
+	failOn       string
+	baseline     string
+	allowPartial bool
+	maxFileSize  string
+	verbose      bool
+}
+
+func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan [PATH ...]",
+		Short: "Scan local checkouts (default \".\")",
+		Long: "Scan local checkouts, home directories or CI workspaces for credentials that agents can reach.\n\n" +
+			"Output formats (-o FORMAT or -o FORMAT=FILE, repeatable; default: table to stdout):\n" + indent(report.FormatHelp()) +
+			"\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or fatal error;\n" +
+			"3 the scan was incomplete (a source could not be read fully) and --allow-partial was not given.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := f.resolve(args, stdio, getenv)
+			if err != nil {
+				return err
+			}
+			logger := slog.New(slog.NewTextHandler(stdio.Err, &slog.HandlerOptions{Level: opts.logLevel}))
+			rep, err := runScan(cmd.Context(), opts, logger)
+			if err != nil {
+				return err
+			}
+			if err := writeOutputs(cmd.Context(), opts, rep, stdio); err != nil {
+				return err
+			}
+			if code := exitCode(rep, opts); code != ExitOK {
+				if code == ExitIncomplete {
+					fmt.Fprintf(stdio.Err, "agentreach: the scan is incomplete (%d source(s) not read fully; see coverage); pass --allow-partial to accept it\n",
+						rep.Summary.Incomplete)
+				}
+				return &exitError{code}
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "FORMAT[=FILE]: table, json, sarif, markdown, csv or gitlab; repeatable")
+	fl.StringVar(&f.config, "config", "", "configuration file (default .agentreach.yml when present)")
+	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none")
+	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged and list resolved ones")
+	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully")
+	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than this (default 10MiB, or scan.max_file_size)")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log progress to stderr")
+	return cmd
+}
+
+func indent(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		b.WriteString("  " + line + "\n")
+	}
+	return b.String()
+}
+
+// exitCode applies the exit-code contract. An incomplete scan (exit 3) wins
+// over findings (exit 1): its results cannot be trusted to be whole.
+func exitCode(rep *report.Report, opts *scanOptions) int {
+	if rep.Scan.Status == report.StatusPartial && !opts.allowPartial {
+		return ExitIncomplete
+	}
+	if opts.failOn != inventory.SeverityNone && rep.Highest().Rank() >= opts.failOn.Rank() {
+		return ExitFindings
+	}
+	return ExitOK
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}

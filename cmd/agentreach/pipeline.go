@@ -1,0 +1,273 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/report"
+	"github.com/agentreach/agentreach/rules"
+	"github.com/agentreach/agentreach/scanners/local"
+	"github.com/agentreach/agentreach/scanners/secrets"
+	"github.com/agentreach/agentreach/scanners/workflows"
+)
+
+// scanOptions are the validated inputs of one scan; the pipeline runs from
+// them without cobra.
+type scanOptions struct {
+	paths        []string
+	outputs      []output
+	config       *Config
+	failOn       inventory.Severity
+	baseline     *report.Report
+	baselinePath string
+	allowPartial bool
+	maxFileSize  int64
+	logLevel     slog.Level
+	color        bool
+	width        int
+	now          func() time.Time
+}
+
+// output is one -o value.
+type output struct {
+	format report.Format
+	file   string // "" for stdout
+}
+
+func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
+	opts := &scanOptions{paths: args, allowPartial: f.allowPartial, now: time.Now, logLevel: slog.LevelWarn, width: 120}
+	if len(opts.paths) == 0 {
+		opts.paths = []string{"."}
+	}
+	if f.verbose {
+		opts.logLevel = slog.LevelInfo
+	}
+	for _, p := range opts.paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("scan %s: %v", p, unwrapPathErr(err))}
+		}
+		if !st.IsDir() {
+			return nil, &usageError{fmt.Sprintf("scan %s: not a directory", p)}
+		}
+	}
+	sev, err := inventory.ParseSeverity(f.failOn)
+	if err != nil {
+		return nil, &usageError{"--fail-on: " + err.Error()}
+	}
+	opts.failOn = sev
+
+	stdoutUsed := ""
+	if len(f.outputs) == 0 {
+		f.outputs = []string{"table"}
+	}
+	for _, o := range f.outputs {
+		name, file, _ := strings.Cut(o, "=")
+		format, err := report.ParseFormat(name)
+		if err != nil {
+			return nil, &usageError{"--output: " + err.Error()}
+		}
+		if strings.Contains(o, "=") && file == "" {
+			return nil, &usageError{fmt.Sprintf("--output %s: empty file name", o)}
+		}
+		if file == "" || file == "-" {
+			if stdoutUsed != "" {
+				return nil, &usageError{fmt.Sprintf("--output: both %s and %s would go to stdout; give one of them a file (FORMAT=FILE)", stdoutUsed, format)}
+			}
+			stdoutUsed = string(format)
+			file = ""
+		}
+		opts.outputs = append(opts.outputs, output{format: format, file: file})
+	}
+	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c > 40 {
+		opts.width = c
+	}
+
+	path, err := findConfig(f.config, opts.paths)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	opts.config = cfg
+	opts.maxFileSize = cfg.MaxFileSize
+	if f.maxFileSize != "" {
+		n, err := parseSize(f.maxFileSize)
+		if err != nil {
+			return nil, &usageError{"--max-file-size: " + err.Error()}
+		}
+		opts.maxFileSize = n
+	}
+	if f.baseline != "" {
+		fh, err := os.Open(f.baseline)
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("--baseline %s: %v", f.baseline, unwrapPathErr(err))}
+		}
+		prev, err := report.ReadBaseline(fh)
+		fh.Close()
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("--baseline %s: %v", f.baseline, err)}
+		}
+		opts.baseline, opts.baselinePath = prev, f.baseline
+	}
+	return opts, nil
+}
+
+// runScan runs the pipeline: targets → scanners → inventory → rules →
+// findings → report.
+func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*report.Report, error) {
+	started := opts.now().UTC()
+	version, commit := toolVersion()
+	b := inventory.NewBuilder()
+	analyzers := []local.Analyzer{secrets.NewAnalyzer(), workflows.NewAnalyzer()}
+	var targets []report.Target
+	for _, p := range opts.paths {
+		logger.Info("scanning", "target", p)
+		targets = append(targets, report.Target{Kind: "local", Name: p})
+		err := local.Scan(ctx, p, analyzers, local.Options{
+			MaxFileSize: opts.maxFileSize,
+			Exclude:     opts.config.Exclude,
+			Logger:      logger,
+		}, b)
+		if err != nil {
+			return nil, &usageError{err.Error()}
+		}
+	}
+	inv, cov := b.Build()
+
+	now := opts.now()
+	findings, notes := rules.Evaluate(rules.All(), rules.Input{
+		Inventory:  inv,
+		Coverage:   cov,
+		Thresholds: opts.config.Thresholds,
+		Ignores:    opts.config.Ignores,
+		Now:        now,
+	})
+	open, suppressed := rules.ApplyIgnores(findings, opts.config.Ignores, now)
+
+	rep := &report.Report{
+		Tool: report.Tool{Name: "agentreach", Version: version, Commit: commit,
+			InformationURI: "https://github.com/agentreach/agentreach"},
+		Scan: report.Scan{
+			Targets:    targets,
+			StartedAt:  started,
+			FinishedAt: opts.now().UTC(),
+			Category:   category(targets),
+			Baseline:   opts.baselinePath,
+		},
+		Coverage:     cov,
+		NotEvaluable: notes,
+		Findings:     open,
+		Suppressed:   suppressed,
+		Inventory:    inv,
+		Rules:        rules.All(),
+	}
+	sanitize(rep)
+	if opts.baseline != nil {
+		rep.ApplyBaseline(opts.baseline)
+	}
+	rep.Finalize()
+	return rep, nil
+}
+
+// sanitize is defence in depth: texts that quote input (parser errors,
+// coverage reasons) never carry a detectable credential.
+func sanitize(rep *report.Report) {
+	e := secrets.NewEngine(nil)
+	for i := range rep.Coverage {
+		rep.Coverage[i].Reason = e.Sanitize(rep.Coverage[i].Reason)
+		rep.Coverage[i].Path = e.Sanitize(rep.Coverage[i].Path)
+	}
+	for i := range rep.NotEvaluable {
+		rep.NotEvaluable[i].Reason = e.Sanitize(rep.NotEvaluable[i].Reason)
+	}
+	for _, fs := range [][]inventory.Finding{rep.Findings, rep.Suppressed} {
+		for i := range fs {
+			fs[i].Message = e.Sanitize(fs[i].Message)
+		}
+	}
+}
+
+// category is the stable SARIF automationDetails.id of the scanned scope, so
+// that a scheduled upload replaces the previous results of the same scope.
+func category(targets []report.Target) string {
+	var parts []string
+	for _, t := range targets {
+		p := "files"
+		if t.Kind != "local" {
+			p = t.Kind + "/" + t.Name
+		}
+		if !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	slices.Sort(parts)
+	return "agentreach/" + cmp.Or(strings.Join(parts, "+"), "files") + "/"
+}
+
+// writeOutputs writes every requested format. Files are written to a
+// temporary name and renamed, so a failed write never leaves a truncated
+// report behind.
+func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, stdio Stdio) error {
+	for _, o := range opts.outputs {
+		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width})
+		if err != nil {
+			return &usageError{err.Error()}
+		}
+		if o.file == "" {
+			if err := rp.Write(ctx, stdio.Out, rep); err != nil {
+				return fmt.Errorf("write %s: %w", o.format, err)
+			}
+			continue
+		}
+		if err := writeFileAtomic(o.file, func(f *os.File) error { return rp.Write(ctx, f, rep) }); err != nil {
+			return fmt.Errorf("write %s to %s: %w", o.format, o.file, err)
+		}
+	}
+	return nil
+}
+
+func writeFileAtomic(name string, write func(*os.File) error) error {
+	dir := filepath.Dir(name)
+	tmp, err := os.CreateTemp(dir, ".agentreach-*")
+	if err != nil {
+		return unwrapPathErr(err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// unwrapPathErr drops the path of a *fs.PathError when the caller already
+// names it.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

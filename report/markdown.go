@@ -1,0 +1,119 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// MaxMarkdownBytes keeps a Markdown report under GitHub's 1 MiB step-summary
+// limit; findings beyond it are truncated, lowest severity first, with a
+// closing line that says how many were left out.
+const MaxMarkdownBytes = 1 << 20
+
+// Markdown writes a report for job summaries, pull-request notes and reviews.
+type Markdown struct {
+	// Limit overrides MaxMarkdownBytes (tests).
+	Limit int
+}
+
+var _ Reporter = Markdown{}
+
+// Write implements Reporter.
+func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
+	limit := m.Limit
+	if limit <= 0 {
+		limit = MaxMarkdownBytes
+	}
+	var head bytes.Buffer
+	var targets []string
+	for _, t := range r.Scan.Targets {
+		targets = append(targets, "`"+mdCode(t.Name)+"`")
+	}
+	fmt.Fprintf(&head, "## agentreach: %s\n\n", strings.Join(targets, ", "))
+	if r.Scan.Status == StatusPartial {
+		head.WriteString("> [!WARNING]\n> The scan is **partial**: some sources could not be read fully (see *Not read fully* below). Missing data is not a clean result.\n\n")
+	}
+	head.WriteString("| Severity | Findings |\n|---|---:|\n")
+	for _, s := range inventory.Severities {
+		fmt.Fprintf(&head, "| %s | %d |\n", s, r.Summary.Findings[s])
+	}
+	fmt.Fprintf(&head, "\n%d suppressed · %d credentials · %d agents · %d reach edges · %d workflows\n",
+		r.Summary.Suppressed, r.Summary.Credentials, r.Summary.Agents, r.Summary.Reaches, r.Summary.Workflows)
+
+	var tail bytes.Buffer
+	var problems []inventory.Coverage
+	for _, c := range r.Coverage {
+		if c.Incomplete() {
+			problems = append(problems, c)
+		}
+	}
+	if len(problems) > 0 || len(r.NotEvaluable) > 0 {
+		tail.WriteString("\n### Not read fully\n\n")
+		for i, c := range problems {
+			if i == 50 {
+				fmt.Fprintf(&tail, "- … %d more in the JSON report\n", len(problems)-i)
+				break
+			}
+			where := c.Source
+			if c.Path != "" {
+				where += " `" + mdCode(c.Path) + "`"
+			}
+			fmt.Fprintf(&tail, "- %s: %s\n", where, mdText(c.Reason))
+		}
+		for _, n := range r.NotEvaluable {
+			fmt.Fprintf(&tail, "- %s not evaluable: %s\n", n.RuleID, mdText(n.Reason))
+		}
+	}
+	tail.WriteString(fmt.Sprintf("\n<sub>%s %s · schema v%d</sub>\n", r.Tool.Name, mdText(r.Tool.Version), SchemaVersion))
+
+	var rows bytes.Buffer
+	if len(r.Findings) > 0 {
+		rows.WriteString("\n### Findings\n\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n")
+	}
+	budget := limit - head.Len() - tail.Len() - rows.Len() - 200
+	left := 0
+	for i, f := range r.Findings {
+		loc := r.DisplayPath(f.Location)
+		if f.Location.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", loc, f.Location.Line)
+		}
+		row := fmt.Sprintf("| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(loc), mdText(f.Message))
+		if rows.Len()+len(row) > budget {
+			left = len(r.Findings) - i
+			break
+		}
+		rows.WriteString(row)
+	}
+	if left > 0 {
+		fmt.Fprintf(&rows, "\n%d more findings (lower severity) are not shown; see the JSON or SARIF report.\n", left)
+	}
+	for _, b := range []*bytes.Buffer{&head, &rows, &tail} {
+		if _, err := w.Write(b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ruleLink(id string) string {
+	return "https://github.com/agentreach/agentreach/blob/main/docs/rules.md#" + strings.ToLower(id)
+}
+
+// mdText escapes text for a Markdown table cell: pipes, HTML, backticks and
+// newlines cannot break out of the cell or inject markup.
+func mdText(s string) string {
+	r := strings.NewReplacer("\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "`", "'", "\r\n", " ", "\n", " ", "\r", " ",
+		"[", "\\[", "]", "\\]", "*", "\\*", "_", "\\_", "@", "@\u200b")
+	return r.Replace(s)
+}
+
+// mdCode makes s safe inside a single-backtick code span in a table cell.
+func mdCode(s string) string {
+	r := strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ")
+	return r.Replace(s)
+}

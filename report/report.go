@@ -1,0 +1,275 @@
+// Package report renders a scan's results. The JSON report is the source of
+// truth; every other format is a view of the same Report. One file per
+// format, each behind the one Reporter interface.
+package report
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/rules"
+)
+
+// SchemaVersion is the version of the JSON report (docs/schema/report.v1.json).
+const SchemaVersion = 1
+
+// Report is everything one scan produced.
+type Report struct {
+	SchemaVersion int                  `json:"schema_version"`
+	Tool          Tool                 `json:"tool"`
+	Scan          Scan                 `json:"scan"`
+	Summary       Summary              `json:"summary"`
+	Coverage      []inventory.Coverage `json:"coverage"`
+	NotEvaluable  []rules.NotEvaluable `json:"not_evaluable"`
+	Findings      []inventory.Finding  `json:"findings"`
+	Suppressed    []inventory.Finding  `json:"suppressed"`
+	Resolved      []inventory.Finding  `json:"resolved,omitempty"`
+	Inventory     *inventory.Inventory `json:"inventory"`
+
+	// Rules is the catalog the findings refer to (for SARIF rule entries).
+	Rules []*rules.Rule `json:"-"`
+}
+
+// Tool identifies the build that produced the report.
+type Tool struct {
+	Name           string `json:"name"`
+	Version        string `json:"version"`
+	Commit         string `json:"commit,omitempty"`
+	InformationURI string `json:"information_uri"`
+}
+
+// Target is one thing scanned.
+type Target struct {
+	Kind string `json:"kind"` // local, github-org, gitlab-group
+	Name string `json:"name"` // the path or org as given
+	URL  string `json:"url,omitempty"`
+}
+
+// Scan describes the run.
+type Scan struct {
+	Targets    []Target  `json:"targets"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	// Status is complete, or partial when a source could not be read fully.
+	Status string `json:"status"`
+	// Category is the stable SARIF automationDetails.id of this scope.
+	Category string `json:"category"`
+	Baseline string `json:"baseline,omitempty"`
+}
+
+// Summary counts what the report holds.
+type Summary struct {
+	Findings    map[inventory.Severity]int `json:"findings"`
+	Total       int                        `json:"total"`
+	Suppressed  int                        `json:"suppressed"`
+	New         int                        `json:"new,omitempty"`
+	Resolved    int                        `json:"resolved,omitempty"`
+	Credentials int                        `json:"credentials"`
+	Agents      int                        `json:"agents"`
+	Reaches     int                        `json:"reaches"`
+	Workflows   int                        `json:"workflows"`
+	Incomplete  int                        `json:"incomplete_sources"`
+}
+
+// Status values of a scan.
+const (
+	StatusComplete = "complete"
+	StatusPartial  = "partial"
+)
+
+// Finalize fills the summary and status from the findings and coverage and
+// makes nil lists empty, so that every format sees arrays.
+func (r *Report) Finalize() {
+	r.SchemaVersion = SchemaVersion
+	if r.Inventory == nil {
+		r.Inventory = &inventory.Inventory{}
+	}
+	for _, p := range []*[]inventory.Finding{&r.Findings, &r.Suppressed} {
+		if *p == nil {
+			*p = []inventory.Finding{}
+		}
+	}
+	if r.Coverage == nil {
+		r.Coverage = []inventory.Coverage{}
+	}
+	if r.NotEvaluable == nil {
+		r.NotEvaluable = []rules.NotEvaluable{}
+	}
+	inv := r.Inventory
+	for _, p := range []any{&inv.Principals, &inv.Credentials, &inv.Agents, &inv.Reaches, &inv.Workflows} {
+		switch s := p.(type) {
+		case *[]inventory.Principal:
+			if *s == nil {
+				*s = []inventory.Principal{}
+			}
+		case *[]inventory.Credential:
+			if *s == nil {
+				*s = []inventory.Credential{}
+			}
+		case *[]inventory.Agent:
+			if *s == nil {
+				*s = []inventory.Agent{}
+			}
+		case *[]inventory.Reach:
+			if *s == nil {
+				*s = []inventory.Reach{}
+			}
+		case *[]inventory.Workflow:
+			if *s == nil {
+				*s = []inventory.Workflow{}
+			}
+		}
+	}
+	s := Summary{Findings: map[inventory.Severity]int{}}
+	for _, sev := range inventory.Severities {
+		s.Findings[sev] = 0
+	}
+	for _, f := range r.Findings {
+		s.Findings[f.Severity]++
+		if f.Baseline == inventory.BaselineNew {
+			s.New++
+		}
+	}
+	s.Total = len(r.Findings)
+	s.Suppressed = len(r.Suppressed)
+	s.Resolved = len(r.Resolved)
+	s.Credentials = len(inv.Credentials)
+	s.Agents = len(inv.Agents)
+	s.Reaches = len(inv.Reaches)
+	s.Workflows = len(inv.Workflows)
+	for _, c := range r.Coverage {
+		if c.Incomplete() {
+			s.Incomplete++
+		}
+	}
+	r.Summary = s
+	r.Scan.Status = StatusComplete
+	if s.Incomplete > 0 {
+		r.Scan.Status = StatusPartial
+	}
+}
+
+// Highest returns the most severe open finding's severity, or "" when none.
+func (r *Report) Highest() inventory.Severity {
+	var best inventory.Severity
+	for _, f := range r.Findings {
+		if f.Severity.Rank() > best.Rank() {
+			best = f.Severity
+		}
+	}
+	return best
+}
+
+// localRoots lists the distinct local roots in the report's targets.
+func (r *Report) localRoots() []string {
+	var out []string
+	for _, t := range r.Scan.Targets {
+		if t.Kind == "local" && !slices.Contains(out, t.Name) {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
+// DisplayPath is the path users see and code scanning resolves: relative to
+// the scan root when one local root was scanned, prefixed with the root as
+// given when several were.
+func (r *Report) DisplayPath(l inventory.Location) string {
+	if l.Root == "" || len(r.localRoots()) <= 1 {
+		return l.Path
+	}
+	root := strings.TrimPrefix(strings.TrimSuffix(strings.ReplaceAll(l.Root, "\\", "/"), "/"), "./")
+	if root == "." || root == "" {
+		return l.Path
+	}
+	return strings.TrimPrefix(root, "/") + "/" + l.Path
+}
+
+// Reporter writes a report in one format. Callers own the writer.
+type Reporter interface {
+	Write(ctx context.Context, w io.Writer, r *Report) error
+}
+
+// Format names an output format.
+type Format string
+
+// Formats.
+const (
+	FormatTable    Format = "table"
+	FormatJSON     Format = "json"
+	FormatSARIF    Format = "sarif"
+	FormatMarkdown Format = "markdown"
+	FormatCSV      Format = "csv"
+	FormatGitLab   Format = "gitlab"
+)
+
+// Options tune the human-facing formats.
+type Options struct {
+	Color bool // ANSI colour in the table
+	Width int  // terminal width for the table (0: 120)
+}
+
+type entry struct {
+	format Format
+	help   string
+	new    func(Options) Reporter
+}
+
+// registry is the one ordered list of formats: constructors, --output help
+// and validation all read it.
+var registry = []entry{
+	{FormatTable, "a terminal summary", func(o Options) Reporter { return &Table{Color: o.Color, Width: o.Width} }},
+	{FormatJSON, "the full report (the source of truth)", func(Options) Reporter { return JSON{} }},
+	{FormatSARIF, "SARIF 2.1.0 for GitHub code scanning", func(Options) Reporter { return SARIF{} }},
+	{FormatMarkdown, "job summaries and reviews (≤ 1 MiB)", func(Options) Reporter { return Markdown{} }},
+	{FormatCSV, "one row per finding, formula-injection guarded", func(Options) Reporter { return CSV{} }},
+	{FormatGitLab, "GitLab Code Quality report", func(Options) Reporter { return GitLab{} }},
+}
+
+// Formats lists the formats in order.
+func Formats() []Format {
+	out := make([]Format, len(registry))
+	for i, e := range registry {
+		out[i] = e.format
+	}
+	return out
+}
+
+// FormatHelp describes every format, one per line.
+func FormatHelp() string {
+	var b strings.Builder
+	for _, e := range registry {
+		fmt.Fprintf(&b, "%-9s %s\n", e.format, e.help)
+	}
+	return b.String()
+}
+
+// ParseFormat validates a format name.
+func ParseFormat(s string) (Format, error) {
+	for _, e := range registry {
+		if string(e.format) == strings.ToLower(strings.TrimSpace(s)) {
+			return e.format, nil
+		}
+	}
+	names := make([]string, len(registry))
+	for i, e := range registry {
+		names[i] = string(e.format)
+	}
+	return "", fmt.Errorf("unknown output format %q (want %s)", s, strings.Join(names, ", "))
+}
+
+// New returns the reporter for a format.
+func New(f Format, o Options) (Reporter, error) {
+	for _, e := range registry {
+		if e.format == f {
+			return e.new(o), nil
+		}
+	}
+	_, err := ParseFormat(string(f))
+	return nil, err
+}
