@@ -14,14 +14,14 @@ func TestBuilderMergesCredentialsByID(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			b.AddCredential(Credential{
-				ID: "embedded:github-classic-pat:abc", Kind: KindEmbeddedKey, Platform: PlatformGitHub,
+				ID: "embedded:abc", Kind: KindEmbeddedKey, Platform: PlatformGitHub,
 				Locations:   []Location{{Path: "a.txt", Line: i%5 + 1}},
 				Permissions: Permissions{ResContents: Read},
 			})
 		}()
 	}
 	wg.Wait()
-	b.AddCredential(Credential{ID: "embedded:github-classic-pat:abc", Owner: "github:user:alice", Permissions: Permissions{ResIssues: Write}})
+	b.AddCredential(Credential{ID: "embedded:abc", Owner: "github:user:alice", Permissions: Permissions{ResIssues: Write}})
 	inv, _ := b.Build()
 	if len(inv.Credentials) != 1 {
 		t.Fatalf("credentials = %d, want 1", len(inv.Credentials))

@@ -147,6 +147,19 @@ type Scope struct {
 	Repositories []string `json:"repositories,omitempty"`
 }
 
+// EmbeddedCredentialID is the inventory id of a credential value found in a
+// file, derived from the hex SHA-256 of the value. Every scanner that sees the
+// same value (the detection engine, the agent-config and CI parsers) uses it,
+// so that the value becomes one credential with all its locations and reach
+// edges. The first 16 hex digits identify a high-entropy value without
+// revealing it.
+func EmbeddedCredentialID(sha256hex string) string {
+	if len(sha256hex) > 16 {
+		sha256hex = sha256hex[:16]
+	}
+	return "embedded:" + sha256hex
+}
+
 // Credential is something that authenticates. It never holds the value: an
 // embedded key keeps only a redacted preview and a SHA-256 of the value.
 type Credential struct {

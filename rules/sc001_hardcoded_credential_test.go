@@ -9,7 +9,7 @@ import (
 
 func embedded(lifetime inventory.LifetimeClass, reach inventory.ReachClass, locs ...inventory.Location) inventory.Credential {
 	return inventory.Credential{
-		ID: "embedded:github-classic-pat:0123456789abcdef", Kind: inventory.KindEmbeddedKey, Platform: "github",
+		ID: "embedded:0123456789abcdef", Kind: inventory.KindEmbeddedKey, Platform: "github",
 		Name: "GitHub classic personal access token", Redacted: "ghp_…WXYZ", Lifetime: lifetime, Reach: reach, Locations: locs,
 	}
 }

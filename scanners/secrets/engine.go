@@ -128,9 +128,10 @@ func Hash(v []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CredentialID is the inventory id of an embedded value.
-func CredentialID(f *Format, v []byte) string {
-	return "embedded:" + f.ID + ":" + Hash(v)[:16]
+// CredentialID is the inventory id of an embedded value (shared by every
+// scanner that sees the value: see inventory.EmbeddedCredentialID).
+func CredentialID(v []byte) string {
+	return inventory.EmbeddedCredentialID(Hash(v))
 }
 
 // Credential builds the inventory credential for a match in a file.
@@ -139,7 +140,7 @@ func Credential(m Match, file inventory.Location) inventory.Credential {
 	loc.Line, loc.Column = m.Line, m.Column
 	loc.EndLine, loc.EndColumn = m.Line, m.Column+len(m.Value)
 	return inventory.Credential{
-		ID:        CredentialID(m.Format, m.Value),
+		ID:        CredentialID(m.Value),
 		Kind:      inventory.KindEmbeddedKey,
 		Platform:  m.Format.Platform,
 		Type:      m.Format.ID,
