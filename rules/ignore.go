@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 
 // Ignore suppresses findings. Rule is a rule id (or empty for every rule);
 // Path is a glob over finding paths ("**" crosses directories); Subject is a
-// glob over finding subjects. At least one of Path and Subject, or Rule, must
+// pattern over finding subjects where `*` matches any characters, slashes
+// included. At least one of Path and Subject, or Rule, must
 // be set. An ignore past its Expires date stops suppressing and is reported.
 type Ignore struct {
 	Rule    string
@@ -36,9 +38,6 @@ func (ig Ignore) Validate() error {
 	if ig.Path != "" && !doublestar.ValidatePattern(ig.Path) {
 		return fmt.Errorf("bad path glob %q", ig.Path)
 	}
-	if ig.Subject != "" && !doublestar.ValidatePattern(ig.Subject) {
-		return fmt.Errorf("bad subject glob %q", ig.Subject)
-	}
 	if ig.Rule != "" && !strings.HasPrefix(strings.ToUpper(ig.Rule), "AR-") {
 		return fmt.Errorf("bad rule id %q", ig.Rule)
 	}
@@ -60,7 +59,7 @@ func (ig Ignore) Matches(f inventory.Finding) bool {
 		!globMatch(ig.Path, path.Join(f.Location.Root, f.Location.Path)) {
 		return false
 	}
-	if ig.Subject != "" && !globMatch(ig.Subject, f.Subject) {
+	if ig.Subject != "" && !subjectMatch(ig.Subject, f.Subject) {
 		return false
 	}
 	return true
@@ -79,6 +78,26 @@ func (ig Ignore) describe() string {
 		parts = append(parts, "subject "+ig.Subject)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// subjectMatch matches a subject glob: `*` matches any run of characters
+// (subjects contain slashes, which are not separators here), `?` one.
+func subjectMatch(pattern, subject string) bool {
+	var b strings.Builder
+	b.WriteString("^")
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("$")
+	ok, err := regexp.MatchString(b.String(), subject)
+	return err == nil && ok
 }
 
 func globMatch(pattern, name string) bool {

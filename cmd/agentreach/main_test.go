@@ -1,0 +1,357 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/agentreach/agentreach/fixtures/faketoken"
+	"github.com/agentreach/agentreach/internal/sariftest"
+	"github.com/agentreach/agentreach/report"
+)
+
+type result struct {
+	code     int
+	out, err string
+}
+
+func run(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb},
+		func(k string) string { return env[k] })
+	return result{code, out.String(), errb.String()}
+}
+
+func readReport(t *testing.T, path string) *report.Report {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r report.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	return &r
+}
+
+func writeFile(t *testing.T, root, rel, content string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDemoSlice is the foundation's done-when: both slice findings at the
+// right path and line, in JSON and in upload-ready SARIF.
+func TestDemoSlice(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	jsonPath, sarifPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.sarif")
+	res := run(t, nil, "scan", "../../fixtures/repos/demo", "-o", "json="+jsonPath, "-o", "sarif="+sarifPath)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d, stderr: %s", res.code, res.err)
+	}
+	if res.out != "" {
+		t.Errorf("stdout not empty with file outputs: %q", res.out)
+	}
+	r := readReport(t, jsonPath)
+	want := map[string]string{"AR-SC-001": "scripts/deploy.sh:4", "AR-CI-001": ".github/workflows/triage.yml:6"}
+	got := map[string]string{}
+	for _, f := range r.Findings {
+		got[f.RuleID] = f.Location.Path + ":" + strconv.Itoa(f.Location.Line)
+	}
+	for id, loc := range want {
+		if got[id] != loc {
+			t.Errorf("%s at %q, want %q (all: %v)", id, got[id], loc, got)
+		}
+	}
+	if r.Scan.Status != report.StatusComplete {
+		t.Errorf("status %s: %+v", r.Scan.Status, r.Coverage)
+	}
+	data, err := os.ReadFile(sarifPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range sariftest.CheckGitHub(data) {
+		t.Errorf("SARIF: %v", e)
+	}
+	if err := sariftest.ValidateOASIS(data); errors.Is(err, sariftest.ErrNoSchema) {
+		t.Logf("skipping the OASIS schema check: %v", err)
+	} else if err != nil {
+		t.Errorf("SARIF against the OASIS schema: %v", err)
+	}
+	for _, s := range []string{`"uri": "scripts/deploy.sh"`, `"uri": ".github/workflows/triage.yml"`, `"startLine": 4`, `"startLine": 6`} {
+		if !strings.Contains(string(data), s) {
+			t.Errorf("SARIF lacks %s", s)
+		}
+	}
+	for _, out := range []string{string(data), mustRead(t, jsonPath)} {
+		if strings.Contains(out, "AgentreachDemoFakeToken") {
+			t.Error("demo token body in output")
+		}
+	}
+}
+
+func mustRead(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+
+// TestNoSecretInAnyOutput scans generated tokens of every format and checks
+// every output format, stdout and stderr (verbose) for any value or body.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	r := faketoken.Rand(42)
+	tokens := []string{faketoken.GitHub(r, "ghp"), faketoken.GitHub(r, "gho"), faketoken.GitHub(r, "ghu"),
+		faketoken.GitHub(r, "ghs"), faketoken.GitHub(r, "ghr"), faketoken.GitHubFineGrained(r)}
+	var env strings.Builder
+	for i, tok := range tokens {
+		env.WriteString("TOKEN_" + strconv.Itoa(i) + "=" + tok + "\n")
+	}
+	writeFile(t, root, "app/.env", env.String())
+	writeFile(t, root, ".github/workflows/ci.yml", "on: push\nenv:\n  T: "+tokens[0]+"\njobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]\n")
+	writeFile(t, root, ".mcp.json", `{"mcpServers":{"gh":{"command":"x","env":{"GITHUB_TOKEN":"`+tokens[5]+`"}}}}`)
+	// A key name that is a token: parser errors that echo keys must not leak it.
+	writeFile(t, root, ".github/workflows/broken.yml", "on: push\njobs:\n  "+tokens[1]+":\n    runs-on: [\n")
+	out := t.TempDir()
+	args := []string{"scan", root, "-v", "--allow-partial"}
+	for _, f := range report.Formats() {
+		args = append(args, "-o", string(f)+"="+filepath.Join(out, string(f)))
+	}
+	res := run(t, nil, args...)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d: %s", res.code, res.err)
+	}
+	outputs := map[string]string{"stdout": res.out, "stderr": res.err}
+	for _, f := range report.Formats() {
+		outputs[string(f)] = mustRead(t, filepath.Join(out, string(f)))
+	}
+	if !strings.Contains(outputs["json"], "github-fine-grained-pat") || !strings.Contains(outputs["json"], "AR-CI-008") {
+		t.Fatalf("scan did not find the tokens:\n%s", outputs["table"])
+	}
+	for name, text := range outputs {
+		for _, tok := range tokens {
+			body := tok[len(tok)-20:]
+			if strings.Contains(text, tok) || strings.Contains(text, body) {
+				t.Errorf("%s contains a secret value (or 20 of its characters)", name)
+			}
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	demo := "../../fixtures/repos/demo"
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"findings below the default fail-on", []string{"scan", demo}, ExitOK},
+		{"fail on high", []string{"scan", demo, "--fail-on", "high"}, ExitFindings},
+		{"fail on medium", []string{"scan", demo, "--fail-on", "medium"}, ExitFindings},
+		{"fail on none", []string{"scan", demo, "--fail-on", "none"}, ExitOK},
+		{"fail on low", []string{"scan", demo, "--fail-on", "LOW"}, ExitFindings},
+		{"bad fail-on", []string{"scan", demo, "--fail-on", "severe"}, ExitUsage},
+		{"bad flag", []string{"scan", "--no-such-flag"}, ExitUsage},
+		{"bad format", []string{"scan", demo, "-o", "xml"}, ExitUsage},
+		{"empty file name", []string{"scan", demo, "-o", "json="}, ExitUsage},
+		{"two outputs on stdout", []string{"scan", demo, "-o", "json", "-o", "sarif"}, ExitUsage},
+		{"missing path", []string{"scan", "does/not/exist"}, ExitUsage},
+		{"path is a file", []string{"scan", demo + "/README.md"}, ExitUsage},
+		{"missing config", []string{"scan", demo, "--config", "nope.yml"}, ExitUsage},
+		{"bad max file size", []string{"scan", demo, "--max-file-size", "huge"}, ExitUsage},
+		{"unknown command", []string{"frobnicate"}, ExitUsage},
+		{"rules", []string{"rules"}, ExitOK},
+		{"unknown rule", []string{"rules", "AR-XX-999"}, ExitUsage},
+		{"version", []string{"version"}, ExitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := run(t, nil, tt.args...)
+			if res.code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", res.code, tt.code, res.err)
+			}
+			if tt.code == ExitUsage {
+				lines := strings.Split(strings.TrimSpace(res.err), "\n")
+				if len(lines) != 1 || !strings.HasPrefix(lines[0], "agentreach: ") {
+					t.Errorf("stderr is not one clear line: %q", res.err)
+				}
+			}
+		})
+	}
+}
+
+func TestPartialScanExitsThree(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFile(t, root, ".github/workflows/bad.yml", "on: [push\njobs:\n")
+	writeFile(t, root, ".github/workflows/good.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n")
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	res := run(t, nil, "scan", root, "-o", "json="+jsonPath, "--fail-on", "high")
+	if res.code != ExitIncomplete || !strings.Contains(res.err, "incomplete") {
+		t.Fatalf("exit %d, stderr %q", res.code, res.err)
+	}
+	r := readReport(t, jsonPath)
+	if r.Scan.Status != report.StatusPartial {
+		t.Errorf("status = %s", r.Scan.Status)
+	}
+	found := false
+	for _, c := range r.Coverage {
+		if c.Path == ".github/workflows/bad.yml" && c.Incomplete() && strings.Contains(c.Reason, "invalid workflow YAML") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("bad workflow not in coverage: %+v", r.Coverage)
+	}
+	if len(r.Findings) == 0 {
+		t.Error("the good workflow was not analysed")
+	}
+	if res := run(t, nil, "scan", root, "--allow-partial"); res.code != ExitOK {
+		t.Errorf("--allow-partial: exit %d", res.code)
+	}
+}
+
+func TestConfigIgnoresAndExpiry(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFile(t, root, ".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n  b:\n    runs-on: x\n    steps: [{run: make}]\n")
+	writeFile(t, root, ".agentreach.yml", `version: 1
+thresholds:
+  max_token_lifetime: 30d
+ignores:
+  - rule: AR-CI-001
+    subject: "workflow:*#jobs.a"
+    reason: accepted for job a
+    owner: "@platform"
+    expires: 2099-01-01
+  - rule: AR-CI-001
+    subject: "workflow:*#jobs.b"
+    reason: was accepted for job b
+    owner: "@platform"
+    expires: 2020-01-01
+`)
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	res := run(t, nil, "scan", root, "-o", "json="+jsonPath)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d: %s", res.code, res.err)
+	}
+	r := readReport(t, jsonPath)
+	ids := map[string]int{}
+	for _, f := range r.Findings {
+		ids[f.RuleID+" "+f.Subject]++
+	}
+	if ids["AR-CI-001 workflow:.github/workflows/ci.yml#jobs.b"] != 1 || ids["AR-CI-001 workflow:.github/workflows/ci.yml#jobs.a"] != 0 {
+		t.Errorf("findings = %v", ids)
+	}
+	var expired int
+	for _, f := range r.Findings {
+		if f.RuleID == "AR-CF-001" {
+			expired++
+			if f.Location.Path == "" || f.Location.Line != 10 {
+				t.Errorf("expired ignore at %+v, want line 10 of the config", f.Location)
+			}
+		}
+	}
+	if expired != 1 || len(r.Suppressed) != 1 || r.Suppressed[0].Suppression.Owner != "@platform" {
+		t.Errorf("expired=%d suppressed=%+v", expired, r.Suppressed)
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"unknown key":       "version: 1\nignorez: []\n",
+		"bad duration":      "thresholds:\n  staleness: soon\n",
+		"ignore w/o reason": "ignores:\n  - rule: AR-CI-001\n",
+		"bad expiry":        "ignores:\n  - rule: AR-CI-001\n    reason: r\n    expires: next week\n",
+		"bad version":       "version: 7\n",
+		"not yaml":          "a: [\n",
+	}
+	for name, content := range cases {
+		root := t.TempDir()
+		writeFile(t, root, ".agentreach.yml", content)
+		res := run(t, nil, "scan", root)
+		if res.code != ExitUsage || !strings.Contains(res.err, ".agentreach.yml") || strings.Count(strings.TrimSpace(res.err), "\n") != 0 {
+			t.Errorf("%s: exit %d, stderr %q", name, res.code, res.err)
+		}
+	}
+}
+
+func TestBaselineFlow(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFile(t, root, ".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n")
+	first := filepath.Join(t.TempDir(), "first.json")
+	if res := run(t, nil, "scan", root, "-o", "json="+first); res.code != ExitOK {
+		t.Fatal(res.err)
+	}
+	writeFile(t, root, ".github/workflows/ci.yml", "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n")
+	writeFile(t, root, ".github/workflows/new.yml", "on: push\njobs:\n  n:\n    runs-on: x\n    steps: [{run: make}]\n")
+	second := filepath.Join(t.TempDir(), "second.json")
+	res := run(t, nil, "scan", root, "--baseline", first, "-o", "json="+second, "-o", "table")
+	if res.code != ExitOK {
+		t.Fatal(res.err)
+	}
+	r := readReport(t, second)
+	if r.Summary.New != 1 || r.Summary.Resolved != 1 || !strings.Contains(res.out, "1 new, 1 resolved") {
+		t.Errorf("summary = %+v\n%s", r.Summary, res.out)
+	}
+	if res := run(t, nil, "scan", root, "--baseline", filepath.Join(root, ".github/workflows/ci.yml")); res.code != ExitUsage {
+		t.Errorf("bad baseline: exit %d", res.code)
+	}
+}
+
+func TestRulesCommand(t *testing.T) {
+	t.Parallel()
+	res := run(t, nil, "rules")
+	for _, id := range []string{"AR-CI-001", "AR-SC-001"} {
+		if !strings.Contains(res.out, id) {
+			t.Errorf("rules list lacks %s", id)
+		}
+	}
+	res = run(t, nil, "rules", "ar-ci-001")
+	if !strings.HasPrefix(res.out, "AR-CI-001") || !strings.Contains(res.out, "Remediation") {
+		t.Errorf("explain = %q", res.out)
+	}
+	res = run(t, nil, "rules", "--format", "markdown")
+	if !strings.Contains(res.out, "# agentreach rules") {
+		t.Error("markdown listing")
+	}
+}
+
+func TestColorOnlyOnTerminals(t *testing.T) {
+	t.Parallel()
+	res := run(t, map[string]string{"TERM": "xterm"}, "scan", "../../fixtures/repos/demo")
+	if strings.Contains(res.out, "\x1b[") {
+		t.Error("colour written to a non-terminal")
+	}
+}
+
+func TestOutputWriteFailure(t *testing.T) {
+	t.Parallel()
+	res := run(t, nil, "scan", "../../fixtures/repos/demo", "-o", "json="+filepath.Join(t.TempDir(), "no", "such", "dir", "r.json"))
+	if res.code != ExitUsage || !strings.Contains(res.err, "write json") {
+		t.Errorf("exit %d, stderr %q", res.code, res.err)
+	}
+}

@@ -1,0 +1,345 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/agentreach/agentreach/internal/golden"
+	"github.com/agentreach/agentreach/internal/sariftest"
+	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/rules"
+)
+
+// sample builds a deterministic report through the real rules.
+func sample(t *testing.T) *Report {
+	t.Helper()
+	inv := &inventory.Inventory{
+		Credentials: []inventory.Credential{{
+			ID: "embedded:00112233aabbccdd", Kind: inventory.KindEmbeddedKey, Platform: "github", Type: "github-classic-pat",
+			Name: "GitHub classic personal access token", Redacted: "ghp_…Wxyz", Lifetime: inventory.LifetimeStatic,
+			Reach: inventory.ReachSourceControl,
+			Locations: []inventory.Location{{Root: ".", Path: "scripts/deploy.sh", Line: 4, Column: 17, Git: inventory.GitTracked},
+				{Root: ".", Path: "=cmd|' -C calc'!A0", Line: 1, Git: inventory.GitUntracked}},
+		}},
+		Workflows: []inventory.Workflow{{
+			Platform: "github", Path: ".github/workflows/triage.yml", Root: ".",
+			Triggers: []inventory.Trigger{{Event: "issue_comment", Location: inventory.Location{Path: ".github/workflows/triage.yml", Line: 3}}},
+			Jobs:     []inventory.Job{{ID: "triage", Location: inventory.Location{Root: ".", Path: ".github/workflows/triage.yml", Line: 6, Column: 3}}},
+		}},
+	}
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	findings, notes := rules.Evaluate(rules.All(), rules.Input{Inventory: inv, Now: now})
+	open, suppressed := rules.ApplyIgnores(findings, []rules.Ignore{{Path: "=cmd*", Reason: "test | pipe", Owner: "@sec"}}, now)
+	r := &Report{
+		Tool: Tool{Name: "agentreach", Version: "1.2.3", InformationURI: "https://github.com/agentreach/agentreach"},
+		Scan: Scan{Targets: []Target{{Kind: "local", Name: "."}}, StartedAt: now, FinishedAt: now.Add(time.Second), Category: "agentreach/files/"},
+		Coverage: []inventory.Coverage{
+			{Source: "local", Target: ".", Status: inventory.CoverageComplete, Reason: "12 files read", Count: 12},
+			{Source: "local", Target: ".", Path: "secret.key", Status: inventory.CoveragePartial, Reason: "unreadable: open: permission denied"},
+		},
+		NotEvaluable: notes,
+		Findings:     open,
+		Suppressed:   suppressed,
+		Inventory:    inv,
+		Rules:        rules.All(),
+	}
+	r.Finalize()
+	return r
+}
+
+func render(t *testing.T, f Format, o Options, r *Report) []byte {
+	t.Helper()
+	rp, err := New(f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rp.Write(context.Background(), &b, r); err != nil {
+		t.Fatalf("%s: %v", f, err)
+	}
+	return b.Bytes()
+}
+
+func TestGoldens(t *testing.T) {
+	t.Parallel()
+	r := sample(t)
+	if len(r.Findings) != 2 || len(r.Suppressed) != 1 {
+		t.Fatalf("sample: %d findings, %d suppressed", len(r.Findings), len(r.Suppressed))
+	}
+	for _, f := range Formats() {
+		golden.Check(t, string(f)+".golden", render(t, f, Options{}, r))
+	}
+	golden.Check(t, "table-color.golden", render(t, FormatTable, Options{Color: true}, r))
+}
+
+func TestSARIFUploadReady(t *testing.T) {
+	t.Parallel()
+	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport()} {
+		data := render(t, FormatSARIF, Options{}, r)
+		for _, err := range sariftest.CheckGitHub(data) {
+			t.Errorf("%s: GitHub check: %v", name, err)
+		}
+		if err := sariftest.ValidateOASIS(data); errors.Is(err, sariftest.ErrNoSchema) {
+			t.Logf("skipping the OASIS schema check: %v", err)
+		} else if err != nil {
+			t.Errorf("%s: OASIS schema: %v", name, err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		run := doc["runs"].([]any)[0].(map[string]any)
+		if _, ok := run["results"].([]any); !ok {
+			t.Errorf("%s: no results array", name)
+		}
+		if run["automationDetails"].(map[string]any)["id"] != "agentreach/files/" {
+			t.Errorf("%s: automationDetails = %v", name, run["automationDetails"])
+		}
+	}
+}
+
+func TestSARIFFingerprintsAndSuppressed(t *testing.T) {
+	t.Parallel()
+	r := sample(t)
+	data := string(render(t, FormatSARIF, Options{}, r))
+	for _, f := range r.Findings {
+		if !strings.Contains(data, `"primaryLocationLineHash": "`+f.Fingerprint+`"`) {
+			t.Errorf("fingerprint of %s missing", f.RuleID)
+		}
+	}
+	if strings.Contains(data, `calc`) {
+		t.Error("suppressed finding in SARIF")
+	}
+	// Moving a finding to another line keeps its fingerprint.
+	moved := sample(t)
+	moved.Inventory.Workflows[0].Jobs[0].Location.Line = 60
+	if a, b := r.Findings, moved.Findings; a[0].Fingerprint != b[0].Fingerprint || a[1].Fingerprint != b[1].Fingerprint {
+		t.Error("fingerprint depends on the line")
+	}
+}
+
+func TestSARIFInvalidFindingRejected(t *testing.T) {
+	t.Parallel()
+	r := sample(t)
+	r.Findings[0].RuleID = "AR-XX-999"
+	if _, err := New(FormatSARIF, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := (SARIF{}).Write(context.Background(), &bytes.Buffer{}, r); err == nil {
+		t.Error("finding of an unknown rule accepted")
+	}
+}
+
+func emptyReport() *Report {
+	r := &Report{
+		Tool:  Tool{Name: "agentreach", Version: "1.2.3", InformationURI: "https://github.com/agentreach/agentreach"},
+		Scan:  Scan{Targets: []Target{{Kind: "local", Name: "."}}, Category: "agentreach/files/"},
+		Rules: rules.All(),
+	}
+	r.Finalize()
+	return r
+}
+
+func TestJSONMatchesSchema(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("../docs/schema/report.v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("report.v1.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("report.v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport()} {
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(render(t, FormatJSON, Options{}, r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// The schema is not vacuous: a report without findings[].rule_id fails.
+	bad := `{"schema_version":1,"tool":{"name":"a","version":"1","information_uri":"x"},"scan":{"targets":[],"started_at":"2026-01-01T00:00:00Z","finished_at":"2026-01-01T00:00:00Z","status":"complete","category":"c"},"summary":{},"coverage":[],"not_evaluable":[],"findings":[{"severity":"high"}],"suppressed":[],"inventory":{}}`
+	inst, _ := jsonschema.UnmarshalJSON(strings.NewReader(bad))
+	if sch.Validate(inst) == nil {
+		t.Error("schema accepted a finding without rule_id")
+	}
+}
+
+func TestCSVGuardsFormulas(t *testing.T) {
+	t.Parallel()
+	r := sample(t)
+	r.Findings[0].Subject = "=HYPERLINK(\"http://x\")"
+	r.Findings[0].Message = "+1 -2 @3"
+	rows, err := csv.NewReader(bytes.NewReader(render(t, FormatCSV, Options{}, r))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") || len(rows) != 3 {
+		t.Fatalf("rows = %v", rows)
+	}
+	for _, row := range rows[1:] {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("unguarded cell %q", cell)
+			}
+		}
+	}
+	empty := render(t, FormatCSV, Options{}, emptyReport())
+	if got := strings.TrimSpace(string(empty)); got != strings.Join(CSVHeader, ",") {
+		t.Errorf("empty CSV = %q", got)
+	}
+}
+
+func TestMarkdownEscapesAndTruncates(t *testing.T) {
+	t.Parallel()
+	r := sample(t)
+	r.Findings[0].Message = "a | b <script>alert(1)</script>\n# heading `x`"
+	out := string(render(t, FormatMarkdown, Options{}, r))
+	if strings.Contains(out, "<script>") || strings.Contains(out, "a | b") || strings.Contains(out, "\n# heading") {
+		t.Errorf("unescaped markdown:\n%s", out)
+	}
+	big := sample(t)
+	base := big.Findings[0]
+	big.Findings = nil
+	for i := range 5000 {
+		f := base
+		f.Subject = strings.Repeat("s", i%7)
+		f.Message = strings.Repeat("long message ", 20)
+		big.Findings = append(big.Findings, f)
+	}
+	big.Finalize()
+	var b bytes.Buffer
+	if err := (Markdown{Limit: 64 << 10}).Write(context.Background(), &b, big); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 64<<10 {
+		t.Errorf("markdown is %d bytes, over the limit", b.Len())
+	}
+	if !strings.Contains(b.String(), "more findings (lower severity) are not shown") {
+		t.Error("truncation not announced")
+	}
+	if !strings.Contains(out, "partial") {
+		t.Error("partial scan not announced")
+	}
+}
+
+func TestTableColor(t *testing.T) {
+	t.Parallel()
+	r := sample(t)
+	plain := render(t, FormatTable, Options{}, r)
+	if bytes.Contains(plain, []byte("\x1b[")) {
+		t.Error("colour without Color")
+	}
+	if !bytes.Contains(render(t, FormatTable, Options{Color: true}, r), []byte("\x1b[")) {
+		t.Error("no colour with Color")
+	}
+}
+
+func TestGitLabCodeQuality(t *testing.T) {
+	t.Parallel()
+	var items []map[string]any
+	if err := json.Unmarshal(render(t, FormatGitLab, Options{}, sample(t)), &items); err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 {
+		t.Fatalf("items = %d", len(items))
+	}
+	for _, it := range items {
+		for _, k := range []string{"description", "check_name", "fingerprint", "severity", "location"} {
+			if it[k] == nil || it[k] == "" {
+				t.Errorf("missing %s: %v", k, it)
+			}
+		}
+		begin := it["location"].(map[string]any)["lines"].(map[string]any)["begin"].(float64)
+		if begin < 1 {
+			t.Errorf("lines.begin = %v", begin)
+		}
+	}
+	if got := strings.TrimSpace(string(render(t, FormatGitLab, Options{}, emptyReport()))); got != "[]" {
+		t.Errorf("empty gitlab = %q", got)
+	}
+}
+
+func TestFormatRegistry(t *testing.T) {
+	t.Parallel()
+	for _, f := range Formats() {
+		if _, err := ParseFormat(strings.ToUpper(string(f))); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := ParseFormat("xml"); err == nil || !strings.Contains(err.Error(), "sarif") {
+		t.Errorf("unknown format error = %v", err)
+	}
+	if _, err := New("xml", Options{}); err == nil {
+		t.Error("New accepted an unknown format")
+	}
+}
+
+func TestBaseline(t *testing.T) {
+	t.Parallel()
+	prev := sample(t)
+	cur := sample(t)
+	gone := prev.Findings[0]
+	cur.Findings = cur.Findings[1:]
+	extra := gone
+	extra.Subject, extra.Fingerprint = "file:new", inventory.Fingerprint(gone.RuleID, "file:new")
+	cur.Findings = append(cur.Findings, extra)
+	var b bytes.Buffer
+	if err := (JSON{}).Write(context.Background(), &b, prev); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadBaseline(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur.ApplyBaseline(back)
+	cur.Finalize()
+	if cur.Findings[0].Baseline != inventory.BaselineUnchanged || cur.Findings[1].Baseline != inventory.BaselineNew {
+		t.Errorf("baseline states: %s %s", cur.Findings[0].Baseline, cur.Findings[1].Baseline)
+	}
+	if len(cur.Resolved) != 1 || cur.Resolved[0].Fingerprint != gone.Fingerprint || cur.Summary.New != 1 || cur.Summary.Resolved != 1 {
+		t.Errorf("resolved = %+v summary = %+v", cur.Resolved, cur.Summary)
+	}
+	if _, err := ReadBaseline(strings.NewReader(`{"schema_version": 99}`)); err == nil {
+		t.Error("wrong schema version accepted")
+	}
+	if _, err := ReadBaseline(strings.NewReader(`not json`)); err == nil {
+		t.Error("garbage accepted")
+	}
+}
+
+func TestDisplayPathMultiRoot(t *testing.T) {
+	t.Parallel()
+	r := &Report{Scan: Scan{Targets: []Target{{Kind: "local", Name: "a"}, {Kind: "local", Name: "./b/"}}}}
+	if got := r.DisplayPath(inventory.Location{Root: "./b/", Path: "x.yml"}); got != "b/x.yml" {
+		t.Errorf("got %q", got)
+	}
+	r.Scan.Targets = r.Scan.Targets[:1]
+	if got := r.DisplayPath(inventory.Location{Root: "a", Path: "x.yml"}); got != "x.yml" {
+		t.Errorf("single root: %q", got)
+	}
+	if got := URI("dir with space/ä.yml"); got != "dir%20with%20space/%C3%A4.yml" {
+		t.Errorf("URI = %q", got)
+	}
+}
