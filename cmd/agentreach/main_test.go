@@ -113,7 +113,6 @@ func mustRead(t *testing.T, p string) string {
 	return string(b)
 }
 
-
 // TestNoSecretInAnyOutput scans generated tokens of every format and checks
 // every output format, stdout and stderr (verbose) for any value or body.
 func TestNoSecretInAnyOutput(t *testing.T) {
