@@ -103,7 +103,9 @@ var products = []product{
 	},
 	{
 		name: "postgres-mcp-server", platform: "postgres", reach: inventory.ReachDatabase, kind: inventory.KindPassword,
-		match: func(id string) bool { return containsAny(id, "server-postgres", "postgres-mcp", "mcp-postgres", "pg-mcp") },
+		match: func(id string) bool {
+			return containsAny(id, "server-postgres", "postgres-mcp", "mcp-postgres", "pg-mcp")
+		},
 		narrow: func(s *server) (bool, []string) {
 			// The reference server exposes a read-only query tool only;
 			// crystaldba/postgres-mcp takes --access-mode=restricted.
@@ -119,7 +121,9 @@ var products = []product{
 	},
 	{
 		name: "filesystem-mcp-server", platform: inventory.PlatformLocal, reach: inventory.ReachFilesystem,
-		match: func(id string) bool { return containsAny(id, "server-filesystem", "mcp-server-filesystem", "filesystem-mcp") },
+		match: func(id string) bool {
+			return containsAny(id, "server-filesystem", "mcp-server-filesystem", "filesystem-mcp")
+		},
 		narrow: func(s *server) (bool, []string) { return s.flag("--read-only"), nil },
 	},
 	{
@@ -147,7 +151,7 @@ var products = []product{
 	},
 	{
 		name: "docker-mcp-server", platform: "docker", reach: inventory.ReachInfrastructure,
-		match: func(id string) bool { return containsAny(id, "docker-mcp", "mcp-server-docker", "mcp/docker") },
+		match:  func(id string) bool { return containsAny(id, "docker-mcp", "mcp-server-docker", "mcp/docker") },
 		narrow: func(s *server) (bool, []string) { return false, nil },
 	},
 	{

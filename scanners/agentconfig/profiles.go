@@ -495,4 +495,3 @@ func vscodeInputs(f *fileCtx, root *node) {
 		}
 	}
 }
-

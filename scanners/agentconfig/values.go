@@ -74,16 +74,16 @@ var (
 	// ${env:X} (VS Code, Cursor, Windsurf), ${X} and ${X:-default} (Claude
 	// Code .mcp.json, Gemini), $X (Gemini, shells), {env:X} (opencode),
 	// ${input:x} (VS Code), ${{ secrets.X }} (Continue, GitHub Actions).
-	reEnvBrace   = regexp.MustCompile(`\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}`)
-	reEnvBare    = regexp.MustCompile(`(?:^|[^A-Za-z0-9\\])\$([A-Z_][A-Z0-9_]*)`)
-	reEnvCurly   = regexp.MustCompile(`\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
-	reFileCurly  = regexp.MustCompile(`\{file:([^}]+)\}`)
-	reInput      = regexp.MustCompile(`\$\{input:([^}]+)\}`)
-	reSecretsCtx = regexp.MustCompile(`\$\{\{\s*(?:secrets|inputs|env|vars)\.([A-Za-z0-9_.-]+)\s*\}\}`)
-	reWinEnv     = regexp.MustCompile(`%([A-Za-z_][A-Za-z0-9_]*)%`)
-	reOnePass    = regexp.MustCompile(`op://[^\s"']+`)
-	reVault      = regexp.MustCompile(`^(?:vault|awssm|aws-sm|gcpsm|azkv|sops|doppler|infisical|bws|keyring|secretsmanager|ssm)(?::|://)\S+`)
-	reCmdSubst   = regexp.MustCompile("\\$\\([^)]*\\)|`[^`]*`")
+	reEnvBrace    = regexp.MustCompile(`\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}`)
+	reEnvBare     = regexp.MustCompile(`(?:^|[^A-Za-z0-9\\])\$([A-Z_][A-Z0-9_]*)`)
+	reEnvCurly    = regexp.MustCompile(`\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
+	reFileCurly   = regexp.MustCompile(`\{file:([^}]+)\}`)
+	reInput       = regexp.MustCompile(`\$\{input:([^}]+)\}`)
+	reSecretsCtx  = regexp.MustCompile(`\$\{\{\s*(?:secrets|inputs|env|vars)\.([A-Za-z0-9_.-]+)\s*\}\}`)
+	reWinEnv      = regexp.MustCompile(`%([A-Za-z_][A-Za-z0-9_]*)%`)
+	reOnePass     = regexp.MustCompile(`op://[^\s"']+`)
+	reVault       = regexp.MustCompile(`^(?:vault|awssm|aws-sm|gcpsm|azkv|sops|doppler|infisical|bws|keyring|secretsmanager|ssm)(?::|://)\S+`)
+	reCmdSubst    = regexp.MustCompile("\\$\\([^)]*\\)|`[^`]*`")
 	regexpEnvName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 )
 
