@@ -111,11 +111,12 @@ func (f *fileCtx) literal(agentID string, via inventory.ReachVia, value string, 
 		SHA256:    sum,
 		Locations: []inventory.Location{loc},
 	}
-	// Type, name, platform, lifetime and reach are the detection engine's to
-	// fill; only a value of no known shape gets its preview here.
-	if knownPrefix(value) == "" {
-		c.Redacted = redact(value)
-	}
+	// The detection engine's records of the same value are added first (the
+	// walker calls Analyze on every file before Finish flushes these), so
+	// its type, name and classification win; these fill only what it left
+	// empty — a value of a format it does not know.
+	c.Redacted = redact(value)
+	c.Platform, c.Reach = h.platformReach()
 	if h.key != "" {
 		c.Attributes = map[string]string{"config_key": h.key}
 	}
