@@ -165,13 +165,11 @@ func (f *fileCtx) reference(agentID string, via inventory.ReachVia, r ref, n *no
 // Authorization header).
 func (f *fileCtx) value(agentID string, via inventory.ReachVia, v string, n *node, ptr string, h credHint, secretSlot bool) {
 	if rs := refsIn(v); len(rs) > 0 {
-		if secretSlot || h.product != nil {
-			for _, r := range rs {
-				if r.kind == refEnv && !secretSlot && !secretKey(r.name) {
-					continue // ${env:HOME} in an argument is not a credential
-				}
-				f.reference(agentID, via, r, n, ptr, h)
+		for _, r := range rs {
+			if (r.kind == refEnv || r.kind == refFile || r.kind == refCommand) && !secretSlot && !secretKey(r.name) {
+				continue // ${env:HOME} in an argument is not a credential
 			}
+			f.reference(agentID, via, r, n, ptr, h)
 		}
 		return
 	}

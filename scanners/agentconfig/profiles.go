@@ -314,7 +314,7 @@ func geminiSettings(f *fileCtx, root *node) {
 	}
 	g.DeniedTools = append(root.at("tools", "exclude").strs(), root.get("excludeTools").strs()...)
 	for _, sb := range []*node{root.at("tools", "sandbox"), root.get("sandbox")} {
-		if sb.isTrue() || (sb.kind == kString && sb.str != "" && !sb.isFalse()) {
+		if sb.isTrue() || (sb != nil && sb.kind == kString && sb.str != "" && !sb.isFalse()) {
 			g.Sandbox = "enabled"
 		}
 	}
