@@ -85,6 +85,7 @@ func (b *Builder) AddCredential(c Credential) {
 		}
 	}
 	fill(&old.Owner, c.Owner)
+	fill(&old.Platform, c.Platform)
 	fill(&old.Name, c.Name)
 	fill(&old.Storage, c.Storage)
 	fill(&old.Redacted, c.Redacted)

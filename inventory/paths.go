@@ -53,6 +53,12 @@ var agentConfigFiles = []string{
 	"cline_mcp_settings.json",
 	".copilot/mcp-config.json",
 	".github/copilot/mcp.json",
+	".cursor/cli.json",
+	".cursor/cli-config.json",
+	".aider.conf.yaml",
+	".config/zed/settings.json",
+	"Code/User/settings.json",
+	"Code/User/mcp.json",
 }
 
 // ClassifyPath classifies a slash-separated path relative to a scan root.
@@ -75,8 +81,10 @@ func ClassifyPath(p string) FileClass {
 			return FileAgentConfig
 		}
 	}
-	if strings.HasPrefix(p, ".continue/mcpServers/") || strings.Contains(p, "/.continue/mcpServers/") {
-		return FileAgentConfig
+	for _, dir := range []string{".continue/mcpServers/", ".amazonq/cli-agents/"} {
+		if strings.HasPrefix(p, dir) || strings.Contains(p, "/"+dir) {
+			return FileAgentConfig
+		}
 	}
 	return FileOther
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -9,12 +10,14 @@ import (
 // PlaintextAgentCredential is AR-AG-001.
 var PlaintextAgentCredential = &Rule{
 	Metadata: Metadata{
-		ID:         "AR-AG-001",
-		Name:       "plaintext-agent-credential",
-		Title:      "Plaintext credential in agent or MCP config",
-		Severity:   inventory.SeverityCritical,
-		Score:      9.2,
-		Escalation: "critical 9.2 when the file is committed or the value is a source-control or cloud credential; otherwise high 8.0.",
+		ID:       "AR-AG-001",
+		Name:     "plaintext-agent-credential",
+		Title:    "Plaintext credential in agent or MCP config",
+		Severity: inventory.SeverityCritical,
+		Score:    9.2,
+		Escalation: "critical 9.2 when the file is committed (or in history) or the value is a source-control or cloud credential; " +
+			"otherwise high 8.0 (an untracked or git-ignored file, a tree outside git, or a user-level configuration in a scanned home). " +
+			"Indirections (`${env:X}`, `${X}`, `{env:X}`, `${input:x}`, `op://…`, `vault:…`) are recorded as references and never match.",
 		Description: "An MCP server entry or coding-agent settings file holds a credential literally rather than through an indirection " +
 			"(`${env:X}`, `${input:x}` with `password: true`, `op://`, a vault reference). The agent and every MCP server it starts can use " +
 			"it, and a committed file hands it to everyone who can read the repository.",
@@ -31,15 +34,39 @@ var PlaintextAgentCredential = &Rule{
 			if committed(l) || cred.Reach == inventory.ReachSourceControl || cred.Reach == inventory.ReachCloud {
 				score = 9.2
 			}
+			label := credentialLabel(cred)
+			if cred.Name == "" && cred.Attributes["config_key"] != "" {
+				label = fmt.Sprintf("the value of %s", cred.Attributes["config_key"])
+				if cred.Redacted != "" {
+					label += " (" + cred.Redacted + ")"
+				}
+			}
+			msg := fmt.Sprintf("%s is written in plain text in the agent configuration %s: the agent and the MCP servers it starts can use it, and it %s.",
+				article(label), where(l), gitPhrase(l.Git))
+			if users := reachingAgents(c.Inventory, cred.ID, l.Path); users != "" {
+				msg += " It is passed to " + users + "."
+			}
 			c.Report(Result{
 				Subject:    embeddedSubject(cred, l),
 				Location:   l,
 				Score:      score,
 				Credential: cred.ID,
-				Message: fmt.Sprintf("%s is written in plain text in the agent configuration %s: the agent and the MCP servers it starts can use it, and it %s.",
-					article(credentialLabel(cred)), where(l), gitPhrase(l.Git)),
+				Message:    msg,
 				Properties: map[string]string{"git": string(l.Git), "lifetime": string(cred.Lifetime)},
 			})
 		})
 	},
+}
+
+// reachingAgents names the agents of one file that reach a credential.
+func reachingAgents(inv *inventory.Inventory, credID, path string) string {
+	var names []string
+	for _, r := range inv.AgentsReaching(credID) {
+		if a := inv.Agent(r.Agent); a != nil && a.Location.Path == path {
+			if l := agentLabel(a); !slices.Contains(names, l) {
+				names = append(names, l)
+			}
+		}
+	}
+	return joinQuoted(names, 3)
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/agentreach/agentreach/inventory"
@@ -36,5 +37,25 @@ func TestPlaintextAgentCredential(t *testing.T) {
 				t.Fatalf("findings = %+v, want one at score %.1f", fs, tt.score)
 			}
 		})
+	}
+}
+
+func TestPlaintextAgentCredentialReferencesAndLabels(t *testing.T) {
+	t.Parallel()
+	loc := inventory.Location{Root: ".", Path: ".mcp.json", Line: 6, Git: inventory.GitTracked}
+	ref := inventory.Credential{ID: "env:GITHUB_TOKEN", Kind: inventory.KindPersonalAccessToken, Locations: []inventory.Location{loc}}
+	lit := inventory.Credential{ID: "embedded:abc", Kind: inventory.KindEmbeddedKey, Redacted: "…Zk9q", Locations: []inventory.Location{loc},
+		Attributes: map[string]string{"config_key": "API_KEY"}}
+	srv := mcpServer("search", "", nil)
+	inv := &inventory.Inventory{Credentials: []inventory.Credential{ref, lit}, Agents: []inventory.Agent{srv},
+		Reaches: []inventory.Reach{reach(srv.ID, lit.ID), reach(srv.ID, ref.ID)}}
+	fs := run(t, PlaintextAgentCredential, inv)
+	if len(fs) != 1 || fs[0].Credential != lit.ID {
+		t.Fatalf("findings = %+v, want only the literal", fs)
+	}
+	for _, want := range []string{"the value of API_KEY (…Zk9q)", `MCP server "search"`} {
+		if !strings.Contains(fs[0].Message, want) {
+			t.Errorf("message %q lacks %q", fs[0].Message, want)
+		}
 	}
 }

@@ -5,6 +5,14 @@ package rules
 func All() []*Rule {
 	return []*Rule{
 		PlaintextAgentCredential,
+		SCMMCPBroadCredential,
+		ApprovalBypass,
+		AutoTrustProjectMCP,
+		UnpinnedMCPSupply,
+		HostWideAccess,
+		CredentialReuse,
+		GuardrailSelfModification,
+		WorkstationCredential,
 		ExpiredIgnore,
 		WorkflowPermissions,
 		HardcodedCICredential,

@@ -28,6 +28,9 @@ var HardcodedCredential = &Rule{
 	},
 	Check: func(c *Context) {
 		embeddedLocations(c.Inventory, func(fc inventory.FileClass) bool { return fc == inventory.FileOther }, func(cred *inventory.Credential, l inventory.Location) {
+			if inventory.IsHome(l) {
+				return // a workstation credential store: AR-AG-009
+			}
 			c.Report(Result{
 				Subject:    embeddedSubject(cred, l),
 				Location:   l,

@@ -168,6 +168,7 @@ type scanFlags struct {
 	allowPartial bool
 	maxFileSize  string
 	verbose      bool
+	home         bool
 }
 
 func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
@@ -210,6 +211,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than this (default 10MiB, or scan.max_file_size)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log progress to stderr")
+	fl.BoolVar(&f.home, "home", false, "also scan the home directory's agent configurations and credential stores (an allow-list; never browser profiles or keychains)")
 	return cmd
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
 	"github.com/agentreach/agentreach/rules"
+	"github.com/agentreach/agentreach/scanners/agentconfig"
 	"github.com/agentreach/agentreach/scanners/local"
 	"github.com/agentreach/agentreach/scanners/secrets"
 	"github.com/agentreach/agentreach/scanners/workflows"
@@ -26,6 +27,7 @@ import (
 // them without cobra.
 type scanOptions struct {
 	paths        []string
+	home         string // --home: the home directory to scan ("" when not asked)
 	outputs      []output
 	config       *Config
 	failOn       inventory.Severity
@@ -47,7 +49,17 @@ type output struct {
 
 func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
 	opts := &scanOptions{paths: args, allowPartial: f.allowPartial, now: time.Now, logLevel: slog.LevelWarn, width: 120}
-	if len(opts.paths) == 0 {
+	if f.home {
+		opts.home = getenv("HOME")
+		if opts.home == "" {
+			h, err := os.UserHomeDir()
+			if err != nil {
+				return nil, &usageError{"--home: " + err.Error()}
+			}
+			opts.home = h
+		}
+	}
+	if len(opts.paths) == 0 && !f.home {
 		opts.paths = []string{"."}
 	}
 	if f.verbose {
@@ -133,7 +145,8 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	started := opts.now().UTC()
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
-	analyzers := []local.Analyzer{secrets.NewAnalyzer(), workflows.NewAnalyzer()}
+	secretsAnalyzer, agents := secrets.NewAnalyzer(), agentconfig.NewAnalyzer()
+	analyzers := []local.Analyzer{secretsAnalyzer, workflows.NewAnalyzer(), agents}
 	var targets []report.Target
 	for _, p := range opts.paths {
 		logger.Info("scanning", "target", p)
@@ -143,6 +156,15 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 			Exclude:     opts.config.Exclude,
 			Logger:      logger,
 		}, b)
+		if err != nil {
+			return nil, &usageError{err.Error()}
+		}
+	}
+	if opts.home != "" {
+		logger.Info("scanning", "target", inventory.HomeRoot)
+		targets = append(targets, report.Target{Kind: "home", Name: inventory.HomeRoot})
+		err := agentconfig.ScanHome(ctx, opts.home, agents, []agentconfig.FileAnalyzer{secretsAnalyzer},
+			agentconfig.HomeOptions{MaxFileSize: opts.maxFileSize}, b)
 		if err != nil {
 			return nil, &usageError{err.Error()}
 		}

@@ -1,0 +1,106 @@
+package inventory
+
+import (
+	"maps"
+	"slices"
+	"strings"
+)
+
+// HomeRoot is the scan root of a developer's home directory (`agentreach
+// scan --home`): its locations are relative to the home, so
+// ~/.config/gh/hosts.yml has Root "~" and Path ".config/gh/hosts.yml".
+const HomeRoot = "~"
+
+// IsHome reports whether a location is in a scanned home directory.
+func IsHome(l Location) bool { return l.Root == HomeRoot }
+
+// Further credential kinds found in agent configurations and on workstations.
+const (
+	KindAPIKey            CredentialKind = "api-key"            // a service API key or bearer token of unknown format
+	KindPassword          CredentialKind = "password"           // a password (URL userinfo, .netrc, registry auth)
+	KindSSHKey            CredentialKind = "ssh-private-key"    // a private key file
+	KindCloudAccessKey    CredentialKind = "cloud-access-key"   // an AWS/GCP/Azure key or session credential
+	KindClientCertificate CredentialKind = "client-certificate" // a TLS client key (kubeconfig client-key-data)
+	KindSessionToken      CredentialKind = "session-token"      // an OAuth access/refresh token cached by a CLI
+)
+
+// Further reach classes.
+const (
+	ReachBrowser    ReachClass = "browser"    // a browser with the user's sessions
+	ReachFilesystem ReachClass = "filesystem" // files on the host
+)
+
+// Further reach paths.
+const (
+	ViaMCPURL   ReachVia = "mcp-url"   // userinfo or a query parameter of an MCP server's URL
+	ViaAgentEnv ReachVia = "agent-env" // the env block of a coding-agent settings profile
+	ViaAgentKey ReachVia = "agent-key" // an API key field of a coding-agent configuration
+)
+
+// Attribute keys the agent-configuration scanner sets on MCP-server and
+// agent-profile agents; rules read them. Boolean attributes are "true" when
+// set and absent otherwise; lists are comma-separated.
+const (
+	AttrClient        = "client"          // the client whose file declares the server: claude-code, cursor, vscode, codex, …
+	AttrTransport     = "transport"       // stdio, http or sse
+	AttrCommand       = "command"         // the launcher (npx, uvx, docker, node, a path), never its arguments
+	AttrPackage       = "package"         // the package or image the launcher fetches, without credentials
+	AttrLauncher      = "launcher"        // npm, pypi, container, binary
+	AttrPinned        = "pinned"          // "true" or "false" for fetched packages and images
+	AttrURL           = "url"             // remote endpoint: scheme, host and path only (userinfo and query stripped)
+	AttrPlainHTTP     = "plain_http"      // remote endpoint over http:// to a non-loopback host
+	AttrDisabled      = "disabled"        // the entry is switched off
+	AttrReadOnly      = "read_only"       // the server's own read-only mode is on
+	AttrToolsets      = "toolsets"        // the server's own toolset restriction
+	AttrBroadPaths    = "broad_paths"     // host-wide paths or credential stores the server or agent is given
+	AttrRoots         = "roots"           // filesystem roots given to a filesystem server
+	AttrServerReach   = "server_reach"    // what a well-known server reaches (a ReachClass)
+	AttrAutoTrustAll  = "auto_trust_all"  // enableAllProjectMcpServers
+	AttrAutoTrusted   = "auto_trusted"    // enabledMcpjsonServers (names)
+	AttrProjectMCP    = "project_mcp"     // the project .mcp.json beside a settings profile (path)
+	AttrProjectMCPGit = "project_mcp_git" // its git state
+	AttrCodeowners    = "codeowners"      // covered, not-covered or absent: CODEOWNERS coverage of the profile's file
+	AttrGuardDeny     = "guard_deny"      // the profile denies edits to agent configuration paths
+	AttrCanWrite      = "can_write"       // "false" when the profile cannot write files (read-only sandbox, plan mode)
+	AttrHooks         = "hooks"           // number of hook commands the profile runs
+	AttrStore         = "store"           // workstation credential store: gh-cli, aws-cli, kubeconfig, docker, npm, netrc, git-credentials, ssh, shell-history, …
+	AttrBypassLine    = "bypass_line"     // line of the first approval bypass of a profile or server
+	AttrAutoTrustLine = "auto_trust_line" // line of enableAllProjectMcpServers / enabledMcpjsonServers
+	AttrBroadLine     = "broad_line"      // line of the first host-wide path
+)
+
+// Credentials returns copies of the credentials added so far that keep
+// accepts, in id order. Scanners use it to link what other scanners found in
+// the files they classified (for example: everything found under a scanned
+// home directory is readable by the workstation's agents).
+func (b *Builder) Credentials(keep func(*Credential) bool) []Credential {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []Credential
+	for _, c := range b.credentials {
+		if keep != nil && !keep(c) {
+			continue
+		}
+		cp := *c
+		cp.Locations = slices.Clone(c.Locations)
+		cp.Attributes = maps.Clone(c.Attributes)
+		out = append(out, cp)
+	}
+	slices.SortFunc(out, func(a, b Credential) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// SplitList splits a comma-separated attribute value.
+func SplitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

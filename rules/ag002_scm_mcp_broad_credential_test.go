@@ -1,0 +1,80 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// mcpServer builds an MCP-server agent for rule tests.
+func mcpServer(name, product string, attrs map[string]string) inventory.Agent {
+	a := inventory.Agent{
+		ID: "mcp-server:.mcp.json#" + name, Kind: inventory.AgentMCPServer, Name: name, Product: product,
+		Location:   inventory.Location{Root: ".", Path: ".mcp.json", Line: 3, Git: inventory.GitTracked},
+		Attributes: map[string]string{},
+	}
+	for k, v := range attrs {
+		a.Attributes[k] = v
+	}
+	return a
+}
+
+// profileAgent builds an agent-profile agent for rule tests.
+func profileAgent(path string, git inventory.GitState, attrs map[string]string, bypass ...string) inventory.Agent {
+	root := "."
+	if git == "" {
+		root = inventory.HomeRoot
+	}
+	a := inventory.Agent{
+		ID: "agent-profile:" + path, Kind: inventory.AgentProfile, Name: path, Product: "claude-code",
+		Location:   inventory.Location{Root: root, Path: path, Line: 1, Git: git},
+		Guardrails: inventory.Guardrails{Bypass: bypass}, Attributes: map[string]string{},
+	}
+	for k, v := range attrs {
+		a.Attributes[k] = v
+	}
+	return a
+}
+
+func reach(agent, cred string) inventory.Reach {
+	return inventory.Reach{Agent: agent, Credential: cred, Via: inventory.ViaMCPEnv}
+}
+
+func TestSCMMCPBroadCredential(t *testing.T) {
+	t.Parallel()
+	classic := inventory.Credential{ID: "embedded:1", Kind: inventory.KindEmbeddedKey, Type: "github-classic-pat", Name: "GitHub classic personal access token", Redacted: "ghp_…AbCd"}
+	ref := inventory.Credential{ID: "env:GITHUB_TOKEN", Kind: inventory.KindPersonalAccessToken}
+	admin := inventory.Credential{ID: "github:pat:9", Kind: inventory.KindFineGrainedPAT, Permissions: inventory.Permissions{inventory.ResAdministration: inventory.Admin}}
+	tests := []struct {
+		name  string
+		agent inventory.Agent
+		cred  inventory.Credential
+		score float64 // 0: no finding
+	}{
+		{"github server without narrowing", mcpServer("github", "github-mcp-server", nil), ref, 7.5},
+		{"classic PAT even with toolsets", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrToolsets: "repos"}), classic, 7.5},
+		{"admin token", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrToolsets: "repos"}), admin, 8.5},
+		{"gitlab server", mcpServer("gitlab", "gitlab-mcp-server", nil), ref, 7.5},
+		{"read-only server stays quiet", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrReadOnly: "true"}), classic, 0},
+		{"toolsets with a reference token stay quiet", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrToolsets: "issues"}), ref, 0},
+		{"disabled entry", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrDisabled: "true"}), ref, 0},
+		{"other product", mcpServer("slack", "slack-mcp-server", nil), ref, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			inv := &inventory.Inventory{Agents: []inventory.Agent{tt.agent}, Credentials: []inventory.Credential{tt.cred},
+				Reaches: []inventory.Reach{reach(tt.agent.ID, tt.cred.ID)}}
+			fs := run(t, SCMMCPBroadCredential, inv)
+			if tt.score == 0 {
+				if len(fs) != 0 {
+					t.Fatalf("unexpected findings: %+v", fs)
+				}
+				return
+			}
+			if len(fs) != 1 || fs[0].Score != tt.score || fs[0].Subject != tt.agent.ID || fs[0].Location.Line != 3 {
+				t.Fatalf("findings = %+v, want one at %.1f", fs, tt.score)
+			}
+		})
+	}
+}

@@ -1,0 +1,91 @@
+package agentconfig
+
+import (
+	"context"
+	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// fuzzFile parses one file of the given dialect end to end (records
+// included) and checks that errors never repeat input text.
+func fuzzFile(t *testing.T, path string, data []byte) {
+	a := NewAnalyzer()
+	err := a.Analyze(context.Background(), inventory.Location{Root: ".", Path: path}, data, nil)
+	checkNoEcho(t, data, err)
+	b := inventory.NewBuilder()
+	if err := a.Finish(context.Background(), ".", b); err != nil {
+		t.Fatal(err)
+	}
+	inv, _ := b.Build()
+	for _, c := range inv.Credentials {
+		if c.Kind != inventory.KindEmbeddedKey && c.SHA256 != "" {
+			t.Fatalf("reference with a hash: %+v", c)
+		}
+	}
+}
+
+func FuzzJSONConfig(f *testing.F) {
+	for _, s := range []string{
+		`{"mcpServers": {"a": {"command": "npx", "args": ["-y", "x@1.0.0", "--token", "abcDEF123456ghiJKL"], "env": {"A_TOKEN": "${A}"}}}}`,
+		"{\n// c\n\"servers\": {\"a\": {\"type\": \"http\", \"url\": \"http://u:p4ssW0rdXyz@h/x?token=zz\", \"headers\": {\"Authorization\": \"Bearer ${input:x}\"},},},\n\"inputs\": [{\"id\": \"x\", \"password\": true}]}",
+		`{"permissions": {"allow": ["Bash(*)"], "defaultMode": "bypassPermissions", "additionalDirectories": ["~"]}, "env": {"K": "v"}, "hooks": {"PreToolUse": [{"hooks": [{"command": "x"}]}]}}`,
+		`{"mcp": {"a": {"type": "local", "command": ["docker", "run", "-v", "/:/h", "img"], "environment": {"X_KEY": "{env:X}"}}}, "permission": {"bash": "allow"}}`,
+		`[[[[`, `{"a": "\ud800"}`, "{\"\xff\": 1}",
+	} {
+		f.Add(s)
+	}
+	paths := []string{".mcp.json", ".vscode/mcp.json", ".claude/settings.json", "opencode.json", ".vscode/settings.json", ".gemini/settings.json", ".claude.json", ".zed/settings.json"}
+	f.Fuzz(func(t *testing.T, s string) {
+		fuzzFile(t, paths[len(s)%len(paths)], []byte(s))
+	})
+}
+
+func FuzzTOMLConfig(f *testing.F) {
+	for _, s := range []string{
+		"approval_policy = \"never\"\nsandbox_mode = \"danger-full-access\"\n[mcp_servers.a]\ncommand = \"npx\"\nargs = [\"-y\", \"a\"]\nenv = { A_TOKEN = \"abcDEF123456ghiJKL\" }\n",
+		"[profiles.x]\napproval_policy = \"on-failure\"\n[[a.b]]\nc = 1\n[[a.b]]\nd = [1, [2, {e = 3}]]\n",
+		"[mcp_servers.b]\nurl = \"https://x\"\nbearer_token_env_var = \"B\"\nenv_http_headers = { \"X-K\" = \"K\" }\n",
+		"a.b.c = 1\n[a]\nd = 2", "x = [[[[[[",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { fuzzFile(t, ".codex/config.toml", []byte(s)) })
+}
+
+func FuzzYAMLConfig(f *testing.F) {
+	for _, s := range []string{
+		"mcpServers:\n  - name: a\n    command: uvx\n    args: [x]\n    env: {A_KEY: abcDEF123456ghiJKL}\n",
+		"openai-api-key: abcDEF123456ghiJKL\napi-key:\n  - gemini=abcDEF123456ghiJKL\nset-env:\n  - X_TOKEN=abcDEF123456ghiJKL\nyes-always: true\n",
+		"a: &a [1, 2]\nb: [*a, *a]\n", "- - - -", "{",
+	} {
+		f.Add(s)
+	}
+	paths := []string{".continue/config.yaml", ".aider.conf.yml"}
+	f.Fuzz(func(t *testing.T, s string) { fuzzFile(t, paths[len(s)%2], []byte(s)) })
+}
+
+// FuzzHomeStores feeds the home store parsers (INI, netrc, history, SSH,
+// gh hosts, docker).
+func FuzzHomeStores(f *testing.F) {
+	for _, s := range []string{
+		"[default]\naws_secret_access_key = abcDEF123456ghiJKL\naws_session_token=x\n",
+		"machine github.com login x password abcDEF123456ghiJKL\n",
+		": 1700000000:0;export GITHUB_TOKEN=abcDEF123456ghiJKL; curl -H 'Authorization: Bearer abcDEF123456ghiJKL' --api-key=abcDEF123456ghiJKL\n",
+		"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n",
+		"github.com:\n  user: x\n", `{"auths": {"r": {"auth": "dXNlcjpwYXNz"}}, "credsStore": "osxkeychain"}`,
+	} {
+		f.Add(s)
+	}
+	paths := []string{".aws/credentials", ".netrc", ".bash_history", ".ssh/id_rsa", ".config/gh/hosts.yml", ".docker/config.json", ".git-credentials", ".npmrc"}
+	f.Fuzz(func(t *testing.T, s string) {
+		a := NewAnalyzer()
+		loc := inventory.Location{Root: inventory.HomeRoot, Path: paths[len(s)%len(paths)]}
+		err := a.analyzeStore(loc, []byte(s))
+		checkNoEcho(t, []byte(s), err)
+		b := inventory.NewBuilder()
+		if err := a.Finish(context.Background(), inventory.HomeRoot, b); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
