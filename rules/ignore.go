@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -55,8 +54,8 @@ func (ig Ignore) Matches(f inventory.Finding) bool {
 	if ig.Rule != "" && !strings.EqualFold(ig.Rule, f.RuleID) {
 		return false
 	}
-	if ig.Path != "" && !globMatch(ig.Path, f.Location.Path) &&
-		!globMatch(ig.Path, path.Join(f.Location.Root, f.Location.Path)) {
+	// Paths are matched as findings report them: relative to the scan root.
+	if ig.Path != "" && !globMatch(ig.Path, f.Location.Path) {
 		return false
 	}
 	if ig.Subject != "" && !subjectMatch(ig.Subject, f.Subject) {
