@@ -354,3 +354,19 @@ func TestOutputWriteFailure(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", res.code, res.err)
 	}
 }
+
+// TestRepoConfigDoesNotHideFixtureScan: the README's quick start runs from the
+// repository root, where .agentreach.yml ignores fixtures/**; scanning the
+// fixture itself must still report its findings (paths are relative to the
+// scanned root).
+func TestRepoConfigDoesNotHideFixtureScan(t *testing.T) {
+	t.Parallel()
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	res := run(t, nil, "scan", "../../fixtures/repos/demo", "--config", "../../.agentreach.yml", "-o", "json="+jsonPath)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d: %s", res.code, res.err)
+	}
+	if r := readReport(t, jsonPath); len(r.Findings) < 2 || len(r.Suppressed) != 0 {
+		t.Errorf("findings %d, suppressed %d", len(r.Findings), len(r.Suppressed))
+	}
+}
