@@ -133,7 +133,7 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	started := opts.now().UTC()
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
-	analyzers := []local.Analyzer{secrets.NewAnalyzer(), workflows.NewAnalyzer()}
+	analyzers := []local.Analyzer{secrets.NewAnalyzer(), workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(opts.config.Agents)})}
 	var targets []report.Target
 	for _, p := range opts.paths {
 		logger.Info("scanning", "target", p)
