@@ -390,8 +390,11 @@ func geminiGuards(ag *inventory.StepAgent, settings string) {
 // "before": they resolve to the current release or an unknown one.
 func versionBefore(ref string, major, minor, patch int) bool {
 	v, ok := parseVersion(ref)
-	if !ok || v[1] < 0 {
+	if !ok {
 		return false
+	}
+	if v[1] < 0 && v[0] >= major {
+		return false // a floating major resolves to its newest release
 	}
 	want := [3]int{major, minor, patch}
 	for i := range 3 {

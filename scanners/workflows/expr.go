@@ -126,24 +126,34 @@ func (u *secretUse) merge(v secretUse) {
 	u.all = u.all || v.all
 }
 
-// untrustedRoots extends actionlint's list of attacker-controlled context
-// paths with the workflow_run payload an upstream run's author controls.
+// untrustedRoots is actionlint's list of attacker-controlled context paths
+// (BuiltinUntrustedInputs, v1.7.12) extended with the workflow_run payload
+// that an upstream run's author controls. AddRoot replaces a root, so the
+// whole github tree is spelled out here.
 var untrustedRoots = func() actionlint.UntrustedInputSearchRoots {
-	roots := actionlint.UntrustedInputSearchRoots{}
-	for k, v := range actionlint.BuiltinUntrustedInputs {
-		roots[k] = v
-	}
 	m := actionlint.NewUntrustedInputMap
+	author := func() *actionlint.UntrustedInputMap { return m("author", m("email"), m("name")) }
+	roots := actionlint.UntrustedInputSearchRoots{}
 	roots.AddRoot(m("github",
 		m("event",
+			m("issue", m("title"), m("body")),
+			m("pull_request", m("title"), m("body"),
+				m("head", m("ref"), m("label"), m("repo", m("default_branch"), m("full_name")))),
+			m("comment", m("body")),
+			m("review", m("body")),
+			m("review_comment", m("body")),
+			m("pages", m("*", m("page_name"))),
+			m("commits", m("*", m("message"), author())),
+			m("head_commit", m("message"), author()),
+			m("discussion", m("title"), m("body")),
 			m("workflow_run",
 				m("head_branch"),
 				m("display_title"),
-				m("head_commit", m("message"), m("author", m("name"), m("email"))),
+				m("head_commit", m("message"), author()),
 				m("pull_requests", m("*", m("head", m("ref")))),
 			),
-			m("pull_request", m("head", m("repo", m("full_name")))),
 		),
+		m("head_ref"),
 	))
 	return roots
 }()
