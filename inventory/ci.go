@@ -117,6 +117,7 @@ type StepAgent struct {
 	Egress       bool     `json:"egress,omitempty"`        // an egress allow-list is configured
 	OwnKeys      []string `json:"own_keys,omitempty"`      // credential ids of the agent's own model API keys
 	UsesOIDCApp  bool     `json:"uses_oidc_app,omitempty"` // mints the vendor's GitHub App token through OIDC
+	ModelOIDC    bool     `json:"model_oidc,omitempty"`    // uses the job's OIDC token to log in to its model provider
 	// Starters is who can drive this agent per event, after the job's and
 	// the step's if: gates and the action's built-in gate.
 	Starters    []Starter `json:"starters,omitempty"`

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentreach/agentreach/inventory"
@@ -16,7 +17,9 @@ var UntrustedInjection = &Rule{
 		Severity: inventory.SeverityHigh,
 		Score:    8.5,
 		Escalation: "high 8.5; critical 9.1 when the job holds write permissions or secrets. Quiet when the only trigger is " +
-			"`pull_request` (a fork's author already controls the code such runs execute, with a read-only token).",
+			"`pull_request` (a fork's author already controls the code such runs execute, with a read-only token), and when a gate " +
+			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, or a " +
+			"same-repository gate for branch names and pull request text.",
 		Description: "A `${{ }}` expression that an outsider controls (an issue or pull request title or body, a comment, a branch " +
 			"name, a commit message) is expanded into a `run:` script, an `actions/github-script` script or a coding agent's prompt " +
 			"before the step starts. A crafted title becomes shell commands, or instructions the agent follows with the job's token " +
@@ -41,11 +44,14 @@ var UntrustedInjection = &Rule{
 			}
 			secrets := jobSecrets(j.job, false)
 			score := 8.5
-			if j.job.EffectivePermissions.HasWrite() || len(secrets) > 0 {
+			if jobWrites(j.job).HasWrite() || len(secrets) > 0 {
 				score = 9.1
 			}
 			for _, s := range j.job.Steps {
 				for _, in := range s.Injections {
+					if gatedAuthor(j.job, in.Expression) {
+						continue
+					}
 					into := "the shell script"
 					switch {
 					case strings.HasPrefix(in.Into, "prompt"), strings.HasPrefix(in.Into, "agent"):
@@ -66,4 +72,41 @@ var UntrustedInjection = &Rule{
 			}
 		})
 	},
+}
+
+// gatedAuthor reports whether every privileged start of the job passed a gate
+// that vouches for whoever wrote the expression's text.
+func gatedAuthor(j *inventory.Job, expr string) bool {
+	seen := false
+	for _, s := range j.Starters {
+		if !s.Privileged {
+			continue
+		}
+		seen = true
+		if untrusted(s.Audience) {
+			return false
+		}
+		ok := false
+		if slices.Contains(s.Gates, inventory.GateSameRepository) && prText(expr) {
+			ok = true
+		}
+		if slices.Contains(s.Gates, inventory.GateAuthorAssociation) {
+			for _, g := range j.Gates {
+				obj, _, _ := strings.Cut(strings.TrimPrefix(g.Detail, "github.event."), ".author_association")
+				if g.Kind == inventory.GateAuthorAssociation && obj != "" && strings.HasPrefix(expr, "github.event."+obj+".") {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return seen
+}
+
+// prText reports text that only the pull request's or branch's author
+// controls.
+func prText(expr string) bool {
+	return expr == "github.head_ref" || strings.HasPrefix(expr, "github.event.pull_request.") || strings.HasPrefix(expr, "github.event.workflow_run.")
 }

@@ -33,7 +33,7 @@ var AgentBypass = &Rule{
 	Check: func(c *Context) {
 		ciJobs(c.Inventory, "", func(j jobRef) {
 			secrets := jobSecrets(j.job, true)
-			write := writeScopes(j.job.EffectivePermissions)
+			write := writeScopes(jobWrites(j.job))
 			if j.wf.Platform == inventory.PlatformGitLab {
 				write = "" // CI_JOB_TOKEN's reach is a project setting
 			}

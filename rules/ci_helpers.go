@@ -110,6 +110,32 @@ func startersPhrase(ss []inventory.Starter) string {
 	return fmt.Sprintf("%s (%s)", audiencePhrase(wide), strings.Join(events, ", "))
 }
 
+// jobWrites is the job token's permissions, without id_token when the only
+// use of the job's OIDC token is the agent's own model-provider login.
+func jobWrites(j *inventory.Job) inventory.Permissions {
+	p := j.EffectivePermissions
+	if p.Get(inventory.ResIDToken) < inventory.Write {
+		return p
+	}
+	model, other := false, false
+	for _, s := range j.Steps {
+		switch {
+		case s.CloudAuth != nil && s.CloudAuth.OIDC:
+			other = true
+		case s.Agent != nil && s.Agent.UsesOIDCApp:
+			other = true
+		case s.Agent != nil && s.Agent.ModelOIDC:
+			model = true
+		}
+	}
+	if !model || other {
+		return p
+	}
+	out := p.Clone()
+	delete(out, inventory.ResIDToken)
+	return out
+}
+
 // writeScopes lists the write scopes of a token, "" when it has none.
 func writeScopes(p inventory.Permissions) string {
 	var out []string
@@ -166,7 +192,7 @@ func secretsPhrase(names []string) string {
 // token, OIDC and secrets.
 func reachPhrase(j *inventory.Job, secrets []string) string {
 	var parts []string
-	if w := writeScopes(j.EffectivePermissions); w != "" {
+	if w := writeScopes(jobWrites(j)); w != "" {
 		tok := "a GITHUB_TOKEN with " + w
 		if j.PermissionsSource == "default (assumed permissive)" {
 			tok += " (the permissive default, assumed)"

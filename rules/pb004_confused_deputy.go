@@ -16,7 +16,7 @@ var ConfusedDeputy = &Rule{
 		Severity: inventory.SeverityCritical,
 		Score:    9.1,
 		Escalation: "critical 9.1; high 7.5 when the job runs in a deployment environment whose required reviewers a local scan cannot see; " +
-			"high 7.0 when the agent can only write issues, pull requests or discussions and holds no secrets (it can be steered to edit, " +
+			"medium 6.0 when the agent can only write issues, pull requests or discussions and holds no secrets (it can be steered to edit, " +
 			"label or close them, not to change code). " +
 			"The agent's own model API key and a read-only GITHUB_TOKEN do not count as privilege.",
 		Description: "A CI job runs a coding agent on an event that people without write access can cause (an issue or comment, a fork " +
@@ -35,7 +35,7 @@ var ConfusedDeputy = &Rule{
 	Check: func(c *Context) {
 		ciJobs(c.Inventory, inventory.PlatformGitHub, func(j jobRef) {
 			secrets := jobSecrets(j.job, true)
-			privileged := j.job.EffectivePermissions.HasWrite() || len(secrets) > 0 ||
+			privileged := jobWrites(j.job).HasWrite() || len(secrets) > 0 ||
 				slicesContainsFunc(j.job.Steps, func(s inventory.Step) bool {
 					return s.AppToken != nil || (s.Agent != nil && s.Agent.UsesOIDCApp && j.job.EffectivePermissions.Get(inventory.ResIDToken) >= inventory.Write)
 				})
@@ -49,7 +49,7 @@ var ConfusedDeputy = &Rule{
 				}
 				score := 9.1
 				if len(secrets) == 0 && onlyTriageWrites(j.job) {
-					score = 7.0
+					score = 6.0
 				}
 				env := ""
 				if j.job.Environment != nil {
@@ -82,16 +82,33 @@ var ConfusedDeputy = &Rule{
 // onlyTriageWrites reports a token whose writes are limited to issues,
 // pull requests and discussions, with no OIDC token or App token.
 func onlyTriageWrites(j *inventory.Job) bool {
-	for _, r := range j.EffectivePermissions.AtLeast(inventory.Write) {
-		switch r {
-		case inventory.ResIssues, inventory.ResPullRequests, inventory.ResDiscussions:
-		default:
+	triage := func(name string) bool {
+		switch strings.ReplaceAll(name, "-", "_") {
+		case string(inventory.ResIssues), string(inventory.ResPullRequests), string(inventory.ResDiscussions):
+			return true
+		}
+		return false
+	}
+	for _, r := range jobWrites(j).AtLeast(inventory.Write) {
+		if !triage(string(r)) {
 			return false
 		}
 	}
 	for _, s := range j.Steps {
-		if s.AppToken != nil || (s.Agent != nil && s.Agent.UsesOIDCApp && j.EffectivePermissions.Get(inventory.ResIDToken) >= inventory.Write) {
+		if s.Agent != nil && s.Agent.UsesOIDCApp && j.EffectivePermissions.Get(inventory.ResIDToken) >= inventory.Write {
 			return false
+		}
+		if s.AppToken == nil {
+			continue
+		}
+		if len(s.AppToken.Permissions) == 0 {
+			return false
+		}
+		for _, p := range s.AppToken.Permissions {
+			name, level, _ := strings.Cut(p, ":")
+			if level != "read" && level != "none" && !triage(name) {
+				return false
+			}
 		}
 	}
 	return true

@@ -167,11 +167,15 @@ func actionAgent(a agentAction, ref string, uses string, inputs map[string]strin
 			ag.GateBots = b
 		}
 		ag.UsesOIDCApp = in("github_token") == ""
+		ag.ModelOIDC = in("anthropic_federation_rule_id") != "" || strings.EqualFold(in("use_bedrock"), "true") ||
+			strings.EqualFold(in("use_vertex"), "true") || strings.EqualFold(in("use_foundry"), "true")
 		claudeGuards(ag, in("claude_args"), in("allowed_tools"), in("disallowed_tools"), in("settings"))
 		if in("experimental_allowed_domains") != "" {
 			ag.Egress = true
 		}
 	case strings.HasPrefix(a.prefix, "anthropics/claude-code-base-action"):
+		ag.ModelOIDC = in("anthropic_federation_rule_id") != "" || strings.EqualFold(in("use_bedrock"), "true") ||
+			strings.EqualFold(in("use_vertex"), "true") || strings.EqualFold(in("use_foundry"), "true")
 		claudeGuards(ag, in("claude_args"), in("allowed_tools"), in("disallowed_tools"), in("settings"))
 	case a.prefix == "openai/codex-action":
 		ag.Gate = "write-access"
@@ -201,6 +205,8 @@ func actionAgent(a agentAction, ref string, uses string, inputs map[string]strin
 		ag.Egress = ag.Sandbox != "danger-full-access" && !slices.Contains(ag.Bypass, "network access enabled")
 	case strings.Contains(a.prefix, "gemini-cli"):
 		ag.Bypass = append(ag.Bypass, "--yolo (always passed by the action)")
+		ag.ModelOIDC = in("gcp_workload_identity_provider") != "" || strings.EqualFold(in("use_vertex_ai"), "true") ||
+			strings.EqualFold(in("use_gemini_code_assist"), "true")
 		geminiGuards(ag, in("settings"))
 	case strings.Contains(a.prefix, "opencode"):
 		ag.Gate = "write-access"

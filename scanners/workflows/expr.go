@@ -270,6 +270,11 @@ func (g *gateEval) eval(n actionlint.ExprNode) tri {
 		return triUnknown
 	case *actionlint.FuncCallNode:
 		return g.call(n)
+	case *actionlint.IndexAccessNode, *actionlint.ObjectDerefNode:
+		// workflow_run.pull_requests is empty when the head is a fork.
+		if p := ctxPath(n); strings.HasPrefix(p, "github.event.workflow_run.pull_requests") {
+			return g.gate(inventory.GateSameRepository, p)
+		}
 	}
 	return triUnknown
 }
@@ -348,6 +353,9 @@ func (g *gateEval) call(n *actionlint.FuncCallNode) tri {
 	}
 	hay, needle := n.Args[0], n.Args[1]
 	np := ctxPath(needle)
+	if np == "" {
+		np = orChainPath(needle)
+	}
 	switch {
 	case strings.HasSuffix(np, ".author_association"):
 		vals, ok := literalList(hay)
@@ -382,6 +390,26 @@ func (g *gateEval) call(n *actionlint.FuncCallNode) tri {
 		}
 	}
 	return triUnknown
+}
+
+// orChainPath reads `a.author_association || b.author_association` (the
+// first present value) as one author_association path.
+func orChainPath(n actionlint.ExprNode) string {
+	l, ok := n.(*actionlint.LogicalOpNode)
+	if !ok || l.Kind != actionlint.LogicalOpNodeKindOr {
+		return ""
+	}
+	left, right := ctxPath(l.Left), ctxPath(l.Right)
+	if left == "" {
+		left = orChainPath(l.Left)
+	}
+	if right == "" {
+		right = orChainPath(l.Right)
+	}
+	if strings.HasSuffix(left, ".author_association") && strings.HasSuffix(right, ".author_association") {
+		return left
+	}
+	return ""
 }
 
 func allTrusted(vals []string) bool {
@@ -430,8 +458,11 @@ func ctxPath(n actionlint.ExprNode) string {
 		}
 	case *actionlint.IndexAccessNode:
 		if p := ctxPath(n.Operand); p != "" {
-			if s, ok := n.Index.(*actionlint.StringNode); ok {
-				return p + "." + strings.ToLower(s.Value)
+			switch ix := n.Index.(type) {
+			case *actionlint.StringNode:
+				return p + "." + strings.ToLower(ix.Value)
+			case *actionlint.IntNode:
+				return p + ".*"
 			}
 		}
 	}
