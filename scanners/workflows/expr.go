@@ -279,12 +279,16 @@ func (g *gateEval) eval(n actionlint.ExprNode) tri {
 	return triUnknown
 }
 
-// equal evaluates left == right.
+// equal evaluates left == right, trying both operand orders.
 func (g *gateEval) equal(l, r actionlint.ExprNode) tri {
-	lp, rp := ctxPath(l), ctxPath(r)
-	if lp == "" && rp != "" {
-		l, r, lp, rp = r, l, rp, lp
+	if v := g.equalOrdered(l, r); v != triUnknown {
+		return v
 	}
+	return g.equalOrdered(r, l)
+}
+
+func (g *gateEval) equalOrdered(l, r actionlint.ExprNode) tri {
+	lp, rp := ctxPath(l), ctxPath(r)
 	if lp == "" {
 		return triUnknown
 	}

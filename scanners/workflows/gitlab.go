@@ -131,10 +131,10 @@ func (r *resolver) gitlab(ctx context.Context, root string) error {
 	}
 	var errs []error
 	for _, p := range pipelines {
+		r.emitGitLab(p)
 		for _, n := range p.notes {
 			r.out.AddCoverage(inventory.Coverage{Source: Source, Target: root, Path: p.main.file.Path, Status: inventory.CoveragePartial, Reason: n})
 		}
-		r.emitGitLab(p)
 	}
 	return errors.Join(errs...)
 }
@@ -345,6 +345,9 @@ func (p *glPipeline) resolveJob(d glDef, depth int, seen map[string]bool) map[st
 			continue
 		}
 		for k, v := range p.resolveJob(pd, depth+1, seen) {
+			if old, ok := out[k]; ok && k == "variables" && old.v.isMap() {
+				v.merged = append(append(slices.Clone(old.merged), old), v.merged...)
+			}
 			out[k] = v
 		}
 	}
