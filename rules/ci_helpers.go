@@ -192,7 +192,7 @@ func secretsPhrase(names []string) string {
 // token, OIDC and secrets.
 func reachPhrase(j *inventory.Job, secrets []string) string {
 	var parts []string
-	if w := writeScopes(jobWrites(j)); w != "" {
+	if w := writeScopes(jobWrites(j)); w != "" && !strings.HasPrefix(j.PermissionsSource, "CI_JOB_TOKEN") {
 		tok := "a GITHUB_TOKEN with " + w
 		if j.PermissionsSource == "default (assumed permissive)" {
 			tok += " (the permissive default, assumed)"
@@ -209,6 +209,9 @@ func reachPhrase(j *inventory.Job, secrets []string) string {
 		}
 	}
 	if len(parts) == 0 {
+		if strings.HasPrefix(j.PermissionsSource, "CI_JOB_TOKEN") {
+			return "its CI_JOB_TOKEN"
+		}
 		return "a read-only GITHUB_TOKEN"
 	}
 	return joinAnd(parts)
