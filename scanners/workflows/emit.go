@@ -3,6 +3,7 @@ package workflows
 import (
 	"cmp"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -200,6 +201,16 @@ func (r *resolver) jobAgent(wf *inventory.Workflow, job *inventory.Job, gj *ghJo
 			}
 			a.Guardrails.Gates = append(a.Guardrails.Gates, g)
 		}
+	}
+	// copilot-setup-steps.yml: its copilot-setup-steps job prepares the
+	// environment the Copilot coding agent then works in, so whatever the
+	// setup steps reach, the agent reaches. Only people with write access
+	// can assign work to Copilot.
+	if path.Base(wf.Path) == "copilot-setup-steps.yml" && job.ID == "copilot-setup-steps" {
+		a.Kind, a.Product = inventory.AgentCICodingJob, "copilot-coding-agent"
+		a.StartableBy = inventory.AudienceWrite
+		a.Attributes["copilot_setup_steps"] = "true"
+		products = appendUnique(products, "copilot-coding-agent")
 	}
 	if len(products) > 1 {
 		a.Attributes["products"] = strings.Join(products, ",")

@@ -249,3 +249,21 @@ loop:
 		}
 	}
 }
+
+func TestCopilotSetupStepsAndCustomAgents(t *testing.T) {
+	t.Parallel()
+	inv, _ := scan(t, map[string]string{
+		".github/workflows/copilot-setup-steps.yml": "on: workflow_dispatch\njobs:\n  copilot-setup-steps:\n    runs-on: ubuntu-latest\n    permissions: {contents: read}\n    steps:\n      - run: npm ci\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n",
+	})
+	a := inv.Agent("github-actions:.github/workflows/copilot-setup-steps.yml#copilot-setup-steps")
+	if a == nil || a.Kind != inventory.AgentCICodingJob || a.Product != "copilot-coding-agent" || a.StartableBy != inventory.AudienceWrite {
+		t.Fatalf("copilot agent = %+v", a)
+	}
+	if got := reachVias(inv, a.ID, inventory.GitHubSecretID("NPM_TOKEN")); len(got) == 0 {
+		t.Error("copilot agent does not reach the setup steps' secret")
+	}
+	tbl := newAgentTable(AgentOptions{Actions: []string{"Acme/Agent-Action@v2"}})
+	if act, _, ok := tbl.action("acme/agent-action/sub@v1"); !ok || act.gatedEvents != nil {
+		t.Errorf("custom action = %+v %v", act, ok)
+	}
+}
