@@ -325,6 +325,24 @@ type Job struct {
 	Permissions *PermissionBlock `json:"permissions,omitempty"` // nil when undeclared
 	Uses        string           `json:"uses,omitempty"`        // reusable workflow call
 	Agent       string           `json:"agent,omitempty"`       // id of the agent for this job
+
+	// Facts the CI rules read (all optional; see ci.go).
+	If                   string          `json:"if,omitempty"`
+	Needs                []string        `json:"needs,omitempty"`
+	RunsOn               []string        `json:"runs_on,omitempty"`
+	SelfHosted           bool            `json:"self_hosted,omitempty"`
+	Environment          *JobEnvironment `json:"environment,omitempty"`
+	Steps                []Step          `json:"steps,omitempty"`
+	Secrets              []SecretRef     `json:"secrets,omitempty"`
+	InheritSecrets       bool            `json:"inherit_secrets,omitempty"` // a reusable-workflow call with `secrets: inherit`
+	AllSecrets           bool            `json:"all_secrets,omitempty"`     // toJSON(secrets) or secrets[...]
+	Starters             []Starter       `json:"starters,omitempty"`
+	StartableBy          Audience        `json:"startable_by,omitempty"`
+	Gates                []Gate          `json:"gates,omitempty"`
+	EffectivePermissions Permissions     `json:"effective_permissions,omitempty"` // GITHUB_TOKEN after job, workflow, default and caller
+	PermissionsSource    string          `json:"permissions_source,omitempty"`    // job, workflow, caller, default
+	IDTokens             []IDToken       `json:"id_tokens,omitempty"`             // GitLab id_tokens
+	CalledBy             []string        `json:"called_by,omitempty"`             // caller workflow#job of a reusable workflow
 }
 
 // Coverage records how completely a source was read.

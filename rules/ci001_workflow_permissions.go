@@ -29,51 +29,87 @@ var WorkflowPermissions = &Rule{
 		Precision: PrecisionVeryHigh,
 	},
 	Check: func(c *Context) {
-		for _, wf := range c.Inventory.Workflows {
+		for wi := range c.Inventory.Workflows {
+			wf := &c.Inventory.Workflows[wi]
 			if wf.Platform != inventory.PlatformGitHub {
 				continue
 			}
-			events := triggerEvents(wf)
+			events := triggerEvents(*wf)
 			if p := wf.Permissions; p != nil && p.All == "write-all" {
 				c.Report(Result{
 					Subject:  "workflow:" + wf.Path + "#permissions",
 					Location: p.Location,
 					Score:    7.5,
-					Message: fmt.Sprintf("Workflow %s grants `write-all` to every job's GITHUB_TOKEN: each job can write code, workflows' "+
-						"artifacts, issues, pull requests, packages and deployments, and mint OIDC tokens%s.", wf.Path, startedBy(events)),
+					Message: fmt.Sprintf("Workflow %s grants `write-all` to every job's GITHUB_TOKEN, which %s: each job can push code, "+
+						"change workflows, issues, pull requests, packages and deployments, and mint OIDC tokens.", wf.Path, workflowStarters(wf, events)),
 				})
 			}
-			for _, job := range wf.Jobs {
+			for ji := range wf.Jobs {
+				j := jobRef{wf: wf, job: &wf.Jobs[ji]}
+				job := j.job
 				if p := job.Permissions; p != nil && p.All == "write-all" {
 					c.Report(Result{
-						Subject:  "workflow:" + wf.Path + "#jobs." + job.ID + ".permissions",
+						Subject:  j.subject() + ".permissions",
 						Location: p.Location,
 						Score:    7.5,
 						Agent:    job.Agent,
-						Message: fmt.Sprintf("Job `%s` in %s grants `write-all` to its GITHUB_TOKEN: it can write code, issues, pull requests, "+
-							"packages and deployments and mint OIDC tokens%s.", job.ID, wf.Path, startedBy(events)),
+						Message: fmt.Sprintf("Job `%s` in %s grants `write-all` to its GITHUB_TOKEN, which %s can use by starting the job: "+
+							"it can push code, change workflows, issues, pull requests, packages and deployments, and mint OIDC tokens.",
+							job.ID, wf.Path, jobStarters(job, events)),
 					})
 				}
-				if wf.Permissions != nil || job.Permissions != nil {
+				undeclared := wf.Permissions == nil && job.Permissions == nil
+				if job.PermissionsSource != "" {
+					undeclared = job.PermissionsSource == "default (assumed permissive)"
+				}
+				if !undeclared {
 					continue
 				}
 				score := 5.0
-				if slices.Contains(events, "pull_request_target") || slices.Contains(events, "issue_comment") {
+				risky := len(openStarters(job.Starters)) > 0
+				if len(job.Starters) == 0 {
+					risky = slices.Contains(events, "pull_request_target") || slices.Contains(events, "issue_comment")
+				}
+				if risky {
 					score = 7.0
 				}
+				agent := ""
+				if ag := agentSteps(job); len(ag) > 0 {
+					agent = " — including the " + ag[0].Agent.Product + " agent it runs"
+				}
 				c.Report(Result{
-					Subject:  "workflow:" + wf.Path + "#jobs." + job.ID,
+					Subject:  j.subject(),
 					Location: job.Location,
 					Score:    score,
 					Agent:    job.Agent,
-					Message: fmt.Sprintf("Job `%s` in %s declares no `permissions` and neither does the workflow, so its GITHUB_TOKEN gets the "+
-						"repository default — read-write on contents, pull requests, issues, packages and more under GitHub's permissive "+
-						"default%s.", job.ID, wf.Path, startedBy(events)),
+					Message: fmt.Sprintf("Job `%s` in %s declares no `permissions` and neither does the workflow, so every step%s gets the "+
+						"repository's default GITHUB_TOKEN — read-write on contents, pull requests, issues, packages and more under GitHub's "+
+						"permissive default (the setting is not visible to a local scan) — and %s can start it.", job.ID, wf.Path, agent, jobStarters(job, events)),
 					Properties: map[string]string{"triggers": strings.Join(events, ",")},
 				})
 			}
 		}
 	},
+}
+
+// jobStarters says who can start a job: from the scanner's starters, else
+// from the workflow's events.
+func jobStarters(job *inventory.Job, events []string) string {
+	if len(job.Starters) > 0 {
+		return startersPhrase(job.Starters)
+	}
+	return eventsAudience(events)
+}
+
+func workflowStarters(wf *inventory.Workflow, events []string) string {
+	var all []inventory.Starter
+	for _, j := range wf.Jobs {
+		all = append(all, j.Starters...)
+	}
+	if len(all) > 0 {
+		return startersPhrase(all) + " can start"
+	}
+	return eventsAudience(events) + " can start"
 }
 
 func triggerEvents(wf inventory.Workflow) []string {
@@ -86,8 +122,9 @@ func triggerEvents(wf inventory.Workflow) []string {
 	return out
 }
 
-// startedBy names, for a message, who can start a workflow with these events.
-func startedBy(events []string) string {
+// eventsAudience names, for a message, who can start a workflow with these
+// events when the scanner recorded no starters.
+func eventsAudience(events []string) string {
 	open := []string{}
 	for _, e := range events {
 		switch e {
@@ -97,7 +134,10 @@ func startedBy(events []string) string {
 		}
 	}
 	if len(open) > 0 {
-		return fmt.Sprintf(", and people without write access can start it (%s)", strings.Join(open, ", "))
+		return fmt.Sprintf("people without write access (%s)", strings.Join(open, ", "))
 	}
-	return ""
+	if len(events) == 0 {
+		return "nobody (no trigger)"
+	}
+	return fmt.Sprintf("people with write access (%s)", strings.Join(events, ", "))
 }

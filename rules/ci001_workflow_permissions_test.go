@@ -75,3 +75,18 @@ func TestWorkflowPermissions(t *testing.T) {
 		})
 	}
 }
+
+func TestWorkflowPermissionsFromYAML(t *testing.T) {
+	t.Parallel()
+	runCICases(t, WorkflowPermissions, []ciCase{
+		{name: "undeclared on a comment trigger, with an agent", yaml: "on: issue_comment\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: claude -p hi\n",
+			want: []ciWant{{line: 3, score: 7.0, msg: "anyone who can open or comment"}}},
+		{name: "undeclared but the comment trigger is gated", yaml: "on: issue_comment\njobs:\n  a:\n    if: github.event.comment.author_association == 'OWNER'\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n",
+			want: []ciWant{{line: 3, score: 5.0, msg: "people with write access"}}},
+		{name: "permissions: {} plus a scoped job", yaml: "on: pull_request_target\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {pull-requests: write}\n    steps: [{run: make}]\n"},
+		{name: "a reusable workflow's job takes the caller's block", files: map[string]string{
+			".github/workflows/callee.yml": "on: workflow_call\njobs:\n  w:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n",
+			wfPath:                         "on: push\npermissions: {contents: read}\njobs:\n  c:\n    uses: ./.github/workflows/callee.yml\n",
+		}},
+	})
+}

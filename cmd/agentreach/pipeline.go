@@ -146,7 +146,8 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
 	secretsAnalyzer, agents := secrets.NewAnalyzer(), agentconfig.NewAnalyzer()
-	analyzers := []local.Analyzer{secretsAnalyzer, workflows.NewAnalyzer(), agents}
+	ciAnalyzer := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(opts.config.Agents)})
+	analyzers := []local.Analyzer{secretsAnalyzer, ciAnalyzer, agents}
 	var targets []report.Target
 	for _, p := range opts.paths {
 		logger.Info("scanning", "target", p)

@@ -1,133 +1,581 @@
 // Package workflows reads CI definitions — GitHub Actions workflows (with
-// actionlint's parser, for exact positions) and GitLab CI files — and records
-// each workflow, its jobs as agents, and what the jobs can reach.
+// actionlint's parser, for exact positions), local composite actions and
+// GitLab CI files — and records each workflow, its jobs as agents, who can
+// start them, and which credentials they reach and how.
 package workflows
 
 import (
 	"cmp"
-	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/agentreach/agentreach/inventory"
 )
 
-// Source is the coverage source name.
-const Source = "workflows"
-
-// Analyzer parses CI definitions handed over by the walker.
-type Analyzer struct {
-	mu       sync.Mutex
-	defaults map[string]bool // roots with a job that runs on the default permissions
+// ghWorkflow is a parsed GitHub workflow with the parse-time facts that
+// Finish needs to resolve cross-file reach.
+type ghWorkflow struct {
+	wf     *inventory.Workflow
+	file   inventory.Location
+	events []ghEvent
+	jobs   []*ghJob // in the order of wf.Jobs
+	env    []ref    // workflow-level env references
 }
 
-// NewAnalyzer returns a workflow analyzer.
-func NewAnalyzer() *Analyzer { return &Analyzer{defaults: map[string]bool{}} }
-
-// Finish implements the walker's Finisher: it records, once per root, that
-// the default GITHUB_TOKEN permissions were assumed.
-func (a *Analyzer) Finish(_ context.Context, root string, out *inventory.Builder) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.defaults[root] {
-		out.AddCoverage(inventory.Coverage{Source: Source, Target: root, Status: inventory.CoverageComplete, Reason: DefaultPermissionsNote})
-	}
-	return nil
+type ghEvent struct {
+	name      string
+	types     []string
+	workflows []string // workflow_run upstream names
+	loc       inventory.Location
 }
 
-// Name implements the walker's Analyzer.
-func (a *Analyzer) Name() string { return Source }
-
-// Wants implements the walker's Analyzer.
-func (a *Analyzer) Wants(path string, _ int64) bool {
-	return inventory.ClassifyPath(path) == inventory.FileGitHubWorkflow
+type ghJob struct {
+	ifNode    actionlint.ExprNode
+	ifRaw     string
+	stepIfs   []actionlint.ExprNode // per step
+	refs      []ref
+	literals  []literal
+	call      *callInfo
+	egress    bool // harden-runner with egress-policy: block
+	idToken   bool // id-token: write declared on the job or workflow
+	declared  *inventory.PermissionBlock
+	stepLocal []int // steps using ./local actions
 }
 
-const permissionsDefault = "default (assumed permissive)"
+// ref is a credential reference before it is bound to a credential id.
+type ref struct {
+	name string // secret name (upper case); "*" for all; "GITHUB_TOKEN"
+	via  inventory.ReachVia
+	step int
+	loc  inventory.Location
+	env  string // the env or input name it is bound to
+}
 
-// DefaultPermissionsNote explains the assumption a local scan makes.
-const DefaultPermissionsNote = "default GITHUB_TOKEN permissions are a repository/organisation setting a local scan cannot read; " +
-	"jobs without a permissions block are assumed to get GitHub's permissive (read-write) default"
+// literal is a literal value that may be a credential the detection engine
+// also finds (linked by hash in Finish).
+type literal struct {
+	sha  string
+	via  inventory.ReachVia
+	step int
+	loc  inventory.Location
+}
 
-// Analyze implements the walker's Analyzer.
-func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []byte, out *inventory.Builder) error {
-	wf, notes, err := ParseGitHub(file, data)
-	if err != nil {
-		return err
-	}
-	for _, n := range notes {
-		out.AddCoverage(inventory.Coverage{Source: Source, Target: file.Root, Path: file.Path, Status: inventory.CoverageComplete, Reason: n})
-	}
-	out.AddWorkflow(*wf)
-	for _, agent := range jobAgents(wf) {
-		if agent.Attributes["permissions_source"] == permissionsDefault {
-			a.mu.Lock()
-			a.defaults[file.Root] = true
-			a.mu.Unlock()
-		}
-		out.AddAgent(agent)
-	}
-	return nil
+type callInfo struct {
+	uses    string
+	local   string // repository-relative path of a local reusable workflow
+	inherit bool
+	secrets map[string]secretUse // callee secret name (upper) → caller expression
 }
 
 // ParseGitHub parses one GitHub Actions workflow. It returns an error when
-// the file is not a workflow it can read (invalid YAML); lint-level problems
-// that actionlint reports beside a usable syntax tree come back as notes.
+// the file is not a workflow it can read (invalid YAML, alias expansion over
+// the limit); lint-level problems that actionlint reports beside a usable
+// syntax tree come back as notes.
 func ParseGitHub(file inventory.Location, data []byte) (*inventory.Workflow, []string, error) {
+	g, notes, err := parseGitHub(file, data, newAgentTable(AgentOptions{}))
+	if err != nil {
+		return nil, nil, err
+	}
+	return g.wf, notes, nil
+}
+
+func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghWorkflow, []string, error) {
+	if err := checkYAMLSize(data); err != nil {
+		return nil, nil, err
+	}
 	w, errs := actionlint.Parse(data)
 	if w == nil {
 		msg := "invalid workflow"
 		if len(errs) > 0 {
-			msg = fmt.Sprintf("invalid workflow YAML at line %d: %s", errs[0].Line, errs[0].Message)
+			msg = fmt.Sprintf("invalid workflow YAML at line %d: %s", errs[0].Line, oneLine(errs[0].Message))
 		}
 		return nil, nil, fmt.Errorf("%s", msg)
 	}
 	var notes []string
 	if len(errs) > 0 {
-		notes = append(notes, fmt.Sprintf("parsed with %d syntax problem(s); first at line %d: %s", len(errs), errs[0].Line, errs[0].Message))
+		notes = append(notes, fmt.Sprintf("parsed with %d syntax problem(s); first at line %d: %s", len(errs), errs[0].Line, oneLine(errs[0].Message)))
 	}
 	wf := &inventory.Workflow{Platform: inventory.PlatformGitHub, Path: file.Path, Root: file.Root}
+	g := &ghWorkflow{wf: wf, file: file}
 	if w.Name != nil {
 		wf.Name = w.Name.Value
 	}
 	for _, ev := range w.On {
-		wf.Triggers = append(wf.Triggers, inventory.Trigger{Event: ev.EventName(), Location: at(file, eventPos(ev))})
+		loc := at(file, eventPos(ev))
+		wf.Triggers = append(wf.Triggers, inventory.Trigger{Event: ev.EventName(), Location: loc})
+		e := ghEvent{name: ev.EventName(), loc: loc}
+		if h, ok := ev.(*actionlint.WebhookEvent); ok {
+			for _, t := range h.Types {
+				if t != nil {
+					e.types = append(e.types, strings.ToLower(t.Value))
+				}
+			}
+			for _, n := range h.Workflows {
+				if n != nil {
+					e.workflows = append(e.workflows, n.Value)
+				}
+			}
+		}
+		g.events = append(g.events, e)
 	}
 	var pnotes []string
 	wf.Permissions, pnotes = permissionBlock(file, w.Permissions)
 	notes = append(notes, pnotes...)
+	g.env = envRefs(file, w.Env, inventory.ViaJobEnv, -1, nil)
+
 	ids := make([]string, 0, len(w.Jobs))
 	for id := range w.Jobs {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	type pair struct {
+		job inventory.Job
+		gj  *ghJob
+	}
+	var jobs []pair
 	for _, id := range ids {
 		j := w.Jobs[id]
 		if j == nil {
 			continue
 		}
-		job := inventory.Job{ID: id, Location: at(file, j.Pos)}
-		if j.ID != nil {
-			job.ID = j.ID.Value
-			job.Location = at(file, j.ID.Pos)
+		job, gj, jn := parseJob(file, id, j, agents)
+		notes = append(notes, jn...)
+		if wf.Permissions != nil && wf.Permissions.Effective.Get(inventory.ResIDToken) >= inventory.Write && job.Permissions == nil {
+			gj.idToken = true
 		}
-		if j.Name != nil {
-			job.Name = j.Name.Value
-		}
-		if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
-			job.Uses = j.WorkflowCall.Uses.Value
-		}
-		job.Permissions, pnotes = permissionBlock(file, j.Permissions)
-		notes = append(notes, pnotes...)
-		job.Agent = jobAgentID(file, job.ID)
-		wf.Jobs = append(wf.Jobs, job)
+		gj.refs = append(slices.Clone(g.env), gj.refs...)
+		jobs = append(jobs, pair{job, gj})
 	}
-	slices.SortFunc(wf.Jobs, func(a, b inventory.Job) int { return cmp.Compare(a.Location.Line, b.Location.Line) })
-	return wf, notes, nil
+	slices.SortStableFunc(jobs, func(a, b pair) int { return cmp.Compare(a.job.Location.Line, b.job.Location.Line) })
+	for _, p := range jobs {
+		wf.Jobs = append(wf.Jobs, p.job)
+		g.jobs = append(g.jobs, p.gj)
+	}
+	return g, notes, nil
+}
+
+func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *agentTable) (inventory.Job, *ghJob, []string) {
+	job := inventory.Job{ID: id, Location: at(file, j.Pos)}
+	gj := &ghJob{}
+	var notes []string
+	if j.ID != nil {
+		job.ID = j.ID.Value
+		job.Location = at(file, j.ID.Pos)
+	}
+	if j.Name != nil {
+		job.Name = j.Name.Value
+	}
+	var pn []string
+	job.Permissions, pn = permissionBlock(file, j.Permissions)
+	notes = append(notes, pn...)
+	gj.declared = job.Permissions
+	if job.Permissions != nil && job.Permissions.Effective.Get(inventory.ResIDToken) >= inventory.Write {
+		gj.idToken = true
+	}
+	job.Agent = jobAgentID(file, job.ID)
+	if j.If != nil {
+		job.If = j.If.Value
+		gj.ifRaw = j.If.Value
+		gj.ifNode = parseCondition(j.If.Value)
+		gj.refs = append(gj.refs, stringRefs(file, j.If.Value, j.If.Pos, inventory.ViaSameJob, -1, "")...)
+	}
+	for _, n := range j.Needs {
+		if n != nil {
+			job.Needs = append(job.Needs, n.Value)
+		}
+	}
+	if r := j.RunsOn; r != nil {
+		for _, l := range r.Labels {
+			if l == nil {
+				continue
+			}
+			job.RunsOn = append(job.RunsOn, l.Value)
+			if strings.EqualFold(strings.TrimSpace(l.Value), "self-hosted") {
+				job.SelfHosted = true
+			}
+		}
+		if r.LabelsExpr != nil {
+			job.RunsOn = append(job.RunsOn, r.LabelsExpr.Value)
+		}
+		if r.Group != nil {
+			job.RunsOn = append(job.RunsOn, "group:"+r.Group.Value)
+		}
+	}
+	if e := j.Environment; e != nil && e.Name != nil {
+		job.Environment = &inventory.JobEnvironment{Name: e.Name.Value, Location: at(file, e.Name.Pos), Protected: "unknown"}
+	}
+	gj.refs = append(gj.refs, envRefs(file, j.Env, inventory.ViaJobEnv, -1, &gj.literals)...)
+	for _, c := range []*actionlint.Container{j.Container} {
+		gj.refs = append(gj.refs, containerRefs(file, c)...)
+	}
+	if j.Services != nil {
+		for _, s := range j.Services.Value {
+			if s != nil {
+				gj.refs = append(gj.refs, containerRefs(file, s.Container)...)
+			}
+		}
+	}
+	if wc := j.WorkflowCall; wc != nil && wc.Uses != nil {
+		job.Uses = wc.Uses.Value
+		ci := &callInfo{uses: wc.Uses.Value, inherit: wc.InheritSecrets, secrets: map[string]secretUse{}}
+		if p, ok := strings.CutPrefix(wc.Uses.Value, "./"); ok {
+			ci.local = strings.TrimSuffix(p, "/")
+		}
+		loc := at(file, wc.Uses.Pos)
+		if wc.InheritSecrets {
+			job.InheritSecrets = true
+			gj.refs = append(gj.refs, ref{name: "*", via: inventory.ViaSecretsInherit, step: -1, loc: loc})
+		}
+		for name, s := range wc.Secrets {
+			if s == nil || s.Value == nil {
+				continue
+			}
+			u := secretsIn(s.Value.Value)
+			ci.secrets[strings.ToUpper(name)] = u
+			gj.refs = append(gj.refs, useRefs(u, inventory.ViaWith, -1, at(file, s.Value.Pos), strings.ToUpper(name))...)
+		}
+		for _, in := range wc.Inputs {
+			if in != nil && in.Value != nil {
+				gj.refs = append(gj.refs, stringRefs(file, in.Value.Value, in.Value.Pos, inventory.ViaWith, -1, "")...)
+			}
+		}
+		gj.call = ci
+	}
+	for i, s := range j.Steps {
+		if s == nil {
+			continue
+		}
+		st := parseStep(file, i, s, agents, gj)
+		job.Steps = append(job.Steps, st)
+		var cond actionlint.ExprNode
+		if s.If != nil {
+			cond = parseCondition(s.If.Value)
+		}
+		gj.stepIfs = append(gj.stepIfs, cond)
+	}
+	for _, r := range gj.refs {
+		if r.name == "*" && r.via == inventory.ViaAllSecrets {
+			job.AllSecrets = true
+		}
+	}
+	return job, gj, notes
+}
+
+func containerRefs(file inventory.Location, c *actionlint.Container) []ref {
+	if c == nil {
+		return nil
+	}
+	var out []ref
+	if cr := c.Credentials; cr != nil {
+		for _, s := range []*actionlint.String{cr.Username, cr.Password, cr.Expression} {
+			if s != nil {
+				out = append(out, stringRefs(file, s.Value, s.Pos, inventory.ViaJobEnv, -1, "")...)
+			}
+		}
+	}
+	out = append(out, envRefs(file, c.Env, inventory.ViaJobEnv, -1, nil)...)
+	return out
+}
+
+// envRefs reads the secret references of an env: block; literal values of
+// credential-looking length are kept for hash linking.
+func envRefs(file inventory.Location, env *actionlint.Env, via inventory.ReachVia, step int, lits *[]literal) []ref {
+	if env == nil {
+		return nil
+	}
+	var out []ref
+	if env.Expression != nil {
+		out = append(out, stringRefs(file, env.Expression.Value, env.Expression.Pos, via, step, "")...)
+	}
+	names := make([]string, 0, len(env.Vars))
+	for k := range env.Vars {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		v := env.Vars[k]
+		if v == nil || v.Value == nil {
+			continue
+		}
+		name := k
+		if v.Name != nil {
+			name = v.Name.Value
+		}
+		out = append(out, stringRefs(file, v.Value.Value, v.Value.Pos, via, step, name)...)
+		if lits != nil {
+			if l, ok := literalValue(v.Value.Value); ok {
+				*lits = append(*lits, literal{sha: l, via: via, step: step, loc: at(file, v.Value.Pos)})
+			}
+		}
+	}
+	return out
+}
+
+// literalValue returns the hex SHA-256 of a literal value long enough to be a
+// key (no expression, no whitespace).
+func literalValue(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	if len(v) < 16 || len(v) > 4096 || strings.Contains(v, "${{") || strings.ContainsAny(v, " \t\n") || strings.HasPrefix(v, "$") {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:]), true
+}
+
+func stringRefs(file inventory.Location, s string, pos *actionlint.Pos, via inventory.ReachVia, step int, env string) []ref {
+	u := secretsIn(s)
+	return useRefs(u, via, step, at(file, pos), env)
+}
+
+func useRefs(u secretUse, via inventory.ReachVia, step int, loc inventory.Location, env string) []ref {
+	var out []ref
+	for _, n := range u.names {
+		out = append(out, ref{name: n, via: via, step: step, loc: loc, env: env})
+	}
+	if u.all {
+		out = append(out, ref{name: "*", via: inventory.ViaAllSecrets, step: step, loc: loc, env: env})
+	}
+	return out
+}
+
+var (
+	untrustedRefRe  = regexp.MustCompile(`(?i)(github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch)|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.number|outputs\.(head_ref|head_sha|pr_head|head|sha|ref|pr_ref|pr_sha)\b|github\.event\.workflow_run\.pull_requests)`)
+	forkRepoRe      = regexp.MustCompile(`(?i)(github\.event\.pull_request\.head\.repo\.full_name|github\.event\.workflow_run\.head_repository\.full_name|outputs\.(head_repo|repo|repository)\b)`)
+	scriptPRFetchRe = regexp.MustCompile(`(?i)(gh\s+pr\s+checkout|git\s+fetch\s+[^\n;&|]*pull/|git\s+(checkout|switch)\s+[^\n;&|]*(pr-|pull/|FETCH_HEAD|head_ref|HEAD_REF|head_sha|HEAD_SHA)|hub\s+pr\s+checkout)`)
+	permCheckRe     = regexp.MustCompile(`(?i)(getCollaboratorPermissionLevel|checkCollaborator|collaborators/[^/\s]+/permission|/collaborators/\$)`)
+	sameRepoRe      = regexp.MustCompile(`(?i)(\bgit\s+push\b|\bgh\s+(pr|issue|release|api|label|repo\s+edit|workflow|run)\b|api\.github\.com/repos/\$\{\{\s*github\.repository\s*\}\}|repos/\$\{?GITHUB_REPOSITORY)`)
+	crossRepoRe     = regexp.MustCompile(`(?i)(\s(-R|--repo)\s+[^\s$]+/|github\.com/(?:[A-Za-z0-9_.-]+)/(?:[A-Za-z0-9_.-]+)\.git|\bgit\s+clone\b|repository:\s)`)
+	workspacePathRe = regexp.MustCompile(`^\s*(\.|\./|\./\*\*|\*\*|\*|\$\{\{\s*github\.workspace\s*\}\}/?|\.\./\S*)\s*$`)
+)
+
+// promptInputs are agent action inputs whose text becomes the prompt.
+var promptInputs = []string{"prompt", "direct_prompt", "custom_instructions", "override_prompt", "append_system_prompt", "system_prompt"}
+
+// permissionCheckActions check the actor's repository permission.
+var permissionCheckActions = []string{
+	"actions-cool/check-user-permission", "prince-chrismc/check-actor-permissions-action",
+	"lannonbr/repo-permission-check-action", "sushichop/action-repository-permission",
+	"theModdingInquisition/actions-team-membership", "tspascoal/get-user-teams-membership",
+	"skjnldsv/check-actor-permission",
+}
+
+func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agentTable, gj *ghJob) inventory.Step {
+	st := inventory.Step{Index: i, Location: at(file, s.Pos)}
+	if s.ID != nil {
+		st.ID = s.ID.Value
+	}
+	if s.Name != nil {
+		st.Name = s.Name.Value
+	}
+	if s.If != nil {
+		st.If = s.If.Value
+		gj.refs = append(gj.refs, stringRefs(file, s.If.Value, s.If.Pos, inventory.ViaSameJob, i, "")...)
+	}
+	gj.refs = append(gj.refs, envRefs(file, s.Env, inventory.ViaStepEnv, i, &gj.literals)...)
+	envNames := []string{}
+	if s.Env != nil {
+		for _, v := range s.Env.Vars {
+			if v != nil && v.Name != nil {
+				envNames = append(envNames, v.Name.Value)
+			}
+		}
+	}
+	switch e := s.Exec.(type) {
+	case *actionlint.ExecRun:
+		st.Run = true
+		if e.Run == nil {
+			break
+		}
+		script := e.Run.Value
+		pos := e.Run.Pos
+		gj.refs = append(gj.refs, stringRefs(file, script, pos, inventory.ViaRunScript, i, "")...)
+		for _, p := range untrustedIn(script) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "run", Location: at(file, pos)})
+		}
+		if len(script) > 1<<20 {
+			script = script[:1<<20]
+		}
+		var seen []string
+		for _, c := range agents.scriptCmds(script) {
+			if ag := agents.commandAgent(c); ag != nil && st.Agent == nil {
+				st.Agent = ag
+			}
+			if (c.name == "gh" || c.name == "git") && !slices.Contains(seen, c.name) {
+				seen = append(seen, c.name)
+			}
+		}
+		st.Commands = seen
+		if scriptPRFetchRe.MatchString(script) {
+			st.Checkout = &inventory.Checkout{ByScript: true, UntrustedRef: true, Ref: "pull request head (script)"}
+		}
+		if permCheckRe.MatchString(script) {
+			st.PermissionCheck = true
+		}
+		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script)
+	case *actionlint.ExecAction:
+		if e.Uses == nil {
+			break
+		}
+		st.Uses = e.Uses.Value
+		inputs := map[string]string{}
+		inputPos := map[string]*actionlint.Pos{}
+		names := make([]string, 0, len(e.Inputs))
+		for k, in := range e.Inputs {
+			if in == nil || in.Value == nil {
+				continue
+			}
+			name := k
+			if in.Name != nil {
+				name = in.Name.Value
+			}
+			names = append(names, name)
+			inputs[strings.ToLower(name)] = in.Value.Value
+			inputPos[strings.ToLower(name)] = in.Value.Pos
+		}
+		slices.Sort(names)
+		st.Inputs = names
+		for _, n := range names {
+			ln := strings.ToLower(n)
+			gj.refs = append(gj.refs, stringRefs(file, inputs[ln], inputPos[ln], inventory.ViaWith, i, n)...)
+			if l, ok := literalValue(inputs[ln]); ok && looksSecretName(n) {
+				gj.literals = append(gj.literals, literal{sha: l, via: inventory.ViaWith, step: i, loc: at(file, inputPos[ln])})
+			}
+		}
+		stepAction(file, &st, e.Uses.Value, inputs, inputPos, agents, gj)
+		if strings.HasPrefix(st.Uses, "./") {
+			gj.stepLocal = append(gj.stepLocal, i)
+		}
+	}
+	if st.Agent != nil {
+		for _, r := range gj.refs {
+			if r.step == i && (isLLMKeyName(r.name) || isLLMKeyName(r.env)) && r.name != "*" {
+				st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(r.name))
+			}
+		}
+		_ = envNames
+	}
+	return st
+}
+
+func (t *agentTable) scriptCmds(script string) []scriptCommand { return scriptCommands(script) }
+
+func appendUnique(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+var secretNameRe = regexp.MustCompile(`(?i)(token|secret|password|passwd|key|credential|auth|pat)`)
+
+func looksSecretName(n string) bool { return secretNameRe.MatchString(n) }
+
+// stepAction derives facts from a uses: step.
+func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs map[string]string, pos map[string]*actionlint.Pos,
+	agents *agentTable, gj *ghJob) {
+	name, ref, _ := strings.Cut(strings.ToLower(uses), "@")
+	in := func(k string) string { return strings.TrimSpace(inputs[k]) }
+	if a, r, ok := agents.action(uses); ok {
+		st.Agent = actionAgent(a, r, uses, inputs)
+		for _, k := range a.keyInputs {
+			u := secretsIn(inputs[k])
+			for _, n := range u.names {
+				st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(n))
+			}
+		}
+		for _, k := range promptInputs {
+			for _, p := range untrustedIn(inputs[k]) {
+				st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "prompt (" + k + ")", Location: at(file, pos[k])})
+			}
+		}
+		for _, p := range untrustedIn(inputs["claude_args"]) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "agent arguments (claude_args)", Location: at(file, pos["claude_args"])})
+		}
+	}
+	switch {
+	case name == "actions/checkout":
+		co := &inventory.Checkout{Ref: in("ref"), Repository: in("repository"), PersistCredentials: !strings.EqualFold(in("persist-credentials"), "false")}
+		co.UntrustedRef = untrustedRefRe.MatchString(co.Ref) || forkRepoRe.MatchString(co.Repository)
+		if u := secretsIn(inputs["token"]); len(u.names) > 0 {
+			co.TokenSecret = u.names[0]
+		}
+		co.AllowUnsafe = strings.EqualFold(in("allow-unsafe-pr-checkout"), "true")
+		if v, ok := parseVersion(ref); ok && v[0] >= 7 {
+			co.BlocksForkPR = true
+		}
+		st.Checkout = co
+	case name == "actions/create-github-app-token" || name == "tibdex/github-app-token" || name == "getsentry/action-github-app-token" ||
+		name == "peter-murray/workflow-application-token-action" || name == "navikt/github-app-token-generator":
+		tok := &inventory.AppToken{Action: name, Owner: in("owner"), Repositories: cmpStr(in("repositories"), in("repository"))}
+		for k, v := range inputs {
+			if p, ok := strings.CutPrefix(k, "permission-"); ok {
+				tok.Permissions = append(tok.Permissions, p+":"+strings.TrimSpace(v))
+			}
+		}
+		if p := in("permissions"); p != "" {
+			tok.Permissions = append(tok.Permissions, "permissions:"+oneLine(p))
+		}
+		slices.Sort(tok.Permissions)
+		tok.SkipRevoke = strings.EqualFold(in("skip-token-revoke"), "true") || strings.EqualFold(in("revoke"), "false")
+		if u := secretsIn(cmpStr(inputs["private-key"], inputs["private_key"])); len(u.names) > 0 {
+			tok.KeySecret = u.names[0]
+		}
+		st.AppToken = tok
+	case name == "aws-actions/configure-aws-credentials":
+		ca := &inventory.CloudAuth{Provider: "aws", Action: name}
+		if in("aws-access-key-id") != "" || in("aws-secret-access-key") != "" {
+			ca.StaticKey = "aws-access-key-id"
+		} else if in("role-to-assume") != "" {
+			ca.OIDC = true
+		}
+		st.CloudAuth = ca
+	case name == "google-github-actions/auth":
+		ca := &inventory.CloudAuth{Provider: "gcp", Action: name}
+		if in("credentials_json") != "" {
+			ca.StaticKey = "credentials_json"
+		} else if in("workload_identity_provider") != "" {
+			ca.OIDC = true
+		}
+		st.CloudAuth = ca
+	case name == "azure/login":
+		ca := &inventory.CloudAuth{Provider: "azure", Action: name}
+		if in("creds") != "" {
+			ca.StaticKey = "creds"
+		} else if in("client-id") != "" {
+			ca.OIDC = true
+		}
+		st.CloudAuth = ca
+	case name == "actions/upload-artifact":
+		path := in("path")
+		hidden := strings.EqualFold(in("include-hidden-files"), "true")
+		old := versionBefore(ref, 4, 4, 0)
+		if workspacePathRe.MatchString(path) && (hidden || old) {
+			st.UploadsWorkspace = true
+		}
+	case name == "step-security/harden-runner":
+		if strings.EqualFold(in("egress-policy"), "block") {
+			gj.egress = true
+		}
+	case name == "actions/github-script":
+		script := inputs["script"]
+		for _, p := range untrustedIn(script) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "script", Location: at(file, pos["script"])})
+		}
+		if permCheckRe.MatchString(script) {
+			st.PermissionCheck = true
+		}
+	}
+	for _, p := range permissionCheckActions {
+		if name == strings.ToLower(p) {
+			st.PermissionCheck = true
+		}
+	}
 }
 
 func jobAgentID(file inventory.Location, job string) string {
@@ -169,31 +617,6 @@ func permissionBlock(file inventory.Location, p *actionlint.Permissions) (*inven
 	return b, notes
 }
 
-// jobAgents turns jobs into CI-job agents with their effective GITHUB_TOKEN
-// permissions: the job's block, else the workflow's, else the default.
-func jobAgents(wf *inventory.Workflow) []inventory.Agent {
-	var out []inventory.Agent
-	for _, j := range wf.Jobs {
-		a := inventory.Agent{
-			ID: j.Agent, Kind: inventory.AgentCIJob, Name: cmp.Or(j.Name, j.ID), Platform: inventory.PlatformGitHub,
-			Location: j.Location, Triggers: wf.Triggers, Attributes: map[string]string{"workflow": wf.Path, "job": j.ID},
-		}
-		switch {
-		case j.Permissions != nil:
-			a.Permissions = j.Permissions.Effective
-			a.Attributes["permissions_source"] = "job"
-		case wf.Permissions != nil:
-			a.Permissions = wf.Permissions.Effective
-			a.Attributes["permissions_source"] = "workflow"
-		default:
-			a.Permissions = inventory.GitHubTokenDefault(false)
-			a.Attributes["permissions_source"] = permissionsDefault
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
 func at(file inventory.Location, p *actionlint.Pos) inventory.Location {
 	l := inventory.Location{Root: file.Root, Path: file.Path, Git: file.Git, Line: 1, Column: 1}
 	if p != nil {
@@ -221,4 +644,12 @@ func eventPos(ev actionlint.Event) *actionlint.Pos {
 		return e.Pos
 	}
 	return nil
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/agentreach/agentreach/inventory"
 )
 
-var file = inventory.Location{Root: ".", Path: ".github/workflows/w.yml", Git: inventory.GitTracked}
+var file = inventory.Location{Root: "", Path: ".github/workflows/w.yml", Git: inventory.GitTracked}
 
 func parse(t *testing.T, src string) *inventory.Workflow {
 	t.Helper()
@@ -18,6 +18,31 @@ func parse(t *testing.T, src string) *inventory.Workflow {
 		t.Fatalf("parse: %v", err)
 	}
 	return wf
+}
+
+// scan runs the analyzer over in-memory files of one root and finishes it.
+func scan(t testing.TB, files map[string]string) (*inventory.Inventory, []inventory.Coverage) {
+	t.Helper()
+	a := NewAnalyzer(Options{})
+	b := inventory.NewBuilder()
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		loc := inventory.Location{Root: "", Path: p, Git: inventory.GitTracked}
+		if !a.Wants(p, int64(len(files[p]))) {
+			t.Fatalf("analyzer does not want %s", p)
+		}
+		if err := a.Analyze(context.Background(), loc, []byte(files[p]), b); err != nil {
+			b.AddCoverage(inventory.Coverage{Source: "test", Path: p, Status: inventory.CoveragePartial, Reason: err.Error()})
+		}
+	}
+	if err := a.Finish(context.Background(), "", b); err != nil {
+		t.Fatalf("finish: %v", err)
+	}
+	return b.Build()
 }
 
 func events(wf *inventory.Workflow) []string {
@@ -91,21 +116,24 @@ jobs:
 	if q.Permissions == nil || q.Permissions.Effective.HasWrite() || q.Permissions.Effective.Get(inventory.ResContents) != inventory.None {
 		t.Errorf("quiet = %+v", q.Permissions)
 	}
-	agents := jobAgents(wf)
-	if agents[0].Attributes["permissions_source"] != "workflow" || agents[1].Attributes["permissions_source"] != "job" {
-		t.Errorf("agents = %+v", agents)
+	inv, _ := scan(t, map[string]string{file.Path: src})
+	if a := inv.Agent(jobAgentID(file, "build")); a == nil || a.Attributes["permissions_source"] != "workflow" {
+		t.Errorf("build agent = %+v", a)
+	}
+	if a := inv.Agent(jobAgentID(file, "release")); a == nil || a.Attributes["permissions_source"] != "job" {
+		t.Errorf("release agent = %+v", a)
 	}
 }
 
 func TestDefaultPermissionsAssumed(t *testing.T) {
 	t.Parallel()
-	a := NewAnalyzer()
+	a := NewAnalyzer(Options{})
 	b := inventory.NewBuilder()
 	src := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
 	if err := a.Analyze(context.Background(), file, []byte(src), b); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Finish(context.Background(), ".", b); err != nil {
+	if err := a.Finish(context.Background(), "", b); err != nil {
 		t.Fatal(err)
 	}
 	inv, cov := b.Build()
@@ -135,7 +163,7 @@ func TestBadWorkflows(t *testing.T) {
 		"empty":         {"", false},
 		"unknown keys":  {"on: push\nfoo: bar\njobs:\n  a:\n    runs-on: x\n    bogus: 1\n    steps: [{run: x}]\n", false},
 		"unknown scope": {"on: push\npermissions:\n  everything: write\n  contents: read\njobs: {}\n", false},
-		"alias bomb":    {bomb, false},
+		"alias bomb":    {bomb, true},
 		"flow mapping":  {"{on: push, jobs: {a: {runs-on: x, steps: [{run: x}]}}}", false},
 		"block scalars": {"on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n          echo a\n          echo b\n", false},
 		"matrix":        {"on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        os: [a, b]\n    runs-on: ${{ matrix.os }}\n    steps: [{run: x}]\n", false},

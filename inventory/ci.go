@@ -1,0 +1,194 @@
+package inventory
+
+// This file holds the CI facts that the workflow scanner records and the
+// AR-CI / AR-PB rules read: who can start a job, what gates narrow that, what
+// its steps do and which credentials they touch. Scanners store derived facts
+// only — never a script body or an input value that could be a secret.
+
+// Further reach paths of CI jobs.
+const (
+	// ViaSameJob: the credential is handed to another step of the same job.
+	// A step that can run commands reaches it anyway: the runner holds every
+	// secret of the job in memory and on GitHub-hosted runners the job's user
+	// has password-less sudo.
+	ViaSameJob ReachVia = "same-job"
+	// ViaRunner: the job runs on a self-hosted runner whose host credentials
+	// (instance role, docker socket, files left by earlier jobs) it can use.
+	ViaRunner ReachVia = "runner"
+	// ViaAppToken: the job mints a GitHub App installation token.
+	ViaAppToken ReachVia = "app-token"
+	// ViaCIVariable: a GitLab CI/CD variable or `variables:` entry.
+	ViaCIVariable ReachVia = "ci-variable"
+	// ViaCloudLogin: a cloud login action turns an OIDC token or a static key
+	// into cloud credentials.
+	ViaCloudLogin ReachVia = "cloud-login"
+)
+
+// Gate kinds: what narrows who can start a job.
+const (
+	GateAuthorAssociation = "author-association" // if: on author_association ∈ OWNER/MEMBER/COLLABORATOR
+	GateActor             = "actor"              // if: github.actor == a named human
+	GateSameRepository    = "same-repository"    // if: the pull request comes from the repository itself
+	GateLabel             = "label"              // if: a label that only triagers can set
+	GatePermissionStep    = "permission-check"   // a step or job that checks the actor's repository permission
+	GateEnvironment       = "environment"        // a deployment environment (reviewers not visible to a local scan)
+	GateNeeds             = "needs"              // a job it depends on is gated
+	GateBuiltin           = "built-in"           // the agent action's own actor check
+	GateEventFilter       = "event-filter"       // if: github.event_name excludes the untrusted events
+	GateProtectedRef      = "protected-ref"      // GitLab: rules limit the job to protected or default branches / tags
+)
+
+// Gate is one condition that narrows who can start a job or drive an agent.
+type Gate struct {
+	Kind     string   `json:"kind"`
+	Detail   string   `json:"detail,omitempty"`
+	Location Location `json:"location"`
+}
+
+// Starter is who can start a job through one event, after the job's gates.
+type Starter struct {
+	Event    string   `json:"event"`
+	Audience Audience `json:"audience"`
+	// Privileged is false when such runs get a read-only token and no
+	// secrets (pull requests from forks on `pull_request`).
+	Privileged bool     `json:"privileged"`
+	Gates      []string `json:"gates,omitempty"` // gate kinds that narrowed the audience
+	Location   Location `json:"location"`        // the trigger
+}
+
+// SecretRef is one credential a job or step references, and how.
+type SecretRef struct {
+	Credential string   `json:"credential"` // inventory credential id
+	Name       string   `json:"name"`       // secret, variable or input name as written
+	Via        ReachVia `json:"via"`
+	Step       int      `json:"step"` // index of the step, -1 at job level
+	Location   Location `json:"location"`
+}
+
+// Checkout is an actions/checkout step (or an equivalent git fetch of a pull
+// request head in a run: script).
+type Checkout struct {
+	Ref                string `json:"ref,omitempty"`        // ref input as written (expressions kept)
+	Repository         string `json:"repository,omitempty"` // repository input as written
+	UntrustedRef       bool   `json:"untrusted_ref"`        // the ref names the pull request head or a fork
+	PersistCredentials bool   `json:"persist_credentials"`  // the token stays in the git config
+	TokenSecret        string `json:"token_secret,omitempty"`
+	AllowUnsafe        bool   `json:"allow_unsafe,omitempty"`   // allow-unsafe-pr-checkout: true (checkout v7+)
+	BlocksForkPR       bool   `json:"blocks_fork_pr,omitempty"` // checkout v7+ refuses fork heads on pull_request_target / workflow_run
+	ByScript           bool   `json:"by_script,omitempty"`      // git fetch / gh pr checkout in run:
+}
+
+// AppToken is an actions/create-github-app-token (or equivalent) step.
+type AppToken struct {
+	Action       string   `json:"action"`
+	Owner        string   `json:"owner,omitempty"`
+	Repositories string   `json:"repositories,omitempty"`
+	Permissions  []string `json:"permissions,omitempty"` // permission-* inputs as name:level
+	SkipRevoke   bool     `json:"skip_revoke,omitempty"`
+	KeySecret    string   `json:"key_secret,omitempty"`
+}
+
+// CloudAuth is a cloud login step.
+type CloudAuth struct {
+	Provider  string `json:"provider"` // aws, gcp, azure
+	Action    string `json:"action"`
+	OIDC      bool   `json:"oidc"`                 // role-to-assume / workload identity / client-id without secret
+	StaticKey string `json:"static_key,omitempty"` // the input that carries a static key
+}
+
+// StepAgent is a coding agent run by a step (an action or a CLI in run:).
+type StepAgent struct {
+	Product string `json:"product"`
+	Via     string `json:"via"` // action reference or command
+	Ref     string `json:"ref,omitempty"`
+	// Gate is the action's own actor check ("write-access"), "" when the
+	// agent relies on the workflow's if: alone.
+	Gate string `json:"gate,omitempty"`
+	// GateWidened says how the built-in gate was opened, e.g.
+	// "allowed_non_write_users: *".
+	GateWidened  string   `json:"gate_widened,omitempty"`
+	GateOpen     bool     `json:"gate_open,omitempty"` // the widening admits anyone
+	GateBots     string   `json:"gate_bots,omitempty"` // bots admitted past the gate
+	AllowedTools []string `json:"allowed_tools,omitempty"`
+	Unrestricted []string `json:"unrestricted,omitempty"` // allowed tools that grant any command (bare Bash, run_shell_command, …)
+	Bypass       []string `json:"bypass,omitempty"`       // bypass flags and modes in effect
+	Sandbox      string   `json:"sandbox,omitempty"`
+	Approval     string   `json:"approval,omitempty"`      // permission or approval mode as configured
+	Egress       bool     `json:"egress,omitempty"`        // an egress allow-list is configured
+	OwnKeys      []string `json:"own_keys,omitempty"`      // credential ids of the agent's own model API keys
+	UsesOIDCApp  bool     `json:"uses_oidc_app,omitempty"` // mints the vendor's GitHub App token through OIDC
+	ModelOIDC    bool     `json:"model_oidc,omitempty"`    // uses the job's OIDC token to log in to its model provider
+	// Starters is who can drive this agent per event, after the job's and
+	// the step's if: gates and the action's built-in gate.
+	Starters    []Starter `json:"starters,omitempty"`
+	StartableBy Audience  `json:"startable_by,omitempty"`
+}
+
+// Injection is an untrusted expression expanded into a script or prompt.
+type Injection struct {
+	Expression string   `json:"expression"` // e.g. github.event.issue.title
+	Into       string   `json:"into"`       // run, script, prompt, …
+	Location   Location `json:"location"`
+}
+
+// Step is one step of a job (or of a local composite action it uses).
+type Step struct {
+	Index      int         `json:"index"`
+	ID         string      `json:"id,omitempty"`
+	Name       string      `json:"name,omitempty"`
+	Location   Location    `json:"location"`
+	Uses       string      `json:"uses,omitempty"`
+	Run        bool        `json:"run,omitempty"` // the step runs a script (not stored)
+	If         string      `json:"if,omitempty"`
+	Inputs     []string    `json:"inputs,omitempty"` // with: input names (values are not stored)
+	Commands   []string    `json:"commands,omitempty"`
+	Agent      *StepAgent  `json:"agent,omitempty"`
+	Checkout   *Checkout   `json:"checkout,omitempty"`
+	AppToken   *AppToken   `json:"app_token,omitempty"`
+	CloudAuth  *CloudAuth  `json:"cloud_auth,omitempty"`
+	Injections []Injection `json:"injections,omitempty"`
+	// UploadsWorkspace: actions/upload-artifact of a path that includes the
+	// checkout (and so a persisted git credential).
+	UploadsWorkspace bool `json:"uploads_workspace,omitempty"`
+	// PermissionCheck: the step checks the actor's repository permission.
+	PermissionCheck bool `json:"permission_check,omitempty"`
+	// SameRepoAPI: the step calls the API, git or gh on this repository only
+	// (work the job's own token could do).
+	SameRepoAPI bool   `json:"same_repo_api,omitempty"`
+	FromAction  string `json:"from_action,omitempty"` // the local composite action it was expanded from
+}
+
+// JobEnvironment is a job's deployment environment.
+type JobEnvironment struct {
+	Name     string   `json:"name"`
+	Location Location `json:"location"`
+	// Protected is "unknown" in a local scan; an org scan fills in "yes" or "no".
+	Protected string `json:"protected"`
+}
+
+// IDToken is a GitLab `id_tokens:` entry.
+type IDToken struct {
+	Name     string   `json:"name"`
+	Audience []string `json:"audience,omitempty"`
+	Location Location `json:"location"`
+}
+
+// HasCredential reports whether a credential with the id was added.
+func (b *Builder) HasCredential(id string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, ok := b.credentials[id]
+	return ok
+}
+
+// GitHubSecretID is the credential id of an Actions secret referenced by
+// name from a workflow; "*" stands for every secret of the repository.
+func GitHubSecretID(name string) string { return "github-actions-secret:" + name }
+
+// GitHubTokenID is the credential id of a job's GITHUB_TOKEN.
+func GitHubTokenID(workflowPath, job string) string {
+	return "github-token:" + workflowPath + "#" + job
+}
+
+// GitLabVariableID is the credential id of a GitLab CI/CD variable.
+func GitLabVariableID(name string) string { return "gitlab-ci-variable:" + name }

@@ -1,0 +1,112 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// UntrustedInjection is AR-CI-003.
+var UntrustedInjection = &Rule{
+	Metadata: Metadata{
+		ID:       "AR-CI-003",
+		Name:     "untrusted-context-injection",
+		Title:    "Untrusted context injected into a shell or agent prompt",
+		Severity: inventory.SeverityHigh,
+		Score:    8.5,
+		Escalation: "high 8.5; critical 9.1 when the job holds write permissions or secrets. Quiet when the only trigger is " +
+			"`pull_request` (a fork's author already controls the code such runs execute, with a read-only token), and when a gate " +
+			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, or a " +
+			"same-repository gate for branch names and pull request text.",
+		Description: "A `${{ }}` expression that an outsider controls (an issue or pull request title or body, a comment, a branch " +
+			"name, a commit message) is expanded into a `run:` script, an `actions/github-script` script or a coding agent's prompt " +
+			"before the step starts. A crafted title becomes shell commands, or instructions the agent follows with the job's token " +
+			"and secrets.",
+		Frameworks: []Mapping{NHI(2), ASI(1), ASI(5), Maestro("L3/T6"), Maestro("T11"), CSF("PR.PS-01")},
+		Source:     "GitHub Actions workflows (actionlint's list of untrusted inputs, extended with workflow_run fields)",
+		Remediation: "Pass the value through an environment variable and quote it (`env: TITLE: ${{ github.event.issue.title }}` then " +
+			"`\"$TITLE\"`). Do not template untrusted text into a prompt for an agent with privileged tools; let the agent fetch it as " +
+			"data with read-only tools.",
+		Precision: PrecisionHigh,
+	},
+	Check: func(c *Context) {
+		ciJobs(c.Inventory, inventory.PlatformGitHub, func(j jobRef) {
+			privilegedRun := false
+			for _, s := range j.job.Starters {
+				if s.Privileged {
+					privilegedRun = true
+				}
+			}
+			if !privilegedRun {
+				return
+			}
+			secrets := jobSecrets(j.job, false)
+			score := 8.5
+			if jobWrites(j.job).HasWrite() || len(secrets) > 0 {
+				score = 9.1
+			}
+			for _, s := range j.job.Steps {
+				for _, in := range s.Injections {
+					if gatedAuthor(j.job, in.Expression) {
+						continue
+					}
+					into := "the shell script"
+					switch {
+					case strings.HasPrefix(in.Into, "prompt"), strings.HasPrefix(in.Into, "agent"):
+						into = "the prompt of the " + s.Agent.Product + " agent"
+					case in.Into == "script":
+						into = "an actions/github-script script"
+					}
+					c.Report(Result{
+						Subject:  j.stepSubject(s) + ":" + in.Expression,
+						Location: in.Location,
+						Score:    score,
+						Agent:    j.job.Agent,
+						Message: fmt.Sprintf("`${{ %s }}` is expanded into %s in %s, which %s can start and which holds %s: whoever writes that text controls what runs.",
+							in.Expression, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets)),
+						Properties: map[string]string{"expression": in.Expression, "into": in.Into},
+					})
+				}
+			}
+		})
+	},
+}
+
+// gatedAuthor reports whether every privileged start of the job passed a gate
+// that vouches for whoever wrote the expression's text.
+func gatedAuthor(j *inventory.Job, expr string) bool {
+	seen := false
+	for _, s := range j.Starters {
+		if !s.Privileged {
+			continue
+		}
+		seen = true
+		if untrusted(s.Audience) {
+			return false
+		}
+		ok := false
+		if slices.Contains(s.Gates, inventory.GateSameRepository) && prText(expr) {
+			ok = true
+		}
+		if slices.Contains(s.Gates, inventory.GateAuthorAssociation) {
+			for _, g := range j.Gates {
+				obj, _, _ := strings.Cut(strings.TrimPrefix(g.Detail, "github.event."), ".author_association")
+				if g.Kind == inventory.GateAuthorAssociation && obj != "" && strings.HasPrefix(expr, "github.event."+obj+".") {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return seen
+}
+
+// prText reports text that only the pull request's or branch's author
+// controls.
+func prText(expr string) bool {
+	return expr == "github.head_ref" || strings.HasPrefix(expr, "github.event.pull_request.") || strings.HasPrefix(expr, "github.event.workflow_run.")
+}

@@ -1,0 +1,272 @@
+package rules
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// jobRef is a job with its workflow, as the CI rules walk them.
+type jobRef struct {
+	wf  *inventory.Workflow
+	job *inventory.Job
+}
+
+// ciJobs calls fn for every job of every workflow of the platform ("" for all).
+func ciJobs(inv *inventory.Inventory, platform string, fn func(j jobRef)) {
+	for wi := range inv.Workflows {
+		wf := &inv.Workflows[wi]
+		if platform != "" && wf.Platform != platform {
+			continue
+		}
+		for ji := range wf.Jobs {
+			fn(jobRef{wf: wf, job: &wf.Jobs[ji]})
+		}
+	}
+}
+
+// jobSubject is the stable identity of a job.
+func (j jobRef) subject() string { return "workflow:" + j.wf.Path + "#jobs." + j.job.ID }
+
+// stepSubject names a step by its id, else its action or position among
+// steps of the same kind — never by line.
+func (j jobRef) stepSubject(s inventory.Step) string {
+	switch {
+	case s.ID != "":
+		return j.subject() + ".steps." + s.ID
+	case s.Uses != "":
+		name, _, _ := strings.Cut(s.Uses, "@")
+		n := 0
+		for _, o := range j.job.Steps[:min(s.Index, len(j.job.Steps))] {
+			if on, _, _ := strings.Cut(o.Uses, "@"); on == name {
+				n++
+			}
+		}
+		return j.subject() + ".steps." + name + "#" + strconv.Itoa(n)
+	}
+	return j.subject() + ".steps[" + strconv.Itoa(s.Index) + "]"
+}
+
+func (j jobRef) name() string { return fmt.Sprintf("job `%s` of %s", j.job.ID, j.wf.Path) }
+
+// untrusted reports whether an audience is wider than the repository's
+// writers.
+func untrusted(a inventory.Audience) bool {
+	return a == inventory.AudienceAnyone || a == inventory.AudienceCommenters
+}
+
+// openStarters are the starters through which people without write access
+// get a run with the job's full token and secrets.
+func openStarters(ss []inventory.Starter) []inventory.Starter {
+	var out []inventory.Starter
+	for _, s := range ss {
+		if s.Privileged && untrusted(s.Audience) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// audiencePhrase says who an audience is, for messages.
+func audiencePhrase(a inventory.Audience) string {
+	switch a {
+	case inventory.AudienceAnyone:
+		return "anyone with a GitHub account"
+	case inventory.AudienceCommenters:
+		return "anyone who can open or comment on an issue or pull request"
+	case inventory.AudienceWrite:
+		return "people with write access"
+	case inventory.AudienceMaintainers:
+		return "maintainers"
+	case inventory.AudienceSchedule:
+		return "only a schedule"
+	default:
+		return "an unknown audience"
+	}
+}
+
+// startersPhrase renders "anyone … (issue_comment, pull_request_target)".
+func startersPhrase(ss []inventory.Starter) string {
+	if len(ss) == 0 {
+		return "nobody (no trigger reaches it)"
+	}
+	wide := ss[0].Audience
+	var events []string
+	for _, s := range ss {
+		if inventory.AudienceRank(s.Audience) < inventory.AudienceRank(wide) {
+			wide = s.Audience
+		}
+	}
+	for _, s := range ss {
+		if s.Audience == wide && !slices.Contains(events, s.Event) {
+			events = append(events, s.Event)
+		}
+	}
+	return fmt.Sprintf("%s (%s)", audiencePhrase(wide), strings.Join(events, ", "))
+}
+
+// jobWrites is the job token's permissions, without id_token when the only
+// use of the job's OIDC token is the agent's own model-provider login.
+func jobWrites(j *inventory.Job) inventory.Permissions {
+	p := j.EffectivePermissions
+	if p.Get(inventory.ResIDToken) < inventory.Write {
+		return p
+	}
+	model, other := false, false
+	for _, s := range j.Steps {
+		switch {
+		case s.CloudAuth != nil && s.CloudAuth.OIDC:
+			other = true
+		case s.Agent != nil && s.Agent.UsesOIDCApp:
+			other = true
+		case s.Agent != nil && s.Agent.ModelOIDC:
+			model = true
+		}
+	}
+	if !model || other {
+		return p
+	}
+	out := p.Clone()
+	delete(out, inventory.ResIDToken)
+	return out
+}
+
+// writeScopes lists the write scopes of a token, "" when it has none.
+func writeScopes(p inventory.Permissions) string {
+	var out []string
+	for _, r := range p.AtLeast(inventory.Write) {
+		out = append(out, string(r)+":write")
+	}
+	return strings.Join(out, ", ")
+}
+
+// jobSecrets lists the named secrets a job can reach, minus the agents'
+// own model keys when own is set; "*" stands for every secret.
+func jobSecrets(j *inventory.Job, skipOwn bool) []string {
+	own := map[string]bool{}
+	if skipOwn {
+		for _, s := range j.Steps {
+			if s.Agent != nil {
+				for _, k := range s.Agent.OwnKeys {
+					own[k] = true
+				}
+			}
+		}
+	}
+	var out []string
+	for _, r := range j.Secrets {
+		if own[r.Credential] || slices.Contains(out, r.Name) {
+			continue
+		}
+		if skipOwn && llmKeyName.MatchString(r.Name) {
+			continue
+		}
+		if j.Steps != nil && r.Name == "CI_JOB_TOKEN" {
+			continue
+		}
+		out = append(out, r.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+var llmKeyName = regexp.MustCompile(`(?i)^(ANTHROPIC|OPENAI|CLAUDE_CODE_OAUTH|GEMINI|GOOGLE_API|GOOGLE_GENAI|OPENROUTER|DEEPSEEK|MISTRAL|GROQ|XAI|CURSOR|AMP|FACTORY)[A-Z_]*(KEY|TOKEN)$`)
+
+// secretsPhrase renders secret names for a message.
+func secretsPhrase(names []string) string {
+	if slices.Contains(names, "*") {
+		return "every secret of the repository"
+	}
+	if len(names) > 6 {
+		return strings.Join(names[:6], ", ") + fmt.Sprintf(" and %d more secrets", len(names)-6)
+	}
+	return strings.Join(names, ", ")
+}
+
+// reachPhrase says what a job's agent can reach: write scopes of its
+// token, OIDC and secrets.
+func reachPhrase(j *inventory.Job, secrets []string) string {
+	var parts []string
+	if w := writeScopes(jobWrites(j)); w != "" && !strings.HasPrefix(j.PermissionsSource, "CI_JOB_TOKEN") {
+		tok := "a GITHUB_TOKEN with " + w
+		if j.PermissionsSource == "default (assumed permissive)" {
+			tok += " (the permissive default, assumed)"
+		}
+		parts = append(parts, tok)
+	}
+	if len(secrets) > 0 {
+		parts = append(parts, "the secrets "+secretsPhrase(secrets))
+	}
+	for _, s := range j.Steps {
+		if s.AppToken != nil {
+			parts = append(parts, "a GitHub App token from "+s.AppToken.Action)
+			break
+		}
+	}
+	if len(parts) == 0 {
+		if strings.HasPrefix(j.PermissionsSource, "CI_JOB_TOKEN") {
+			return "its CI_JOB_TOKEN"
+		}
+		return "a read-only GITHUB_TOKEN"
+	}
+	return joinAnd(parts)
+}
+
+func joinAnd(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// agentSteps lists a job's steps that run a coding agent.
+func agentSteps(j *inventory.Job) []inventory.Step {
+	var out []inventory.Step
+	for _, s := range j.Steps {
+		if s.Agent != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// runsAgent reports whether a job runs a coding agent.
+func runsAgent(j *inventory.Job) bool { return len(agentSteps(j)) > 0 }
+
+// tokenSecretRe matches secret names of personal access tokens and bot
+// tokens (the catalog's PAT regex).
+var tokenSecretRe = regexp.MustCompile(`(?i)(PAT$|PAT_|_PAT\b|^PAT|GH_?TOKEN|BOT_?TOKEN|PERSONAL_ACCESS|GITHUB_TOKEN_|_GITHUB_TOKEN|GITLAB_TOKEN|GL_?TOKEN|PRIVATE_TOKEN|API_TOKEN_GITHUB|REPO_TOKEN|RELEASE_TOKEN|PUSH_TOKEN|WORKFLOW_TOKEN|ADMIN_TOKEN|ACCESS_TOKEN$)`)
+
+// isPATName reports a secret name that holds a standing personal token.
+func isPATName(name string) bool {
+	n := strings.ToUpper(name)
+	return n != "GITHUB_TOKEN" && n != "CI_JOB_TOKEN" && tokenSecretRe.MatchString(n) && !llmKeyName.MatchString(n)
+}
+
+// stepAt returns the job's step with the index, or nil.
+func stepAt(j *inventory.Job, i int) *inventory.Step {
+	for k := range j.Steps {
+		if j.Steps[k].Index == i {
+			return &j.Steps[k]
+		}
+	}
+	return nil
+}
+
+func firstOr[T any](s []T, def T) T {
+	if len(s) > 0 {
+		return s[0]
+	}
+	return def
+}
+
+// cmpScore returns the higher of two scores.
+func cmpScore(a, b float64) float64 { return cmp.Or(max(a, b), a) }

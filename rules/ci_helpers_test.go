@@ -1,0 +1,100 @@
+package rules
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/scanners/workflows"
+)
+
+// ciInventory builds an inventory from in-memory CI files with the real
+// workflow scanner (test-only dependency), so that rule tests exercise the
+// facts the scanner records from real YAML. A key "root::path" puts the
+// file in another scan root (another repository).
+func ciInventory(t testing.TB, files map[string]string) *inventory.Inventory {
+	t.Helper()
+	a := workflows.NewAnalyzer(workflows.Options{})
+	b := inventory.NewBuilder()
+	keys := make([]string, 0, len(files))
+	for k := range files {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	roots := []string{}
+	for _, k := range keys {
+		root, p, ok := strings.Cut(k, "::")
+		if !ok {
+			root, p = "", k
+		}
+		if !slices.Contains(roots, root) {
+			roots = append(roots, root)
+		}
+		if !a.Wants(p, int64(len(files[k]))) {
+			t.Fatalf("scanner does not read %s", p)
+		}
+		if err := a.Analyze(context.Background(), inventory.Location{Root: root, Path: p, Git: inventory.GitTracked}, []byte(files[k]), b); err != nil {
+			t.Fatalf("analyze %s: %v", k, err)
+		}
+	}
+	for _, r := range roots {
+		if err := a.Finish(context.Background(), r, b); err != nil {
+			t.Fatalf("finish: %v", err)
+		}
+	}
+	inv, _ := b.Build()
+	return inv
+}
+
+// ciCase is one vulnerable form or safe look-alike of a CI rule.
+type ciCase struct {
+	name  string
+	files map[string]string // or yaml for one workflow file
+	yaml  string
+	want  []ciWant // expected findings in order (score desc, then line)
+}
+
+type ciWant struct {
+	line  int
+	score float64
+	msg   string // substring of the message
+}
+
+const wfPath = ".github/workflows/w.yml"
+
+func runCICases(t *testing.T, r *Rule, cases []ciCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			files := tc.files
+			if files == nil {
+				files = map[string]string{wfPath: tc.yaml}
+			}
+			fs := run(t, r, ciInventory(t, files))
+			if len(fs) != len(tc.want) {
+				for _, f := range fs {
+					t.Logf("got %s line %d score %.1f: %s", f.Subject, f.Location.Line, f.Score, f.Message)
+				}
+				t.Fatalf("findings = %d, want %d", len(fs), len(tc.want))
+			}
+			for i, w := range tc.want {
+				f := fs[i]
+				if w.line != 0 && f.Location.Line != w.line {
+					t.Errorf("finding %d at line %d, want %d (%s)", i, f.Location.Line, w.line, f.Message)
+				}
+				if w.score != 0 && f.Score != w.score {
+					t.Errorf("finding %d score %.1f, want %.1f", i, f.Score, w.score)
+				}
+				if w.msg != "" && !strings.Contains(f.Message, w.msg) {
+					t.Errorf("finding %d message %q lacks %q", i, f.Message, w.msg)
+				}
+				if f.RuleID != r.ID || f.Subject == "" || strings.Contains(f.Subject, "line") {
+					t.Errorf("finding %d: %+v", i, f)
+				}
+			}
+		})
+	}
+}

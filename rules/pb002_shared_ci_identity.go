@@ -1,0 +1,81 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// SharedCIIdentity is AR-PB-002 (the part visible in CI files).
+var SharedCIIdentity = &Rule{
+	Metadata: Metadata{
+		ID:       "AR-PB-002",
+		Name:     "shared-ci-identity",
+		Title:    "Shared CI/automation identity used by several workflows, agents or people",
+		Severity: inventory.SeverityHigh,
+		Score:    7.5,
+		Escalation: "high 7.5. From files alone: a personal or bot token secret referenced from the workflows of two or more scanned " +
+			"repositories, or from a coding-agent job and another workflow of one repository. Organisation data (secret visibility, " +
+			"token owners) refines this in an org scan.",
+		Description: "One standing token — a machine user's PAT, a bot token — is used by several workflows, repositories or agents. " +
+			"Whatever one of them does is done as the same identity, so audit logs cannot tell them apart, one leak exposes all of " +
+			"them, and revoking it breaks every one at once. An agent that shares the identity of release automation holds its rights too.",
+		Frameworks:  []Mapping{NHI(9), NHI(10), ASI(3), Maestro("L6/T3"), Maestro("L5/T8"), CSF("PR.AA-02"), CSF("PR.AA-01"), AIRMF("GOVERN 2.1")},
+		Source:      "GitHub Actions workflows and GitLab CI files of every scanned repository",
+		Remediation: "Give each workflow or agent its own identity with its own owner: a GitHub App per purpose (minted per run with `actions/create-github-app-token`), a GitLab project access token per project.",
+		Precision:   PrecisionMedium,
+	},
+	Check: func(c *Context) {
+		inv := c.Inventory
+		for i := range inv.Credentials {
+			cred := &inv.Credentials[i]
+			if (cred.Kind != inventory.KindActionsSecret && cred.Kind != inventory.KindCIVariable) || !isPATName(cred.Name) {
+				continue
+			}
+			roots := map[string]bool{}
+			for _, l := range cred.Locations {
+				roots[l.Root] = true
+			}
+			workflows := map[string]bool{}
+			agentWF := ""
+			for _, r := range inv.AgentsReaching(cred.ID) {
+				a := inv.Agent(r.Agent)
+				if a == nil {
+					continue
+				}
+				wf := a.Attributes["workflow"]
+				if r.Location != nil {
+					wf = r.Location.Root + "/" + wf
+				}
+				workflows[wf] = true
+				if a.Kind == inventory.AgentCICodingJob && agentWF == "" {
+					agentWF = a.Attributes["workflow"] + " (" + a.Product + ")"
+				}
+			}
+			var why string
+			switch {
+			case len(roots) >= 2:
+				var rs []string
+				for r := range roots {
+					rs = append(rs, cmpStr(r, "."))
+				}
+				slices.Sort(rs)
+				why = fmt.Sprintf("the workflows of %d repositories reference it (%s)", len(roots), strings.Join(rs, ", "))
+			case agentWF != "" && len(workflows) >= 2:
+				why = fmt.Sprintf("the coding agent of %s and %d other workflow(s) use it", agentWF, len(workflows)-1)
+			default:
+				continue
+			}
+			loc := firstOr(cred.Locations, inventory.Location{})
+			c.Report(Result{
+				Subject:    "credential:" + cred.ID,
+				Location:   loc,
+				Credential: cred.ID,
+				Message: fmt.Sprintf("The token secret %s is one shared CI identity: %s, so each of them acts — and is logged — as the same account, and one leak exposes all of them.",
+					cred.Name, why),
+			})
+		}
+	},
+}

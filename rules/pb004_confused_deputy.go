@@ -1,0 +1,139 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// ConfusedDeputy is AR-PB-004.
+var ConfusedDeputy = &Rule{
+	Metadata: Metadata{
+		ID:       "AR-PB-004",
+		Name:     "confused-deputy-agent",
+		Title:    "Confused deputy: lower-privileged users can drive a write-privileged agent",
+		Severity: inventory.SeverityCritical,
+		Score:    9.1,
+		Escalation: "critical 9.1; high 7.5 when the job runs in a deployment environment whose required reviewers a local scan cannot see; " +
+			"medium 6.0 when the agent can only write issues, pull requests or discussions and holds no secrets (it can be steered to edit, " +
+			"label or close them, not to change code). " +
+			"The agent's own model API key and a read-only GITHUB_TOKEN do not count as privilege.",
+		Description: "A CI job runs a coding agent on an event that people without write access can cause (an issue or comment, a fork " +
+			"pull request on `pull_request_target`, a `workflow_run` chain, …), no `if:` gate or permission check limits it to trusted " +
+			"authors, the agent action's own write-access check is absent or opened (`allowed_non_write_users`, `allow-users`), and the " +
+			"job holds write permissions, an OIDC token or secrets. Whoever writes the comment steers an agent that acts with more rights " +
+			"than they have.",
+		Frameworks: []Mapping{NHI(5), ASI(1), ASI(2), ASI(3), Maestro("L3/T2"), Maestro("L7/T14"), CSF("PR.AA-05"), AIRMF("MAP 3.5")},
+		Source:     "GitHub Actions workflows and local composite actions (who can start a job, its gates, the agent action's built-in gate, effective permissions and secrets)",
+		Remediation: "- Gate the job on trusted authors: `if: contains(fromJSON('[\"OWNER\",\"MEMBER\",\"COLLABORATOR\"]'), github.event.comment.author_association)`, " +
+			"or keep the action's built-in write-access check (do not set `allowed_non_write_users` / `allow-users` on a privileged job).\n" +
+			"- Run agent steps that read untrusted input with `permissions: {}` (or read-only) and no secrets but the model key, and hand " +
+			"their output to a separate, privileged job that a maintainer approves (an environment with required reviewers).",
+		Precision: PrecisionHigh,
+	},
+	Check: func(c *Context) {
+		ciJobs(c.Inventory, inventory.PlatformGitHub, func(j jobRef) {
+			secrets := jobSecrets(j.job, true)
+			privileged := jobWrites(j.job).HasWrite() || len(secrets) > 0 ||
+				slicesContainsFunc(j.job.Steps, func(s inventory.Step) bool {
+					return s.AppToken != nil || (s.Agent != nil && s.Agent.UsesOIDCApp && j.job.EffectivePermissions.Get(inventory.ResIDToken) >= inventory.Write)
+				})
+			if !privileged {
+				return
+			}
+			for _, s := range agentSteps(j.job) {
+				open := openStarters(s.Agent.Starters)
+				if len(open) == 0 {
+					continue
+				}
+				score := 9.1
+				if len(secrets) == 0 && onlyTriageWrites(j.job) {
+					score = 6.0
+				}
+				env := ""
+				if j.job.Environment != nil {
+					score = 7.5
+					env = fmt.Sprintf(" It runs in the environment %q: if that environment requires reviewers, a maintainer approves each run (a local scan cannot see this).", j.job.Environment.Name)
+				}
+				gate := "no if: gate limits it to trusted authors"
+				switch {
+				case s.Agent.GateWidened != "" && s.Agent.GateOpen:
+					gate = "its built-in write-access check is opened by `" + s.Agent.GateWidened + "`"
+				case s.Agent.Gate == "":
+					gate = "the agent has no write-access check of its own and " + gate
+				default:
+					gate = "the action's write-access check does not cover these events and " + gate
+				}
+				c.Report(Result{
+					Subject:  j.stepSubject(s) + ":agent",
+					Location: s.Location,
+					Score:    score,
+					Agent:    j.job.Agent,
+					Message: fmt.Sprintf("%s can drive the %s agent in %s, which holds %s: %s, so the agent acts with rights its caller lacks.%s",
+						capitalize(startersPhrase(open)), s.Agent.Product, j.name(), reachPhrase(j.job, secrets), gate, env),
+					Properties: map[string]string{"events": eventsOf(open), "product": s.Agent.Product},
+				})
+			}
+		})
+	},
+}
+
+// onlyTriageWrites reports a token whose writes are limited to issues,
+// pull requests and discussions, with no OIDC token or App token.
+func onlyTriageWrites(j *inventory.Job) bool {
+	triage := func(name string) bool {
+		switch strings.ReplaceAll(name, "-", "_") {
+		case string(inventory.ResIssues), string(inventory.ResPullRequests), string(inventory.ResDiscussions):
+			return true
+		}
+		return false
+	}
+	for _, r := range jobWrites(j).AtLeast(inventory.Write) {
+		if !triage(string(r)) {
+			return false
+		}
+	}
+	for _, s := range j.Steps {
+		if s.Agent != nil && s.Agent.UsesOIDCApp && j.EffectivePermissions.Get(inventory.ResIDToken) >= inventory.Write {
+			return false
+		}
+		if s.AppToken == nil {
+			continue
+		}
+		if len(s.AppToken.Permissions) == 0 {
+			return false
+		}
+		for _, p := range s.AppToken.Permissions {
+			name, level, _ := strings.Cut(p, ":")
+			if level != "read" && level != "none" && !triage(name) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func eventsOf(ss []inventory.Starter) string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.Event)
+	}
+	return strings.Join(out, ",")
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func slicesContainsFunc[T any](s []T, f func(T) bool) bool {
+	for _, v := range s {
+		if f(v) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,66 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// StandingPAT is AR-PB-005.
+var StandingPAT = &Rule{
+	Metadata: Metadata{
+		ID:       "AR-PB-005",
+		Name:     "standing-pat-in-ci",
+		Title:    "Standing privilege where just-in-time issuance is available",
+		Severity: inventory.SeverityMedium,
+		Score:    6.5,
+		Escalation: "medium 6.5; high 7.5 when a coding agent can reach the token (catalog: when the owner is an admin, which an org " +
+			"scan can tell).",
+		Description: "A workflow uses a personal access token or bot token secret for work on its own repository — checkout, `git push`, " +
+			"`gh` on this repository, an agent's `github_token` — or a GitLab job calls its own project's API with `PRIVATE-TOKEN`. The " +
+			"job's `GITHUB_TOKEN` / `CI_JOB_TOKEN` or a per-run GitHub App token would do, scoped to the run and expiring with it; the " +
+			"standing token lives on, usually with its owner's rights on every repository.",
+		Frameworks:  []Mapping{NHI(7), NHI(5), ASI(3), Maestro("L6/T3"), CSF("PR.AA-01"), CSF("PR.AA-05"), AIRMF("GOVERN 1.3")},
+		Source:      "GitHub Actions workflows and GitLab CI files",
+		Remediation: "Use the job's token with the `permissions:` it needs, or mint a per-run App token with `actions/create-github-app-token` and minimal `permission-*` inputs; on GitLab use `CI_JOB_TOKEN` (allow-listed) or a project access token.",
+		Precision:   PrecisionMedium,
+	},
+	Check: func(c *Context) {
+		ciJobs(c.Inventory, "", func(j jobRef) {
+			seen := map[string]bool{}
+			for _, r := range j.job.Secrets {
+				if seen[r.Name] || !isPATName(r.Name) {
+					continue
+				}
+				use := ""
+				if s := stepAt(j.job, r.Step); s != nil {
+					switch {
+					case s.Checkout != nil && s.Checkout.TokenSecret == r.Name && s.Checkout.Repository == "":
+						use = "to check out this repository"
+					case s.Agent != nil && r.Via == inventory.ViaWith:
+						use = "as the " + s.Agent.Product + " agent's token for this repository"
+					case s.SameRepoAPI && (r.Via == inventory.ViaStepEnv || r.Via == inventory.ViaRunScript):
+						use = "for git or API calls on this repository"
+					}
+				}
+				if use == "" {
+					continue
+				}
+				seen[r.Name] = true
+				score := 6.5
+				if runsAgent(j.job) {
+					score = 7.5
+				}
+				c.Report(Result{
+					Subject:    j.subject() + ":" + r.Credential,
+					Location:   r.Location,
+					Score:      score,
+					Agent:      j.job.Agent,
+					Credential: r.Credential,
+					Message: fmt.Sprintf("%s uses the standing token %s %s, work the job's own token or a per-run App token could do; %s can start the job and reach that long-lived token.",
+						capitalize(j.name()), r.Name, use, startersPhrase(j.job.Starters)),
+				})
+			}
+		})
+	},
+}

@@ -1,0 +1,21 @@
+package rules
+
+import "testing"
+
+func TestStandingPAT(t *testing.T) {
+	t.Parallel()
+	runCICases(t, StandingPAT, []ciCase{
+		{name: "PAT for checkout of this repository", yaml: "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          token: ${{ secrets.BOT_PAT }}\n      - run: make\n",
+			want: []ciWant{{line: 8, score: 6.5, msg: "check out this repository"}}},
+		{name: "PAT for another repository's checkout", yaml: "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          repository: acme/private-tools\n          token: ${{ secrets.BOT_PAT }}\n"},
+		{name: "PAT pushing from a job with an agent", yaml: "on: issue_comment\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: claude -p fix\n      - run: git push origin HEAD\n        env:\n          GH_TOKEN: ${{ secrets.GH_PAT }}\n",
+			want: []ciWant{{score: 7.5, msg: "GH_PAT"}}},
+		{name: "PAT as the agent's github_token", yaml: "on: issue_comment\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: anthropics/claude-code-action@v1\n        with:\n          github_token: ${{ secrets.CLAUDE_PAT }}\n",
+			want: []ciWant{{score: 7.5, msg: "agent's token"}}},
+		{name: "GITHUB_TOKEN is the right tool", yaml: "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr create --fill\n        env:\n          GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"},
+		{name: "PAT for a cross-repository call", yaml: "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh workflow run deploy.yml --repo acme/infra\n        env:\n          GH_TOKEN: ${{ secrets.INFRA_PAT }}\n"},
+		{name: "GitLab PRIVATE-TOKEN on its own project", files: map[string]string{".gitlab-ci.yml": "tag:\n  script:\n    - 'curl --header \"PRIVATE-TOKEN: $RELEASE_TOKEN\" \"$CI_API_V4_URL/projects/$CI_PROJECT_ID/releases\"'\n"},
+			want: []ciWant{{score: 6.5, msg: "RELEASE_TOKEN"}}},
+		{name: "GitLab job token", files: map[string]string{".gitlab-ci.yml": "tag:\n  script:\n    - 'curl --header \"JOB-TOKEN: $CI_JOB_TOKEN\" \"$CI_API_V4_URL/projects/$CI_PROJECT_ID/releases\"'\n"}},
+	})
+}

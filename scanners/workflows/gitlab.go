@@ -1,0 +1,672 @@
+package workflows
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// GitLab resolution limits (GitLab's own: 150 includes, 11 extends levels).
+const (
+	maxIncludes     = 100
+	maxIncludeDepth = 10
+	maxExtendsDepth = 11
+	maxGitLabJobs   = 2000
+	glBudget        = 2_000_000 // node visits per root
+)
+
+// glFile is a parsed GitLab CI file.
+type glFile struct {
+	file inventory.Location
+	doc  *yaml.Node
+}
+
+func parseGitLabFile(file inventory.Location, data []byte) (*glFile, error) {
+	if err := checkYAMLSize(data); err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("invalid GitLab CI YAML: %s", oneLine(err.Error()))
+	}
+	return &glFile{file: file, doc: &doc}, nil
+}
+
+// glKeywords are the top-level keys that are not jobs.
+var glKeywords = map[string]bool{
+	"stages": true, "variables": true, "default": true, "include": true, "workflow": true, "image": true, "services": true,
+	"before_script": true, "after_script": true, "cache": true, "types": true, "spec": true, "pages:deploy": false,
+}
+
+// glDef is one job or template definition with the file it came from.
+type glDef struct {
+	name string
+	node ynode
+	file inventory.Location
+}
+
+// glPipeline is one root .gitlab-ci.yml with everything it includes.
+type glPipeline struct {
+	main      *glFile
+	files     []inventory.Location
+	defs      map[string]glDef // jobs and hidden templates
+	order     []string
+	variables []glVar
+	deflt     ynode
+	defFile   inventory.Location
+	notes     []string
+	budget    *int
+}
+
+type glVar struct {
+	name  string
+	value string
+	loc   inventory.Location
+}
+
+// gitlab resolves the root's GitLab CI files: each .gitlab-ci.yml becomes a
+// pipeline with its local includes; files under .gitlab/ci that no root
+// includes are still read as pipelines of their own.
+func (r *resolver) gitlab(ctx context.Context, root string) error {
+	if len(r.st.gitlab) == 0 {
+		return nil
+	}
+	byPath := map[string]*glFile{}
+	for _, f := range r.st.gitlab {
+		byPath[f.file.Path] = f
+	}
+	var rootFS *os.Root
+	if root != "" {
+		if rt, err := os.OpenRoot(root); err == nil {
+			rootFS = rt
+			defer rt.Close()
+		}
+	}
+	included := map[string]bool{}
+	var mains []*glFile
+	for _, f := range r.st.gitlab {
+		if b := path.Base(f.file.Path); b == ".gitlab-ci.yml" || b == ".gitlab-ci.yaml" {
+			mains = append(mains, f)
+		}
+	}
+	slices.SortFunc(mains, func(a, b *glFile) int { return cmp.Compare(a.file.Path, b.file.Path) })
+	var pipelines []*glPipeline
+	for _, m := range mains {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		budget := glBudget
+		p := &glPipeline{main: m, defs: map[string]glDef{}, budget: &budget}
+		seen := map[string]bool{}
+		p.load(m, byPath, rootFS, seen, 0)
+		for k := range seen {
+			included[k] = true
+		}
+		pipelines = append(pipelines, p)
+	}
+	var rest []*glFile
+	for _, f := range r.st.gitlab {
+		if !included[f.file.Path] {
+			rest = append(rest, f)
+		}
+	}
+	slices.SortFunc(rest, func(a, b *glFile) int { return cmp.Compare(a.file.Path, b.file.Path) })
+	for _, f := range rest {
+		budget := glBudget
+		p := &glPipeline{main: f, defs: map[string]glDef{}, budget: &budget}
+		p.load(f, byPath, rootFS, map[string]bool{}, 0)
+		pipelines = append(pipelines, p)
+	}
+	var errs []error
+	for _, p := range pipelines {
+		r.emitGitLab(p)
+		for _, n := range p.notes {
+			r.out.AddCoverage(inventory.Coverage{Source: Source, Target: root, Path: p.main.file.Path, Status: inventory.CoveragePartial, Reason: n})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// load reads a file's includes (depth first, so that the including file's
+// keys override) and then its own definitions.
+func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS *os.Root, seen map[string]bool, depth int) {
+	if seen[f.file.Path] {
+		return
+	}
+	seen[f.file.Path] = true
+	p.files = append(p.files, f.file)
+	top := newRoot(f.doc, p.budget)
+	if !top.isMap() {
+		return
+	}
+	for _, inc := range includes(top.get("include")) {
+		if inc.remote != "" {
+			p.notes = append(p.notes, fmt.Sprintf("include %s is not local and was not read", inc.remote))
+			continue
+		}
+		if depth+1 > maxIncludeDepth || len(seen) >= maxIncludes {
+			p.notes = append(p.notes, fmt.Sprintf("include %s not read: include limit reached", inc.local))
+			continue
+		}
+		for _, target := range p.resolveLocal(inc.local, byPath, rootFS) {
+			if seen[target.file.Path] {
+				continue
+			}
+			p.load(target, byPath, rootFS, seen, depth+1)
+		}
+	}
+	for _, e := range top.entries() {
+		switch {
+		case e.key == "variables":
+			p.variables = mergeVars(p.variables, readVars(f.file, e.v))
+		case e.key == "default":
+			p.deflt, p.defFile = e.v, f.file
+		case glKeywords[e.key]:
+		default:
+			if !e.v.isMap() {
+				continue
+			}
+			if _, ok := p.defs[e.key]; !ok {
+				p.order = append(p.order, e.key)
+			}
+			p.defs[e.key] = glDef{name: e.key, node: e.v, file: f.file}
+		}
+	}
+}
+
+type glInclude struct {
+	local  string
+	remote string // project:, remote:, template:, component: — named for coverage
+}
+
+func includes(y ynode) []glInclude {
+	var out []glInclude
+	add := func(it ynode) {
+		switch {
+		case it.isScalar():
+			s := it.str()
+			if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+				out = append(out, glInclude{remote: s})
+			} else {
+				out = append(out, glInclude{local: s})
+			}
+		case it.isMap():
+			if l := it.get("local").str(); l != "" {
+				out = append(out, glInclude{local: l})
+				return
+			}
+			for _, k := range []string{"project", "remote", "template", "component"} {
+				if v := it.get(k).str(); v != "" {
+					out = append(out, glInclude{remote: k + ": " + v})
+					return
+				}
+			}
+		}
+	}
+	if y.isSeq() {
+		for _, it := range y.items() {
+			add(it)
+		}
+	} else {
+		add(y)
+	}
+	return out
+}
+
+// resolveLocal finds a local include among the walked files or reads it
+// from the scan root (never outside it).
+func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS *os.Root) []*glFile {
+	rel := strings.TrimPrefix(path.Clean("/"+strings.TrimSpace(ref)), "/")
+	if strings.Contains(rel, "$") {
+		p.notes = append(p.notes, fmt.Sprintf("include %s uses a variable and was not read", ref))
+		return nil
+	}
+	if strings.ContainsAny(rel, "*?[") {
+		var out []*glFile
+		for k, f := range byPath {
+			if ok, _ := path.Match(rel, k); ok {
+				out = append(out, f)
+			}
+		}
+		if rootFS != nil && len(out) == 0 {
+			matches, _ := fs.Glob(rootFS.FS(), rel)
+			for _, m := range matches {
+				if f := p.readLocal(m, rootFS); f != nil {
+					out = append(out, f)
+				}
+			}
+		}
+		slices.SortFunc(out, func(a, b *glFile) int { return cmp.Compare(a.file.Path, b.file.Path) })
+		return out
+	}
+	if f, ok := byPath[rel]; ok {
+		return []*glFile{f}
+	}
+	if rootFS == nil {
+		p.notes = append(p.notes, fmt.Sprintf("include %s not found", ref))
+		return nil
+	}
+	if f := p.readLocal(rel, rootFS); f != nil {
+		byPath[rel] = f
+		return []*glFile{f}
+	}
+	return nil
+}
+
+func (p *glPipeline) readLocal(rel string, rootFS *os.Root) *glFile {
+	fh, err := rootFS.Open(rel)
+	if err != nil {
+		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", rel, describeFSErr(err)))
+		return nil
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, MaxCIFileBytes+1))
+	if err != nil {
+		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", rel, describeFSErr(err)))
+		return nil
+	}
+	f, err := parseGitLabFile(inventory.Location{Root: p.main.file.Root, Path: rel, Git: inventory.GitUnknown}, data)
+	if err != nil {
+		p.notes = append(p.notes, fmt.Sprintf("include %s: %v", rel, err))
+		return nil
+	}
+	return f
+}
+
+func describeFSErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func readVars(file inventory.Location, y ynode) []glVar {
+	var out []glVar
+	for _, e := range y.entries() {
+		v := glVar{name: e.key, loc: inventory.Location{Root: file.Root, Path: file.Path, Git: file.Git, Line: e.k.line(), Column: e.k.col()}}
+		switch {
+		case e.v.isScalar():
+			v.value = e.v.str()
+		case e.v.isMap():
+			v.value = e.v.get("value").str()
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func mergeVars(base, over []glVar) []glVar {
+	out := slices.Clone(base)
+	for _, v := range over {
+		if i := slices.IndexFunc(out, func(o glVar) bool { return o.name == v.name }); i >= 0 {
+			out[i] = v
+		} else {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// glJob is a resolved job: its own keys merged over its extends chain.
+type glJob struct {
+	name string
+	file inventory.Location
+	keys map[string]entry // resolved keyword → value (with the defining node for positions)
+	loc  inventory.Location
+}
+
+// resolveJob merges extends: templates under the job (hash keys deep-merged
+// one level, as GitLab does for variables and the like; other keys replaced).
+func (p *glPipeline) resolveJob(d glDef, depth int, seen map[string]bool) map[string]entry {
+	out := map[string]entry{}
+	if depth > maxExtendsDepth || seen[d.name] {
+		p.notes = appendUnique(p.notes, fmt.Sprintf("job %s: extends chain too deep or cyclic", d.name))
+		return out
+	}
+	seen[d.name] = true
+	defer delete(seen, d.name)
+	for _, parent := range d.node.get("extends").strs() {
+		pd, ok := p.defs[parent]
+		if !ok {
+			p.notes = appendUnique(p.notes, fmt.Sprintf("job %s extends %s, which is not defined in the files read", d.name, parent))
+			continue
+		}
+		for k, v := range p.resolveJob(pd, depth+1, seen) {
+			if old, ok := out[k]; ok && k == "variables" && old.v.isMap() {
+				v.merged = append(append(slices.Clone(old.merged), old), v.merged...)
+			}
+			out[k] = v
+		}
+	}
+	for _, e := range d.node.entries() {
+		e.file = d.file
+		if e.key == "variables" {
+			if old, ok := out["variables"]; ok && old.v.isMap() {
+				out["variables"] = entry{key: "variables", k: e.k, v: e.v, merged: append(old.merged, old)}
+				continue
+			}
+		}
+		out[e.key] = e
+	}
+	return out
+}
+
+var (
+	glVarRe      = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	glJWTRe      = regexp.MustCompile(`\$\{?(CI_JOB_JWT(?:_V1|_V2)?)\b`)
+	glPrivTokRe  = regexp.MustCompile(`(?i)PRIVATE-TOKEN:\s*\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	glOwnAPIRe   = regexp.MustCompile(`\$\{?CI_API_V4_URL\}?/projects/\$\{?CI_PROJECT_ID\}?`)
+	glCloudVarRe = regexp.MustCompile(`^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|GOOGLE_APPLICATION_CREDENTIALS|GCP_SA_KEY|GOOGLE_CREDENTIALS|[A-Z_]*SERVICE_ACCOUNT_KEY)$`)
+)
+
+// glCredentialVar reports a variable name that holds a credential.
+func glCredentialVar(name string) bool {
+	if strings.HasPrefix(name, "CI_") {
+		switch name {
+		case "CI_JOB_TOKEN", "CI_JOB_JWT", "CI_JOB_JWT_V1", "CI_JOB_JWT_V2", "CI_REGISTRY_PASSWORD", "CI_DEPLOY_PASSWORD", "CI_DEPENDENCY_PROXY_PASSWORD":
+			return true
+		}
+		return false
+	}
+	return looksSecretName(name) || glCloudVarRe.MatchString(name) || isLLMKeyName(name)
+}
+
+// emitGitLab writes one pipeline's jobs, agents, credentials and reach.
+func (r *resolver) emitGitLab(p *glPipeline) {
+	wf := inventory.Workflow{Platform: inventory.PlatformGitLab, Path: p.main.file.Path, Root: p.main.file.Root}
+	wf.Name = path.Base(p.main.file.Path)
+	count := 0
+	for _, name := range p.order {
+		if strings.HasPrefix(name, ".") {
+			continue // hidden template
+		}
+		if count >= maxGitLabJobs {
+			p.notes = append(p.notes, fmt.Sprintf("more than %d jobs: the rest were not read", maxGitLabJobs))
+			break
+		}
+		count++
+		d := p.defs[name]
+		keys := p.resolveJob(d, 0, map[string]bool{})
+		job := r.gitlabJob(p, d, keys)
+		wf.Jobs = append(wf.Jobs, job)
+	}
+	slices.SortStableFunc(wf.Jobs, func(a, b inventory.Job) int {
+		return cmp.Or(cmp.Compare(a.Location.Path, b.Location.Path), cmp.Compare(a.Location.Line, b.Location.Line))
+	})
+	r.out.AddWorkflow(wf)
+}
+
+func locOf(file inventory.Location, y ynode) inventory.Location {
+	return inventory.Location{Root: file.Root, Path: file.Path, Git: file.Git, Line: y.line(), Column: y.col()}
+}
+
+func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inventory.Job {
+	file := d.file
+	job := inventory.Job{ID: d.name, Location: inventory.Location{Root: file.Root, Path: file.Path, Git: file.Git, Line: d.node.line(), Column: 1}}
+	job.Agent = "gitlab-ci:" + p.main.file.Path + "#" + d.name
+	get := func(k string) (entry, bool) {
+		e, ok := keys[k]
+		if !ok && p.deflt.isMap() && !inheritOff(keys, "default", k) {
+			if v := p.deflt.get(k); v.ok() {
+				return entry{key: k, v: v, file: p.defFile}, true
+			}
+		}
+		if ok && e.file.Path == "" {
+			e.file = file
+		}
+		return e, ok
+	}
+	// Variables in scope: global (unless inherit: variables: false) and the job's.
+	vars := []glVar{}
+	if !inheritOff(keys, "variables", "") {
+		vars = slices.Clone(p.variables)
+	}
+	if e, ok := keys["variables"]; ok {
+		for _, m := range e.merged {
+			vars = mergeVars(vars, readVars(fileOf(m, file), m.v))
+		}
+		vars = mergeVars(vars, readVars(fileOf(e, file), e.v))
+	}
+	// Scripts become steps.
+	var refs []ref
+	addRef := func(name string, via inventory.ReachVia, step int, loc inventory.Location) {
+		if !slices.ContainsFunc(refs, func(x ref) bool { return x.name == name && x.step == step && x.via == via }) {
+			refs = append(refs, ref{name: name, via: via, step: step, loc: loc})
+		}
+	}
+	for _, v := range vars {
+		if glCredentialVar(v.name) {
+			addRef(v.name, inventory.ViaCIVariable, -1, v.loc)
+		}
+		for _, m := range glVarRe.FindAllStringSubmatch(v.value, 64) {
+			if glCredentialVar(m[1]) {
+				addRef(m[1], inventory.ViaCIVariable, -1, v.loc)
+			}
+		}
+	}
+	for _, section := range []string{"before_script", "script", "after_script"} {
+		e, ok := get(section)
+		if !ok {
+			continue
+		}
+		f := fileOf(e, file)
+		lines := e.v.strs()
+		script := strings.Join(lines, "\n")
+		st := inventory.Step{Index: len(job.Steps), Name: section, Location: locOf(f, e.v), Run: true}
+		for _, c := range scriptCommands(script) {
+			if ag := r.agents.commandAgent(c); ag != nil && st.Agent == nil {
+				st.Agent = ag
+			}
+		}
+		for _, m := range glVarRe.FindAllStringSubmatch(script, 4096) {
+			if glCredentialVar(m[1]) {
+				addRef(m[1], inventory.ViaRunScript, st.Index, st.Location)
+			}
+		}
+		if m := glJWTRe.FindAllStringSubmatch(script, -1); m != nil {
+			for _, x := range m {
+				st.Commands = appendUnique(st.Commands, "$"+x[1])
+			}
+		}
+		if glOwnAPIRe.MatchString(script) {
+			for _, m := range glPrivTokRe.FindAllStringSubmatch(script, -1) {
+				if m[1] != "CI_JOB_TOKEN" {
+					st.SameRepoAPI = true
+					st.Commands = appendUnique(st.Commands, "PRIVATE-TOKEN: $"+m[1])
+				}
+			}
+		}
+		job.Steps = append(job.Steps, st)
+	}
+	for _, s := range job.Steps {
+		if s.Agent != nil {
+			for _, rf := range refs {
+				if isLLMKeyName(rf.name) {
+					s.Agent.OwnKeys = appendUnique(s.Agent.OwnKeys, inventory.GitLabVariableID(rf.name))
+				}
+			}
+		}
+	}
+	if e, ok := get("id_tokens"); ok {
+		for _, t := range e.v.entries() {
+			it := inventory.IDToken{Name: t.key, Location: locOf(fileOf(e, file), t.k)}
+			it.Audience = t.v.get("aud").strs()
+			job.IDTokens = append(job.IDTokens, it)
+		}
+	}
+	if e, ok := get("secrets"); ok {
+		for _, s := range e.v.entries() {
+			addRef(s.key, inventory.ViaCIVariable, -1, locOf(fileOf(e, file), s.k))
+		}
+	}
+	if e, ok := get("tags"); ok {
+		job.RunsOn = e.v.strs()
+	}
+	if e, ok := get("environment"); ok {
+		name := e.v.str()
+		if e.v.isMap() {
+			name = e.v.get("name").str()
+		}
+		if name != "" {
+			job.Environment = &inventory.JobEnvironment{Name: name, Location: locOf(fileOf(e, file), e.v), Protected: "unknown"}
+		}
+	}
+	// Who can start it.
+	aud, gate := glAudience(keys)
+	job.StartableBy = aud
+	job.Starters = []inventory.Starter{{Event: "pipeline", Audience: aud, Privileged: true, Location: job.Location}}
+	if gate != "" {
+		job.Starters[0].Gates = []string{inventory.GateProtectedRef}
+		job.Gates = append(job.Gates, inventory.Gate{Kind: inventory.GateProtectedRef, Detail: gate, Location: job.Location})
+	}
+	// The job token.
+	job.EffectivePermissions = inventory.Permissions{inventory.ResContents: inventory.Read, inventory.ResPackages: inventory.Write,
+		inventory.ResRegistry: inventory.Write, inventory.ResMetadata: inventory.Read}
+	job.PermissionsSource = "CI_JOB_TOKEN (project settings decide its reach)"
+	for i := range job.Steps {
+		if ag := job.Steps[i].Agent; ag != nil {
+			ag.Starters = job.Starters
+			ag.StartableBy = aud
+		}
+	}
+	r.gitlabReach(p, &job, refs, vars)
+	return job
+}
+
+func fileOf(e entry, def inventory.Location) inventory.Location {
+	if e.file.Path != "" {
+		return e.file
+	}
+	return def
+}
+
+// inheritOff reports `inherit: default: false` (or a list without key) and
+// `inherit: variables: false`.
+func inheritOff(keys map[string]entry, what, key string) bool {
+	e, ok := keys["inherit"]
+	if !ok {
+		return false
+	}
+	v := e.v.get(what)
+	switch {
+	case v.isScalar():
+		return !v.truthy()
+	case v.isSeq():
+		return key != "" && !slices.Contains(v.strs(), key)
+	}
+	return false
+}
+
+// glAudience reads rules:/only: to tell schedule-only and protected-ref
+// jobs from jobs any developer's push starts.
+func glAudience(keys map[string]entry) (inventory.Audience, string) {
+	if e, ok := keys["rules"]; ok && e.v.isSeq() {
+		schedule, protected, all := true, true, 0
+		for _, rule := range e.v.items() {
+			if strings.EqualFold(rule.get("when").str(), "never") {
+				continue
+			}
+			all++
+			cond := rule.get("if").str()
+			if !strings.Contains(cond, `CI_PIPELINE_SOURCE == "schedule"`) && !strings.Contains(cond, `CI_PIPELINE_SOURCE == 'schedule'`) {
+				schedule = false
+			}
+			if cond == "" || strings.Contains(cond, "||") || !(strings.Contains(cond, "CI_DEFAULT_BRANCH") || strings.Contains(cond, "CI_COMMIT_TAG") ||
+				strings.Contains(cond, "CI_COMMIT_REF_PROTECTED")) || strings.Contains(cond, "!=") {
+				protected = false
+			}
+		}
+		switch {
+		case all > 0 && schedule:
+			return inventory.AudienceSchedule, ""
+		case all > 0 && protected:
+			return inventory.AudienceMaintainers, "rules limit the job to the default branch, tags or protected refs"
+		}
+	}
+	if e, ok := keys["only"]; ok {
+		refs := e.v.strs()
+		if e.v.isMap() {
+			refs = e.v.get("refs").strs()
+		}
+		if len(refs) > 0 && !slices.ContainsFunc(refs, func(s string) bool { return s != "schedules" }) {
+			return inventory.AudienceSchedule, ""
+		}
+		if len(refs) > 0 && !slices.ContainsFunc(refs, func(s string) bool { return s != "main" && s != "master" && s != "tags" && s != "schedules" }) {
+			return inventory.AudienceMaintainers, "only: limits the job to the default branch, tags or schedules"
+		}
+	}
+	return inventory.AudienceWrite, ""
+}
+
+// gitlabReach adds the job's agent, credentials and reach edges.
+func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, vars []glVar) {
+	a := inventory.Agent{ID: job.Agent, Kind: inventory.AgentCIJob, Name: job.ID, Platform: inventory.PlatformGitLab, Location: job.Location,
+		StartableBy: job.StartableBy, Permissions: job.EffectivePermissions,
+		Attributes: map[string]string{"workflow": p.main.file.Path, "job": job.ID}}
+	a.Triggers = []inventory.Trigger{{Event: "pipeline", Location: job.Location}}
+	for _, s := range job.Steps {
+		if s.Agent != nil {
+			if a.Kind != inventory.AgentCICodingJob {
+				a.Kind, a.Product, a.Location = inventory.AgentCICodingJob, s.Agent.Product, s.Location
+			}
+			a.Guardrails.Bypass = append(a.Guardrails.Bypass, s.Agent.Bypass...)
+			a.Guardrails.AllowedTools = append(a.Guardrails.AllowedTools, s.Agent.AllowedTools...)
+		}
+	}
+	for _, g := range job.Gates {
+		a.Guardrails.Gates = append(a.Guardrails.Gates, g.Kind+": "+g.Detail)
+	}
+	reach := func(cred string, via inventory.ReachVia, loc inventory.Location, perms inventory.Permissions) {
+		l := loc
+		r.out.AddReach(inventory.Reach{Agent: a.ID, Credential: cred, Via: via, Location: &l, Permissions: perms})
+	}
+	for _, rf := range refs {
+		id := inventory.GitLabVariableID(rf.name)
+		kind := inventory.KindCIVariable
+		if rf.name == "CI_JOB_TOKEN" {
+			continue
+		}
+		c := inventory.Credential{ID: id, Kind: kind, Platform: inventory.PlatformGitLab, Name: rf.name, Storage: "GitLab CI/CD variables",
+			Lifetime: inventory.LifetimeUnknown, Reach: reachClass(rf.name), Locations: []inventory.Location{rf.loc}}
+		if strings.HasPrefix(rf.name, "CI_JOB_JWT") {
+			c.Kind, c.Lifetime, c.Reach = inventory.KindOIDC, inventory.LifetimeShortLived, inventory.ReachCloud
+		}
+		r.out.AddCredential(c)
+		reach(id, rf.via, rf.loc, nil)
+		job.Secrets = append(job.Secrets, inventory.SecretRef{Credential: id, Name: rf.name, Via: rf.via, Step: rf.step, Location: rf.loc})
+	}
+	tokID := "gitlab-job-token:" + p.main.file.Path + "#" + job.ID
+	r.out.AddCredential(inventory.Credential{ID: tokID, Kind: inventory.KindWorkflowToken, Platform: inventory.PlatformGitLab,
+		Name: "CI_JOB_TOKEN of " + p.main.file.Path + "#" + job.ID, Permissions: job.EffectivePermissions, Lifetime: inventory.LifetimeShortLived,
+		Reach: inventory.ReachSourceControl, Revocation: "expires when the job ends", Locations: []inventory.Location{job.Location}})
+	reach(tokID, inventory.ViaWorkflowToken, job.Location, job.EffectivePermissions)
+	for _, t := range job.IDTokens {
+		id := "gitlab-id-token:" + p.main.file.Path + "#" + job.ID + ":" + t.Name
+		r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindOIDC, Platform: inventory.PlatformGitLab, Name: t.Name,
+			Lifetime: inventory.LifetimeShortLived, Reach: inventory.ReachCloud, Locations: []inventory.Location{t.Location},
+			Attributes: map[string]string{"aud": strings.Join(t.Audience, ",")}})
+		reach(id, inventory.ViaOIDC, t.Location, nil)
+	}
+	for _, v := range vars {
+		if l, ok := literalValue(v.value); ok && glCredentialVar(v.name) {
+			id := inventory.EmbeddedCredentialID(l)
+			if r.out.HasCredential(id) {
+				reach(id, inventory.ViaCIVariable, v.loc, nil)
+			}
+		}
+	}
+	r.out.AddAgent(a)
+}
