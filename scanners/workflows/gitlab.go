@@ -68,6 +68,20 @@ type glPipeline struct {
 	defFile   inventory.Location
 	notes     []string
 	budget    *int
+	project   string // the project directory (relative to the scan root) that local includes are relative to
+}
+
+// projectDir is the directory of the project a GitLab CI file belongs to:
+// the directory of a .gitlab-ci.yml, or the parent of a .gitlab/ci folder.
+func projectDir(p string) string {
+	dir := path.Dir(p)
+	if i := strings.Index("/"+dir+"/", "/.gitlab/"); i >= 0 && path.Base(p) != ".gitlab-ci.yml" && path.Base(p) != ".gitlab-ci.yaml" {
+		dir = strings.TrimSuffix(dir[:max(i-1, 0)], "/")
+		if i == 0 {
+			dir = "."
+		}
+	}
+	return dir
 }
 
 type glVar struct {
@@ -108,7 +122,7 @@ func (r *resolver) gitlab(ctx context.Context, root string) error {
 			return ctx.Err()
 		}
 		budget := glBudget
-		p := &glPipeline{main: m, defs: map[string]glDef{}, budget: &budget}
+		p := &glPipeline{main: m, defs: map[string]glDef{}, budget: &budget, project: projectDir(m.file.Path)}
 		seen := map[string]bool{}
 		p.load(m, byPath, rootFS, seen, 0)
 		for k := range seen {
@@ -125,7 +139,7 @@ func (r *resolver) gitlab(ctx context.Context, root string) error {
 	slices.SortFunc(rest, func(a, b *glFile) int { return cmp.Compare(a.file.Path, b.file.Path) })
 	for _, f := range rest {
 		budget := glBudget
-		p := &glPipeline{main: f, defs: map[string]glDef{}, budget: &budget}
+		p := &glPipeline{main: f, defs: map[string]glDef{}, budget: &budget, project: projectDir(f.file.Path)}
 		p.load(f, byPath, rootFS, map[string]bool{}, 0)
 		pipelines = append(pipelines, p)
 	}
@@ -228,7 +242,12 @@ func includes(y ynode) []glInclude {
 // resolveLocal finds a local include among the walked files or reads it
 // from the scan root (never outside it).
 func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS *os.Root) []*glFile {
+	// Local includes are relative to the project root (where .gitlab-ci.yml
+	// is), which is not the scan root when a tree holds several projects.
 	rel := strings.TrimPrefix(path.Clean("/"+strings.TrimSpace(ref)), "/")
+	if p.project != "" && p.project != "." {
+		rel = path.Join(p.project, rel)
+	}
 	if strings.Contains(rel, "$") {
 		p.notes = append(p.notes, fmt.Sprintf("include %s uses a variable and was not read", ref))
 		return nil
