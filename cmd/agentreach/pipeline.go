@@ -32,6 +32,7 @@ type scanOptions struct {
 	baseline     *report.Report
 	baselinePath string
 	allowPartial bool
+	history      bool
 	maxFileSize  int64
 	logLevel     slog.Level
 	color        bool
@@ -46,7 +47,7 @@ type output struct {
 }
 
 func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
-	opts := &scanOptions{paths: args, allowPartial: f.allowPartial, now: time.Now, logLevel: slog.LevelWarn, width: 120}
+	opts := &scanOptions{paths: args, allowPartial: f.allowPartial, history: f.history, now: time.Now, logLevel: slog.LevelWarn, width: 120}
 	if len(opts.paths) == 0 {
 		opts.paths = []string{"."}
 	}
@@ -133,18 +134,25 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	started := opts.now().UTC()
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
-	analyzers := []local.Analyzer{secrets.NewAnalyzer(), workflows.NewAnalyzer()}
+	sec := secrets.NewAnalyzer()
+	sec.Blame = local.Blame
+	analyzers := []local.Analyzer{sec, workflows.NewAnalyzer()}
 	var targets []report.Target
 	for _, p := range opts.paths {
 		logger.Info("scanning", "target", p)
 		targets = append(targets, report.Target{Kind: "local", Name: p})
-		err := local.Scan(ctx, p, analyzers, local.Options{
+		lopts := local.Options{
 			MaxFileSize: opts.maxFileSize,
 			Exclude:     opts.config.Exclude,
 			Logger:      logger,
-		}, b)
-		if err != nil {
+		}
+		if err := local.Scan(ctx, p, analyzers, lopts, b); err != nil {
 			return nil, &usageError{err.Error()}
+		}
+		if opts.history {
+			if err := local.ScanHistory(ctx, p, analyzers, lopts, b); err != nil {
+				return nil, err
+			}
 		}
 	}
 	inv, cov := b.Build()

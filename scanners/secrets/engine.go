@@ -38,7 +38,13 @@ type hit struct {
 	reach      inventory.ReachClass
 	platform   string
 	lifetime   inventory.LifetimeClass
+	key        uint64 // hash of the key name, for key-name detections
 }
+
+// maxSameKey is how many key-name detections under one key name a file may
+// have: more are records of a data file (test vectors, fixtures), not
+// configuration.
+const maxSameKey = 3
 
 // fileKind decides which detectors run on a file.
 type fileKind uint8
@@ -106,7 +112,7 @@ func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) {
 	if len(s.hits) == 0 {
 		return
 	}
-	hits := resolve(s.hits)
+	hits := dropRepeatedKeys(resolve(s.hits))
 	line, lineStart, pos := 1, 0, 0
 	for _, h := range hits {
 		seg := data[pos:h.start]
@@ -145,6 +151,30 @@ func resolve(hits []hit) []hit {
 			continue
 		}
 		out = append(out, h)
+	}
+	return out
+}
+
+// dropRepeatedKeys drops the key-name detections of every key name that
+// occurs more than maxSameKey times in the file.
+func dropRepeatedKeys(hits []hit) []hit {
+	var counts map[uint64]int
+	for _, h := range hits {
+		if h.key != 0 {
+			if counts == nil {
+				counts = map[uint64]int{}
+			}
+			counts[h.key]++
+		}
+	}
+	if len(counts) == 0 {
+		return hits
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		if h.key == 0 || counts[h.key] <= maxSameKey {
+			out = append(out, h)
+		}
 	}
 	return out
 }

@@ -307,8 +307,8 @@ func genericFormats() []*Format {
 			return hit{}, false
 		}
 		password, secret, words := keyClass(d[ks:ke])
-		if !password && !secret {
-			return hit{}, false
+		if !password && !secret || len(words) == 1 && string(words[0]) == "key" {
+			return hit{}, false // a bare "key" names anything
 		}
 		vs, ve, ok := valueAfter(d, ke, false)
 		if !ok || !genericValueOK(d[vs:ve], password) || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) {
@@ -319,7 +319,7 @@ func genericFormats() []*Format {
 			f = pw
 		}
 		reach, platform := reachOfKey(words)
-		h := hit{start: vs, end: ve, f: f, reach: reach, platform: platform}
+		h := hit{start: vs, end: ve, f: f, reach: reach, platform: platform, key: keyHash(d[ks:ke])}
 		for _, w := range words {
 			if string(w) == "refresh" {
 				h.lifetime = refresh
@@ -347,6 +347,8 @@ func genericFormats() []*Format {
 		{File: "values.yaml", Text: "auth:\n  refresh_token: ⟦{a:48}⟧\n"},
 	}
 	sec.Negatives = []Sample{
+		{File: "vectors.json", Text: "[{\"shared_secret\": \"{h:64}\"}, {\"shared_secret\": \"{h:64}\"},\n" +
+			"{\"shared_secret\": \"{h:64}\"}, {\"shared_secret\": \"{h:64}\"}, {\"key\": \"{h:32}\"}]\n"},
 		{File: "values.yaml", Text: "secretName: my-app-production-secret\ntokenizer: bert-base-uncased\nmax_tokens: 4096\n"},
 		{File: "deploy.yml", Text: "env:\n  API_TOKEN: ${{ secrets.API_TOKEN }}\n  SECRET_KEY: $(cat /run/secret)\n  AUTH_TOKEN: $AUTH_TOKEN\n"},
 		{File: "config.yml", Text: "token_url: https://auth.internal/oauth/token\nsecret_ref: vault:secret/data/app#token\nkey_id: {h:40}\n"},
@@ -355,6 +357,16 @@ func genericFormats() []*Format {
 		{File: "ids.yml", Text: "request_id: {h:8}-{h:4}-{h:4}-{h:4}-{h:12}\ncommit_sha: {h:40}\n"},
 	}
 	return []*Format{pw, sec}
+}
+
+// keyHash is a non-zero FNV-1a hash of a key name, ignoring case.
+func keyHash(key []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, b := range key {
+		h ^= uint64(lowerTable[b])
+		h *= 1099511628211
+	}
+	return h | 1
 }
 
 // looksLikeJWT reports the three-segment JWT shape: the JWT detector decides
