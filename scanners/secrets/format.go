@@ -48,6 +48,13 @@ type Format struct {
 	// refine may replace a prefix format by a more specific one after a
 	// match (from the context of the line).
 	refine func(s *scanState, start, end int) *Format
+	// next lists the bytes that may follow a two-byte prefix or keyword
+	// (all when empty), which keeps the prefilter's trigram set sparse.
+	next string
+	// keywordBound is the boundary Find needs before its keywords
+	// (boundNone, boundKey, boundWord); the prefilter skips keyword
+	// occurrences without it.
+	keywordBound int
 	// ConfigOnly formats run only in configuration-type files (env, YAML,
 	// JSON, TOML, INI, properties, dotfiles of tools): generic detection by
 	// key name.

@@ -252,7 +252,7 @@ const longJWT = 24 * 3600
 func jwtFormats() []*Format {
 	jwtOnce.Do(func() {
 		generic := &Format{ID: "jwt-long-lived", Title: "Long-lived JSON Web Token", Platform: "jwt", Kind: kindJWT, Lifetime: static,
-			Reach: inventory.ReachGeneric, Priority: 8, Keywords: []string{"eyJ"}}
+			Reach: inventory.ReachGeneric, Priority: 8, Keywords: []string{"eyJ"}, keywordBound: boundWord}
 		supa := &Format{ID: "supabase-service-role-key", Title: "Supabase service_role key (bypasses row-level security)", Platform: "supabase",
 			Kind: kindSecretKey, Lifetime: static, Reach: inventory.ReachDatabase, Priority: 8}
 		k8s := &Format{ID: "kubernetes-service-account-token", Title: "Kubernetes service account token", Platform: "kubernetes",

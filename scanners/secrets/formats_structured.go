@@ -293,10 +293,10 @@ func reachOfKey(words [][]byte) (inventory.ReachClass, string) {
 func genericFormats() []*Format {
 	pw := &Format{ID: "generic-password", Title: "Password in a configuration file", Platform: "generic", Kind: kindPassword,
 		Lifetime: static, Reach: inventory.ReachGeneric, ConfigOnly: true, Priority: 0,
-		Keywords: []string{"pass", "pwd", "pw"}}
+		Keywords: []string{"pass", "pwd"}, keywordBound: boundKey}
 	sec := &Format{ID: "generic-secret", Title: "Secret in a configuration file", Platform: "generic", Kind: kindGeneric,
 		Lifetime: static, Reach: inventory.ReachGeneric, ConfigOnly: true, Priority: 0,
-		Keywords: []string{"secret", "token", "key", "cred", "auth", "salt", "dsn", "bearer"}}
+		Keywords: []string{"secret", "token", "key", "cred", "auth", "salt", "dsn", "bearer"}, keywordBound: boundKey}
 	find := func(s *scanState, at, kwEnd int) (hit, bool) {
 		if s.kind != kindConfig {
 			return hit{}, false
@@ -402,7 +402,8 @@ func basicAuthOK(v []byte) bool {
 func keyed(id, title, platform string, kind inventory.CredentialKind, lifetime inventory.LifetimeClass,
 	reach inventory.ReachClass, keys []string, value string, example string) *Format {
 	re := regexp.MustCompile(`^(?:` + value + `)$`)
-	f := &Format{ID: id, Title: title, Platform: platform, Kind: kind, Lifetime: lifetime, Reach: reach, Priority: 6, Keywords: keys}
+	f := &Format{ID: id, Title: title, Platform: platform, Kind: kind, Lifetime: lifetime, Reach: reach, Priority: 6, Keywords: keys,
+		keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
 		ks, ke := keySpan(d, at, kwEnd)
@@ -540,7 +541,7 @@ func gcpServiceAccount() *Format {
 func kubeClientKey() *Format {
 	f := &Format{ID: "kubeconfig-client-key", Title: "Kubernetes client private key (kubeconfig)", Platform: "kubernetes",
 		Kind: kindPrivateKey, Lifetime: static, Reach: inventory.ReachInfrastructure, Priority: 12,
-		Keywords: []string{"client-key-data"}}
+		Keywords: []string{"client-key-data"}, keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
 		i := kwEnd
@@ -622,7 +623,7 @@ func basicPasswordOK(user, pass []byte) bool {
 func npmAuth() *Format {
 	f := &Format{ID: "npm-registry-auth", Title: "npm registry credential (.npmrc)", Platform: "npm", Kind: kindAPIKey,
 		Lifetime: static, Reach: inventory.ReachPackageRegistry, Priority: 5,
-		Keywords: []string{"_authtoken", "_auth=", "_password="}}
+		Keywords: []string{"_authtoken", "_auth=", "_password="}, keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
 		if at > 0 && d[at-1] != ':' && d[at-1] != '\n' && d[at-1] != ' ' {
@@ -670,7 +671,7 @@ func npmAuth() *Format {
 // netrc finds passwords in .netrc files ("machine h login u password p").
 func netrc() *Format {
 	f := &Format{ID: "netrc-password", Title: "Password in .netrc", Platform: "generic", Kind: kindPassword, Lifetime: static,
-		Reach: inventory.ReachGeneric, ConfigOnly: true, Priority: 5, Keywords: []string{"password"}}
+		Reach: inventory.ReachGeneric, ConfigOnly: true, Priority: 5, Keywords: []string{"password"}, keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
 		if s.kind != kindNetrc || (at > 0 && !(d[at-1] == ' ' || d[at-1] == '\t' || d[at-1] == '\n')) {
@@ -802,7 +803,7 @@ func urlCredentials() []*Format {
 // and configuration (curl -H "Authorization: Bearer …").
 func authHeader() *Format {
 	f := &Format{ID: "authorization-header", Title: "Credential in an Authorization header", Platform: "generic",
-		Kind: kindAPIKey, Lifetime: unknown, Reach: inventory.ReachGeneric, Priority: 3, Keywords: []string{"authorization"}}
+		Kind: kindAPIKey, Lifetime: unknown, Reach: inventory.ReachGeneric, Priority: 3, Keywords: []string{"authorization"}, keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
 		i := kwEnd
@@ -873,7 +874,7 @@ func authHeader() *Format {
 // apiKeyHeader finds API keys in X-Api-Key style headers.
 func apiKeyHeader() *Format {
 	f := &Format{ID: "api-key-header", Title: "API key in an HTTP header", Platform: "generic", Kind: kindAPIKey,
-		Lifetime: static, Reach: inventory.ReachGeneric, Priority: 3, Keywords: []string{"x-api-key", "private-token", "x-auth-token", "api-key:"}}
+		Lifetime: static, Reach: inventory.ReachGeneric, Priority: 3, Keywords: []string{"x-api-key", "private-token", "x-auth-token", "api-key:"}, keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
 		ke := kwEnd
@@ -911,7 +912,7 @@ func apiKeyHeader() *Format {
 
 func azureStorageKey() *Format {
 	f := &Format{ID: "azure-storage-account-key", Title: "Azure storage account key", Platform: "azure", Kind: kindAccessKey,
-		Lifetime: static, Reach: inventory.ReachCloud, Priority: 10, Keywords: []string{"accountkey="}}
+		Lifetime: static, Reach: inventory.ReachCloud, Priority: 10, Keywords: []string{"accountkey="}, keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
 		i := kwEnd
@@ -935,7 +936,8 @@ func isAzureSecretByte(b byte) bool { return isTokenByte(b) || b == '~' || b == 
 // characters, a digit, "Q~" and 31 to 34 more.
 func azureClientSecret() *Format {
 	f := &Format{ID: "azure-ad-client-secret", Title: "Azure AD (Entra ID) application client secret", Platform: "azure",
-		Kind: kindOAuthSecret, Lifetime: static, Reach: inventory.ReachCloud, Priority: 10, Keywords: []string{"Q~"}}
+		Kind: kindOAuthSecret, Lifetime: static, Reach: inventory.ReachCloud, Priority: 10, Keywords: []string{"Q~"},
+		next: base62Alphabet + "_~.-"}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
 		if d[at] != 'Q' || at < 4 || !('0' <= d[at-1] && d[at-1] <= '9') {

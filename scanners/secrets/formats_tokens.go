@@ -35,6 +35,11 @@ const (
 	unknown = inventory.LifetimeUnknown
 )
 
+func nextBytes(f *Format, next string) *Format {
+	f.next = next
+	return f
+}
+
 func githubFormat(prefix, id, title string, kind inventory.CredentialKind, lifetime inventory.LifetimeClass) *Format {
 	f := prefixed(id, title, inventory.PlatformGitHub, kind, lifetime, inventory.ReachSourceControl,
 		[]string{prefix}, `[A-Za-z0-9]{36}`, 40)
@@ -311,8 +316,8 @@ func saasFormats() []*Format {
 			[]string{"NRAK-"}, `[A-Z0-9]{27}`, 32).with("NRAK-{A:27}"),
 		prefixed("sendgrid-api-key", "SendGrid API key", "sendgrid", kindAPIKey, static, msg,
 			[]string{"SG."}, `[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`, 69).with("SG.{bu:22}.{bu:43}", "SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
-		prefixed("twilio-api-key", "Twilio API key", "twilio", kindAPIKey, static, msg,
-			[]string{"SK"}, `[0-9a-f]{32}`, 34).with("SK{h:32}", "SK00000000000000000000000000000000"),
+		nextBytes(prefixed("twilio-api-key", "Twilio API key", "twilio", kindAPIKey, static, msg,
+			[]string{"SK"}, `[0-9a-f]{32}`, 34).with("SK{h:32}", "SK00000000000000000000000000000000"), "0123456789abcdef"),
 		prefixed("mailgun-api-key", "Mailgun API key", "mailgun", kindAPIKey, static, msg,
 			[]string{"key-"}, `[0-9a-f]{32}`, 36).with("key-{h:32}"),
 		prefixed("databricks-token", "Databricks personal access token", "databricks", inventory.KindPersonalAccessToken, static, db,
