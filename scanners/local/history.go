@@ -44,9 +44,14 @@ func Blame(ctx context.Context, root, path string, lines []int) (map[int]string,
 		}
 		return nil, err
 	}
+	return parseBlame(out), nil
+}
+
+// parseBlame reads `git blame --incremental` output: each entry opens with
+// "<sha> <orig line> <final line> <count>".
+func parseBlame(out []byte) map[int]string {
 	res := map[int]string{}
 	for _, line := range bytes.Split(out, []byte{'\n'}) {
-		// "<sha> <orig line> <final line> <count>" opens each entry.
 		f := bytes.Fields(line)
 		if len(f) != 4 || len(f[0]) != 40 || !isHexString(f[0]) {
 			continue
@@ -60,11 +65,14 @@ func Blame(ctx context.Context, root, path string, lines []int) (map[int]string,
 		if strings.Trim(sha, "0") == "" {
 			sha = "" // not committed yet
 		}
+		if final < 1 || count < 1 || count > 4096 {
+			continue
+		}
 		for l := final; l < final+count; l++ {
 			res[l] = sha
 		}
 	}
-	return res, nil
+	return res
 }
 
 func firstLine(s string) string {

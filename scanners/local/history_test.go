@@ -148,3 +148,34 @@ func TestBlame(t *testing.T) {
 		t.Error("blame of a missing file succeeded")
 	}
 }
+
+func FuzzParseLog(f *testing.F) {
+	f.Add([]byte("\x01" + strings.Repeat("a", 40) + "\x00\n:000000 100644 " + strings.Repeat("0", 40) + " " + strings.Repeat("b", 40) + " A\x00a.txt\x00"))
+	f.Add([]byte("\x01c\x00\n:100644 100644 x y M\x00p\x00\x01d\x00"))
+	f.Add([]byte(":::\x00\x00\x01"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := 0
+		commits, err := parseLog(strings.NewReader(string(data)), func(b historyBlob) error {
+			n++
+			if len(b.id) != 40 || b.commit == "" {
+				t.Fatalf("blob %+v", b)
+			}
+			return nil
+		})
+		if err != nil || commits < 0 || n > len(data) {
+			t.Fatalf("commits %d blobs %d err %v", commits, n, err)
+		}
+	})
+}
+
+func FuzzParseBlame(f *testing.F) {
+	f.Add([]byte(strings.Repeat("a", 40) + " 1 2 1\nauthor x\nfilename f\n" + strings.Repeat("0", 40) + " 3 3 2\n"))
+	f.Add([]byte(strings.Repeat("f", 40) + " 1 -5 99999999999\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for l, sha := range parseBlame(data) {
+			if l < 1 || (sha != "" && len(sha) != 40) {
+				t.Fatalf("line %d sha %q", l, sha)
+			}
+		}
+	})
+}
