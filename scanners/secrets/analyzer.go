@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -45,7 +46,7 @@ func (a *Analyzer) AnalyzesHistory() bool { return true }
 func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []byte, out *inventory.Builder) error {
 	var creds []inventory.Credential
 	var ids, secretsAt []int // indices of AWS key ids and secret keys
-	a.Engine.ScanFile(file.Path, data, func(m Match) {
+	scanErr := a.Engine.scan(data, classifyFile(file.Path), func(m Match) {
 		c := Credential(m, file)
 		switch m.Format.ID {
 		case "aws-access-key-id", "aws-temporary-access-key-id":
@@ -56,7 +57,7 @@ func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []
 		creds = append(creds, c)
 	})
 	if len(creds) == 0 {
-		return nil
+		return scanErr
 	}
 	pairAWS(creds, ids, secretsAt)
 
@@ -89,7 +90,7 @@ func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []
 		}
 		out.AddCredential(c)
 	}
-	return blameErr
+	return errors.Join(scanErr, blameErr)
 }
 
 // firstSighting records a value at a path and reports whether history should

@@ -3,6 +3,7 @@ package secrets
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"path"
@@ -60,7 +61,12 @@ type scanState struct {
 	data []byte
 	kind fileKind
 	hits []hit
+	// pemMisses counts BEGIN lines without a matching END: past maxPEMMisses
+	// the file is not searched for more (bounded work on hostile input).
+	pemMisses int
 }
+
+const maxPEMMisses = 64
 
 func (s *scanState) add(h hit) { s.hits = append(s.hits, h) }
 
@@ -85,18 +91,23 @@ func NewEngine(formats []*Format) *Engine {
 
 // Scan calls fn for every credential in data, in offset order, treating
 // data as a configuration file (every detector runs).
-func (e *Engine) Scan(data []byte, fn func(Match)) { e.scan(data, kindConfig, fn) }
+func (e *Engine) Scan(data []byte, fn func(Match)) { _ = e.scan(data, kindConfig, fn) }
 
 // ScanFile calls fn for every credential in the content of the file at the
 // slash-separated path name, in offset order. The name decides which
 // detectors run: key-name detection only in configuration-type files.
 func (e *Engine) ScanFile(name string, data []byte, fn func(Match)) {
-	e.scan(data, classifyFile(name), fn)
+	_ = e.scan(data, classifyFile(name), fn)
 }
 
-func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) {
+// errLimited says a detector stopped early on hostile input.
+var errLimited = errors.New("private key search stopped after 64 BEGIN lines without a matching END line")
+
+// scan runs the detectors; it returns errLimited when a work bound cut a
+// detector short (the file is then only partly analysed).
+func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) error {
 	s := e.pool.Get().(*scanState)
-	s.data, s.kind, s.hits = data, kind, s.hits[:0]
+	s.data, s.kind, s.hits, s.pemMisses = data, kind, s.hits[:0], 0
 	defer func() {
 		s.data = nil
 		if cap(s.hits) > 1024 {
@@ -109,8 +120,12 @@ func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) {
 		t = e.tables[1]
 	}
 	t.scan(s)
+	var err error
+	if s.pemMisses >= maxPEMMisses {
+		err = errLimited
+	}
 	if len(s.hits) == 0 {
-		return
+		return err
 	}
 	hits := dropRepeatedKeys(resolve(s.hits))
 	line, lineStart, pos := 1, 0, 0
@@ -125,6 +140,7 @@ func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) {
 			Reach: cmp.Or(h.reach, h.f.Reach), Platform: cmp.Or(h.platform, h.f.Platform), Lifetime: cmp.Or(h.lifetime, h.f.Lifetime)}
 		fn(m)
 	}
+	return err
 }
 
 // resolve orders hits by offset and drops every hit that overlaps a better
@@ -214,11 +230,18 @@ func matchPrefix(s *scanState, at int, f *Format, prefix string) {
 }
 
 // inBase64Block reports whether the span lies on a line of base64 that
-// continues a block of such lines (certificates, encoded test data), where a
-// prefix such as AKIA or EAAA occurs by chance.
+// continues a block of such lines (certificates, encoded test data), or
+// inside a long run of base64, where a prefix such as AKIA or EAAA occurs by
+// chance. It looks at most lineWindow bytes around the span.
 func inBase64Block(d []byte, start, end int) bool {
-	ls := bytes.LastIndexByte(d[:start], '\n') + 1
-	le := bytes.IndexByte(d[end:], '\n')
+	lo, hi := max(0, start-lineWindow), min(len(d), end+lineWindow)
+	ls := bytes.LastIndexByte(d[lo:start], '\n')
+	le := bytes.IndexByte(d[end:hi], '\n')
+	if ls < 0 && lo > 0 || le < 0 && hi < len(d) {
+		// a very long line: inside a blob when base64 surrounds the span
+		return base64Run(d[max(0, start-48):start]) && base64Run(d[end:min(len(d), end+48)])
+	}
+	ls = lo + ls + 1
 	if le < 0 {
 		le = len(d)
 	} else {
@@ -228,15 +251,15 @@ func inBase64Block(d []byte, start, end int) bool {
 		return false
 	}
 	if ls > 0 {
-		ps := bytes.LastIndexByte(d[:ls-1], '\n') + 1
+		ps := bytes.LastIndexByte(d[max(0, ls-1-lineWindow):ls-1], '\n') + 1 + max(0, ls-1-lineWindow)
 		if base64Line(d[ps : ls-1]) {
 			return true
 		}
 	}
 	if le < len(d) {
-		ne := bytes.IndexByte(d[le+1:], '\n')
+		ne := bytes.IndexByte(d[le+1:min(len(d), le+1+lineWindow)], '\n')
 		if ne < 0 {
-			ne = len(d)
+			ne = min(len(d), le+1+lineWindow)
 		} else {
 			ne += le + 1
 		}
@@ -245,6 +268,22 @@ func inBase64Block(d []byte, start, end int) bool {
 		}
 	}
 	return false
+}
+
+// lineWindow bounds how far detectors look for the ends of a line, so that
+// files made of one huge line cost linear time.
+const lineWindow = 1024
+
+func base64Run(b []byte) bool {
+	if len(b) < 16 {
+		return false
+	}
+	for _, c := range b {
+		if !isBase64Byte(c) || c == '-' || c == '_' {
+			return false
+		}
+	}
+	return true
 }
 
 func base64Line(l []byte) bool {

@@ -51,8 +51,12 @@ func keyFormats() []*Format {
 	}
 	rsa.Keywords = []string{"-----BEGIN "}
 	rsa.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
+		if s.pemMisses >= maxPEMMisses {
+			return hit{}, false
+		}
 		start, end, label, body, enc, ok := findPEMBlock(s.data, at, kwEnd)
 		if !ok {
+			s.pemMisses++
 			return hit{}, false
 		}
 		return hit{start: start, end: end, f: classify(label, enc, body)}, true

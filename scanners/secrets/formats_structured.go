@@ -497,6 +497,9 @@ func gcpServiceAccount() *Format {
 		Kind: kindServiceAcct, Lifetime: static, Reach: inventory.ReachCloud, Priority: 20, pem: true, identity: pemIdentity,
 		Keywords: []string{`"private_key"`}}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
+		if s.pemMisses >= maxPEMMisses {
+			return hit{}, false
+		}
 		d := s.data
 		vs, ve, ok := valueAfter(d, kwEnd-1, false)
 		if !ok {
@@ -521,6 +524,7 @@ func gcpServiceAccount() *Format {
 		}
 		start, end, _, _, _, ok := findPEMBlock(d, vs, vs+len("-----BEGIN "))
 		if !ok {
+			s.pemMisses++
 			return hit{}, false
 		}
 		ctx := d[max(0, at-4096):min(len(d), ve+4096)]
@@ -686,7 +690,8 @@ func netrc() *Format {
 			return hit{}, false
 		}
 		h := hit{start: vs, end: ve, f: f}
-		line := d[bytes.LastIndexByte(d[:at], '\n')+1 : at]
+		lo := max(0, at-lineWindow)
+		line := d[lo+bytes.LastIndexByte(d[lo:at], '\n')+1 : at]
 		if containsFold(line, []byte("github.com")) || containsFold(line, []byte("gitlab")) {
 			h.reach = inventory.ReachSourceControl
 		}
