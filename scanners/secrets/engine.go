@@ -3,9 +3,9 @@ package secrets
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"path"
 	"slices"
 	"strings"

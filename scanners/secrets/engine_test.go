@@ -145,4 +145,3 @@ func TestSanitize(t *testing.T) {
 		t.Error("Contains")
 	}
 }
-
