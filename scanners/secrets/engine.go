@@ -322,7 +322,8 @@ func classifyFile(name string) fileKind {
 	}
 	switch path.Ext(lower) {
 	case ".yml", ".yaml", ".json", ".jsonc", ".json5", ".toml", ".ini", ".cfg", ".conf", ".config", ".properties",
-		".tfvars", ".env", ".kubeconfig", ".cnf", ".plist", ".settings", ".secret", ".secrets", ".creds", ".credentials":
+		".tfvars", ".env", ".kubeconfig", ".cnf", ".plist", ".settings", ".secret", ".secrets", ".creds", ".credentials",
+		".xml", ".tf", ".hcl":
 		return kindConfig
 	}
 	return kindCode

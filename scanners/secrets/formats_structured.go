@@ -37,7 +37,7 @@ func keyStartOK(d []byte, ks int) bool {
 		return true
 	}
 	switch d[i-1] {
-	case '\n', '\r', ' ', '\t', '{', ',', '(', '[', ';', '|':
+	case '\n', '\r', ' ', '\t', '{', ',', '(', '[', ';', '|', '<':
 		return true
 	}
 	return false
@@ -311,6 +311,9 @@ func genericFormats() []*Format {
 			return hit{}, false // a bare "key" names anything
 		}
 		vs, ve, ok := valueAfter(d, ke, false)
+		if !ok {
+			vs, ve, ok = xmlElementValue(d, ks, ke)
+		}
 		if !ok || !genericValueOK(d[vs:ve], password) || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) {
 			return hit{}, false
 		}
@@ -332,6 +335,8 @@ func genericFormats() []*Format {
 		{File: ".env", Text: "DB_HOST=db.internal\nDB_PASSWORD=⟦Z{pw:20}7aB⟧\n"},
 		{File: "config/database.yml", Text: "production:\n  adapter: postgresql\n  password: \"⟦{a:24}⟧\"\n"},
 		{File: "app.properties", Text: "spring.datasource.password=⟦{a:18}⟧\n"},
+		{File: ".m2/settings.xml", Text: "<servers>\n  <server>\n    <id>releases</id>\n    <username>deploy</username>\n    <password>⟦{a:20}⟧</password>\n  </server>\n</servers>\n"},
+		{File: "main.tf", Text: "resource \"db\" \"main\" {\n  username = \"admin\"\n  password = \"⟦{a:22}⟧\"\n}\n"},
 	}
 	pw.Negatives = []Sample{
 		{File: ".env", Text: "DB_PASSWORD=changeme\nDB_PASSWORD_FILE=/run/secrets/db\nPASSWORD=${DB_PASSWORD}\n"},
@@ -339,6 +344,7 @@ func genericFormats() []*Format {
 		{File: "settings.json", Text: `{"passwordPolicy": "strong-passwords-only", "password": "<your password>"}` + "\n"},
 		{File: "app.ini", Text: "[db]\npassword = %(DB_PASS)s\nbypass_cache = 1a2b3c4d5e6f7a8b9c0d\n"},
 		{File: "main.go", Text: "password := \"{a:24}\"\n"},
+		{File: "pom.xml", Text: "<password>${env.REPO_PASSWORD}</password>\n<passwordPolicy>strict-mode-1</passwordPolicy>\n"},
 	}
 	sec.Samples = []Sample{
 		{File: ".env", Text: "export SIGNING_SECRET=⟦{a:40}⟧\n"},
@@ -357,6 +363,23 @@ func genericFormats() []*Format {
 		{File: "ids.yml", Text: "request_id: {h:8}-{h:4}-{h:4}-{h:4}-{h:12}\ncommit_sha: {h:40}\n"},
 	}
 	return []*Format{pw, sec}
+}
+
+// xmlElementValue reads <password>value</password> (Maven settings.xml and
+// other XML configuration): the text of an element named by the key.
+func xmlElementValue(d []byte, ks, ke int) (vs, ve int, ok bool) {
+	if ks == 0 || d[ks-1] != '<' || ke >= len(d) || d[ke] != '>' {
+		return 0, 0, false
+	}
+	vs = ke + 1
+	i := vs
+	for i < len(d) && i-vs < 1024 && d[i] != '<' && d[i] != '\n' {
+		i++
+	}
+	if i >= len(d) || d[i] != '<' || i+1 >= len(d) || d[i+1] != '/' || i == vs {
+		return 0, 0, false
+	}
+	return vs, i, true
 }
 
 // keyHash is a non-zero FNV-1a hash of a key name, ignoring case.

@@ -128,6 +128,9 @@ func cloudFormats() []*Format {
 		prefixed("aws-temporary-access-key-id", "AWS temporary access key (STS session)", "aws", kindAccessKey, short, inventory.ReachCloud,
 			[]string{"ASIA"}, `[A-Z2-7]{16}`, 20).
 			with("ASIA{b32:16}", "ASIAIOSFODNN7EXAMPLE", "ASIAXXXXXXXXXXXXXXXX"),
+		prefixed("aws-bearer-or-context-key-id", "AWS STS bearer token or context-specific credential key", "aws", kindAccessKey, short,
+			inventory.ReachCloud, []string{"ABIA", "ACCA"}, `[A-Z2-7]{16}`, 20).
+			with("ABIA{b32:16}", "ACCAXXXXXXXXXXXXXXXX"),
 		googleAPIKey(prefixed("google-api-key", "Google Cloud API key", "google", kindAPIKey, static, inventory.ReachCloud,
 			[]string{"AIza"}, `[0-9A-Za-z_-]{35}`, 39).
 			with("AIza{bu:35}", "AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "AIza{bu:20}"), ai),
