@@ -92,3 +92,19 @@ func TestAnalyzerBlameAndHistory(t *testing.T) {
 		t.Errorf("blame error = %v", err)
 	}
 }
+
+func TestPublishedExamplesDropped(t *testing.T) {
+	t.Parallel()
+	tok := faketoken.GitHub(faketoken.Rand(14), "ghp")
+	e := NewEngine(nil)
+	if !e.Contains("x " + tok) {
+		t.Fatal("token not found")
+	}
+	e.examples[Hash([]byte(tok))] = true
+	if e.Contains("x " + tok) {
+		t.Error("a published example was reported")
+	}
+	if len(publishedExamples) == 0 || len(publishedExamples[0]) != 64 {
+		t.Error("published example hashes")
+	}
+}

@@ -72,9 +72,20 @@ func (s *scanState) add(h hit) { s.hits = append(s.hits, h) }
 
 // Engine finds credentials in bytes. It is safe for concurrent use.
 type Engine struct {
-	formats []*Format
-	tables  [2]*prefilter // [0] code files, [1] configuration files
-	pool    sync.Pool
+	formats  []*Format
+	tables   [2]*prefilter // [0] code files, [1] configuration files
+	pool     sync.Pool
+	examples map[string]bool // SHA-256 of published documentation examples
+}
+
+// publishedExamples are the SHA-256 hashes of values that vendors publish in
+// their documentation (the jwt.io sample token, Stripe's and Slack's docs
+// examples): well-formed, never secret. Only hashes are kept.
+var publishedExamples = []string{
+	"7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
+	"2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
+	"f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397",
+	"2ddc147f3a3b5a1722b8ed6be3c45c49a7156b17fca5d11410137a6d04def6eb",
 }
 
 // NewEngine returns an engine over the given formats (Formats() when nil).
@@ -82,7 +93,10 @@ func NewEngine(formats []*Format) *Engine {
 	if formats == nil {
 		formats = Formats()
 	}
-	e := &Engine{formats: formats}
+	e := &Engine{formats: formats, examples: map[string]bool{}}
+	for _, h := range publishedExamples {
+		e.examples[h] = true
+	}
 	e.tables[0] = newPrefilter(formats, false)
 	e.tables[1] = newPrefilter(formats, true)
 	e.pool.New = func() any { return &scanState{} }
@@ -127,7 +141,7 @@ func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) error {
 	if len(s.hits) == 0 {
 		return err
 	}
-	hits := dropRepeatedKeys(resolve(s.hits))
+	hits := e.dropExamples(data, dropRepeatedKeys(resolve(s.hits)))
 	line, lineStart, pos := 1, 0, 0
 	for _, h := range hits {
 		seg := data[pos:h.start]
@@ -167,6 +181,17 @@ func resolve(hits []hit) []hit {
 			continue
 		}
 		out = append(out, h)
+	}
+	return out
+}
+
+// dropExamples drops published documentation examples.
+func (e *Engine) dropExamples(data []byte, hits []hit) []hit {
+	out := hits[:0]
+	for _, h := range hits {
+		if !e.examples[Hash(data[h.start:h.end])] {
+			out = append(out, h)
+		}
 	}
 	return out
 }

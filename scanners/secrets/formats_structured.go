@@ -87,7 +87,7 @@ func valueAfter(d []byte, ke int, blankSeparated bool) (vs, ve int, ok bool) {
 	if q := d[i]; q == '"' || q == '\'' {
 		i++
 		vs = i
-		for i < len(d) && i-vs < 1024 {
+		for i < len(d) && i-vs < 4096 {
 			switch d[i] {
 			case q:
 				return vs, i, i > vs
@@ -101,7 +101,7 @@ func valueAfter(d []byte, ke int, blankSeparated bool) (vs, ve int, ok bool) {
 		return 0, 0, false
 	}
 	vs = i
-	for i < len(d) && i-vs < 1024 {
+	for i < len(d) && i-vs < 4096 {
 		c := d[i]
 		if c <= ' ' || c == ',' || c == ';' || c == '"' || c == '\'' || c == '`' {
 			break
@@ -199,13 +199,15 @@ var deniedValuePrefixes = [][]byte{[]byte("op://"), []byte("vault:"), []byte("ar
 var weakWords = [][]byte{[]byte("password"), []byte("passwd"), []byte("secret"), []byte("123456"), []byte("qwerty"),
 	[]byte("letmein"), []byte("admin"), []byte("test"), []byte("default"), []byte("welcome"), []byte("foobar"),
 	[]byte("mysql"), []byte("postgres"), []byte("root"), []byte("guest"), []byte("demo"), []byte("token"), []byte("local"),
-	[]byte("development"), []byte("staging"), []byte("production"), []byte("fixme"), []byte("todo")}
+	[]byte("development"), []byte("staging"), []byte("production"), []byte("fixme"), []byte("todo"),
+	// reads from the environment, not values
+	[]byte("environ"), []byte("getenv"), []byte("process.env"), []byte("env["), []byte("env.")}
 
 // genericValueOK decides whether a value under a secret-like key is a
 // credential: not an indirection, a reference, a placeholder, a word or a
 // low-entropy string.
 func genericValueOK(v []byte, password bool) bool {
-	if len(v) < 8 || len(v) > 256 {
+	if len(v) < 8 || len(v) > 2048 {
 		return false
 	}
 	if hasPlaceholder(v) || bytes.Contains(v, []byte("://")) {
@@ -234,18 +236,22 @@ func genericValueOK(v []byte, password bool) bool {
 	return randomLooking(v)
 }
 
-// wordy reports identifier-like values: only letters and separators, or
-// segments that are all words ("my-app-prod", "PROD_DB_SECRET").
+// wordy reports identifier-like values: letters in words ("changeme",
+// "MyAppSecret": few changes of case, unlike a random string), or
+// separated segments that are all letters ("my-app-prod", "PROD_DB_SECRET").
 func wordy(v []byte) bool {
 	segs, letters := 0, true
-	segLetters := true
-	allSegLetters := true
+	segLetters, allSegLetters := true, true
+	caseChanges := 0
 	for i, b := range v {
 		isSep := b == '-' || b == '_' || b == '.' || b == ' ' || b == '/'
 		isLetter := ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z')
 		if !isSep && !isLetter {
 			letters = false
 			segLetters = false
+		}
+		if i > 0 && isLetter && isUpper(b) != isUpper(v[i-1]) {
+			caseChanges++
 		}
 		if isSep || i == len(v)-1 {
 			segs++
@@ -255,8 +261,13 @@ func wordy(v []byte) bool {
 			segLetters = true
 		}
 	}
+	if letters && segs <= 1 {
+		return caseChanges <= len(v)/4
+	}
 	return letters || (segs >= 2 && allSegLetters)
 }
+
+func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }
 
 // reachOfKey infers what a generic secret reaches from the words of its key.
 func reachOfKey(words [][]byte) (inventory.ReachClass, string) {

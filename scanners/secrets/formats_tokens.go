@@ -35,6 +35,13 @@ const (
 	unknown = inventory.LifetimeUnknown
 )
 
+// moreSpecific raises a format above a shorter prefix that matches the same
+// values (sk-proj- over sk-).
+func moreSpecific(f *Format) *Format {
+	f.Priority++
+	return f
+}
+
 func nextBytes(f *Format, next string) *Format {
 	f.next = next
 	return f
@@ -189,16 +196,16 @@ func llmFormats() []*Format {
 	openaiBody := `[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}`
 	anthropicBody := `[A-Za-z0-9_-]{93}AA`
 	return []*Format{
-		prefixed("openai-project-key", "OpenAI project API key", "openai", kindAPIKey, static, inventory.ReachLLMAPI,
-			[]string{"sk-proj-"}, openaiBody, 520).
+		moreSpecific(prefixed("openai-project-key", "OpenAI project API key", "openai", kindAPIKey, static, inventory.ReachLLMAPI,
+			[]string{"sk-proj-"}, openaiBody, 520)).
 			with("sk-proj-{bu:74}T3BlbkFJ{bu:74}", "sk-proj-{bu:74}", "sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxxxxxx"),
-		prefixed("openai-service-account-key", "OpenAI service account API key", "openai", kindAPIKey, static, inventory.ReachLLMAPI,
-			[]string{"sk-svcacct-"}, openaiBody, 520).with("sk-svcacct-{bu:74}T3BlbkFJ{bu:74}"),
-		prefixed("openai-admin-key", "OpenAI admin API key", "openai", kindAPIKey, static, inventory.ReachLLMAPI,
-			[]string{"sk-admin-"}, openaiBody, 520).with("sk-admin-{bu:58}T3BlbkFJ{bu:58}"),
-		prefixed("openai-api-key", "OpenAI API key (user key)", "openai", kindAPIKey, static, inventory.ReachLLMAPI,
-			[]string{"sk-"}, `[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}`, 51).
-			with("sk-{a:20}T3BlbkFJ{a:20}", "sk-{a:48}", "sk-...T3BlbkFJ..."),
+		moreSpecific(prefixed("openai-service-account-key", "OpenAI service account API key", "openai", kindAPIKey, static, inventory.ReachLLMAPI,
+			[]string{"sk-svcacct-"}, openaiBody, 520)).with("sk-svcacct-{bu:74}T3BlbkFJ{bu:74}"),
+		moreSpecific(prefixed("openai-admin-key", "OpenAI admin API key", "openai", kindAPIKey, static, inventory.ReachLLMAPI,
+			[]string{"sk-admin-"}, openaiBody, 520)).with("sk-admin-{bu:58}T3BlbkFJ{bu:58}"),
+		prefixed("openai-api-key", "OpenAI API key (user or legacy key)", "openai", kindAPIKey, static, inventory.ReachLLMAPI,
+			[]string{"sk-"}, openaiBody, 520).
+			with("sk-{a:20}T3BlbkFJ{a:20}", "sk-{a:48}", "sk-...T3BlbkFJ...").samples(Sample{File: ".env", Text: "OPENAI_API_KEY=⟦sk-None-{bu:40}T3BlbkFJ{bu:40}⟧\n"}),
 		prefixed("anthropic-api-key", "Anthropic API key", "anthropic", kindAPIKey, static, inventory.ReachLLMAPI,
 			[]string{"sk-ant-api03-"}, anthropicBody, 108).
 			with("sk-ant-api03-{bu:93}AA", "sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA", "sk-ant-api03-{bu:40}"),
@@ -242,7 +249,7 @@ func saasFormats() []*Format {
 			[]string{"xoxb-"}, `[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{24,34}`, 70).
 			with("xoxb-{d:12}-{d:13}-{a:24}", "xoxb-123456789012-1234567890123-xxxxxxxxxxxxxxxxxxxxxxxx", "xoxb-your-token-here"),
 		prefixed("slack-user-token", "Slack user token", "slack", inventory.KindPersonalAccessToken, static, chat,
-			[]string{"xoxp-"}, `[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[a-f0-9]{32}`, 90).
+			[]string{"xoxp-"}, `[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{28,34}`, 90).
 			with("xoxp-{d:12}-{d:12}-{d:13}-{h:32}", "xoxp-0000000000-0000000000-0000000000-00000000000000000000000000000000"),
 		prefixed("slack-legacy-token", "Slack legacy workspace or app token", "slack", kindAPIKey, static, chat,
 			[]string{"xoxa-", "xoxs-", "xoxo-"}, `[0-9]{1,13}-[0-9A-Za-z-]{20,200}`, 220).with("xoxa-2-{a:60}"),

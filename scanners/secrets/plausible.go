@@ -143,21 +143,27 @@ func randomLooking(body []byte) bool {
 // entropy of a uniform string over the alphabet its characters suggest
 // (hex, digits, letters, symbols), capped by its length.
 func minEntropy(body []byte) float64 {
-	var digit, hexLower, lower, hexUpper, upper bool
-	var symbols [256]bool
-	nsym := 0
+	var digit, hexLower, hexUpper bool
+	var symbols, seen [256]bool
+	nsym, lowerRest, upperRest := 0, 0, 0
 	for _, b := range body {
+		first := !seen[b]
+		seen[b] = true
 		switch {
 		case '0' <= b && b <= '9':
 			digit = true
 		case 'a' <= b && b <= 'f':
 			hexLower = true
 		case 'g' <= b && b <= 'z':
-			lower = true
+			if first {
+				lowerRest++
+			}
 		case 'A' <= b && b <= 'F':
 			hexUpper = true
 		case 'G' <= b && b <= 'Z':
-			upper = true
+			if first {
+				upperRest++
+			}
 		default:
 			if !symbols[b] {
 				symbols[b] = true
@@ -165,21 +171,23 @@ func minEntropy(body []byte) float64 {
 			}
 		}
 	}
+	// A few letters beyond f (the "sk" of "sk-<hex>") do not make a hex
+	// string an alphanumeric one.
 	alphabet := nsym
 	if digit {
 		alphabet += 10
 	}
 	switch {
-	case lower:
+	case lowerRest > 3:
 		alphabet += 26
-	case hexLower:
-		alphabet += 6
+	case hexLower || lowerRest > 0:
+		alphabet += 6 + lowerRest
 	}
 	switch {
-	case upper:
+	case upperRest > 3:
 		alphabet += 26
-	case hexUpper:
-		alphabet += 6
+	case hexUpper || upperRest > 0:
+		alphabet += 6 + upperRest
 	}
 	ideal := math.Log2(float64(max(2, min(alphabet, len(body)))))
 	return 0.7 * ideal
