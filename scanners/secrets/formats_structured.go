@@ -222,8 +222,9 @@ func genericValueOK(v []byte, password bool) bool {
 			return false
 		}
 	}
+	plain := deLeet(v)
 	for _, w := range weakWords {
-		if containsFold(v, w) {
+		if containsFold(v, w) || containsFold(plain, w) {
 			return false
 		}
 	}
@@ -234,6 +235,30 @@ func genericValueOK(v []byte, password bool) bool {
 		return false
 	}
 	return randomLooking(v)
+}
+
+// deLeet undoes the usual letter substitutions (p@ssw0rd → password), so
+// that guessable values are recognised however they are spelled.
+func deLeet(v []byte) []byte {
+	out := make([]byte, len(v))
+	for i, b := range v {
+		switch b {
+		case '@', '4':
+			b = 'a'
+		case '0':
+			b = 'o'
+		case '1', '!':
+			b = 'i'
+		case '3':
+			b = 'e'
+		case '$', '5':
+			b = 's'
+		case '7':
+			b = 't'
+		}
+		out[i] = b
+	}
+	return out
 }
 
 // wordy reports identifier-like values: letters in words ("changeme",
@@ -351,7 +376,7 @@ func genericFormats() []*Format {
 	}
 	pw.Negatives = []Sample{
 		{File: ".env", Text: "DB_PASSWORD=changeme\nDB_PASSWORD_FILE=/run/secrets/db\nPASSWORD=${DB_PASSWORD}\n"},
-		{File: "config.yml", Text: "password: password123\npassword_min_length: 12\npassword: \"{{ vault_db_password }}\"\n"},
+		{File: "config.yml", Text: "password: password123\npassword_min_length: 12\npassword: \"{{ vault_db_password }}\"\nPASS: P@ssw0rd\npassword: p@ssw0rd1234\n"},
 		{File: "settings.json", Text: `{"passwordPolicy": "strong-passwords-only", "password": "<your password>"}` + "\n"},
 		{File: "app.ini", Text: "[db]\npassword = %(DB_PASS)s\nbypass_cache = 1a2b3c4d5e6f7a8b9c0d\n"},
 		{File: "main.go", Text: "password := \"{a:24}\"\n"},
@@ -648,8 +673,9 @@ func basicPasswordOK(user, pass []byte) bool {
 	if len(pass) < 6 || bytes.Equal(user, pass) || hasPlaceholder(pass) {
 		return false
 	}
+	plain := deLeet(pass)
 	for _, w := range weakWords {
-		if containsFold(pass, w) && len(pass) < len(w)+6 {
+		if (containsFold(pass, w) || containsFold(plain, w)) && len(pass) < len(w)+6 {
 			return false
 		}
 	}
