@@ -58,6 +58,10 @@ func TestHardcodedCredential(t *testing.T) {
 			}
 		})
 	}
+	unc := embedded(inventory.LifetimeStatic, inventory.ReachCloud, loc("a.txt", inventory.GitUncommitted))
+	if fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{unc}}); len(fs) != 1 || !strings.Contains(fs[0].Message, "uncommitted change") {
+		t.Errorf("uncommitted: %+v", fs)
+	}
 	enc := embedded(inventory.LifetimeStatic, inventory.ReachCrypto, loc("id_rsa", inventory.GitTracked))
 	enc.Type = "private-key-encrypted"
 	if fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{enc}}); len(fs) != 1 || fs[0].Score != 7.2 {

@@ -172,8 +172,3 @@ func (f *Format) samples(s ...Sample) *Format {
 	f.Samples = append(f.Samples, s...)
 	return f
 }
-
-func (f *Format) negatives(s ...Sample) *Format {
-	f.Negatives = append(f.Negatives, s...)
-	return f
-}

@@ -75,7 +75,8 @@ func sourceControlFormats() []*Format {
 	glpat.Samples = append(glpat.Samples, Sample{File: "config.yml", Text: "token: ⟦glpat-{bu:40}.01{la:7}⟧\n"})
 	return []*Format{
 		githubFormat("ghp_", "github-classic-pat", "GitHub classic personal access token", inventory.KindClassicPAT, static),
-		githubFormat("gho_", "github-oauth-token", "GitHub OAuth app access token", inventory.KindOAuthAppToken, static),
+		githubFormat("gho_", "github-oauth-token", "GitHub OAuth app access token", inventory.KindOAuthAppToken, static).
+			samples(Sample{File: ".config/gh/hosts.yml", Text: "github.com:\n    user: octo\n    oauth_token: ⟦gho_{ghcrc:30}⟧\n    git_protocol: https\n"}),
 		githubFormat("ghu_", "github-user-to-server-token", "GitHub App user-to-server token", inventory.KindUserToServerToken, short),
 		githubFormat("ghs_", "github-installation-token", "GitHub App installation token", inventory.KindInstallationToken, short),
 		githubFormat("ghr_", "github-refresh-token", "GitHub App refresh token", inventory.KindRefreshToken, refresh),
@@ -284,7 +285,8 @@ func saasFormats() []*Format {
 		npm.with("npm_{ghcrc:30}", "npm_{a:36}", "npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
 		prefixed("pypi-upload-token", "PyPI API token", "pypi", kindAPIKey, static, reg,
 			[]string{"pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"}, `[A-Za-z0-9_-]{50,1000}`, 1030).
-			with("pypi-AgEIcHlwaS5vcmc{bu:150}", "pypi-AgEIcHlwaS5vcmcxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+			with("pypi-AgEIcHlwaS5vcmc{bu:150}", "pypi-AgEIcHlwaS5vcmcxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").
+			samples(Sample{File: ".pypirc", Text: "[distutils]\nindex-servers = pypi\n\n[pypi]\nusername = __token__\npassword = ⟦pypi-AgEIcHlwaS5vcmc{bu:150}⟧\n"}),
 		prefixed("dockerhub-access-token", "Docker Hub personal access token", "docker", inventory.KindPersonalAccessToken, static, reg,
 			[]string{"dckr_pat_"}, `[A-Za-z0-9_-]{27}`, 36).with("dckr_pat_{bu:27}", "dckr_pat_xxxxxxxxxxxxxxxxxxxxxxxxxxx"),
 		prefixed("dockerhub-org-token", "Docker Hub organization access token", "docker", kindAPIKey, static, reg,
