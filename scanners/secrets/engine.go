@@ -223,7 +223,7 @@ func dropRepeatedKeys(hits []hit) []hit {
 // matchPrefix runs a prefix format at a keyword occurrence.
 func matchPrefix(s *scanState, at int, f *Format, prefix string) {
 	d := s.data
-	if at > 0 && isTokenByte(d[at-1]) && isTokenByte(prefix[0]) {
+	if at > 0 && isTokenByte(d[at-1]) && isTokenByte(prefix[0]) && !afterEscape(d, at) {
 		return // inside a longer word
 	}
 	if len(d)-at < len(prefix) || string(d[at:at+len(prefix)]) != prefix {
@@ -249,7 +249,9 @@ func matchPrefix(s *scanState, at int, f *Format, prefix string) {
 	}
 	g := f
 	if f.refine != nil {
-		g = f.refine(s, at, end)
+		if g = f.refine(s, at, end); g == nil {
+			return
+		}
 	}
 	s.add(hit{start: at, end: end, f: g})
 }

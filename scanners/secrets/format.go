@@ -46,7 +46,7 @@ type Format struct {
 	Keywords []string
 	Find     func(s *scanState, at, kwEnd int) (hit, bool)
 	// refine may replace a prefix format by a more specific one after a
-	// match (from the context of the line).
+	// match (from the context of the line), or reject the match (nil).
 	refine func(s *scanState, start, end int) *Format
 	// next lists the bytes that may follow a two-byte prefix or keyword
 	// (all when empty), which keeps the prefilter's trigram set sparse.
@@ -170,5 +170,10 @@ func (f *Format) with(example string, negatives ...string) *Format {
 
 func (f *Format) samples(s ...Sample) *Format {
 	f.Samples = append(f.Samples, s...)
+	return f
+}
+
+func (f *Format) negatives(s ...Sample) *Format {
+	f.Negatives = append(f.Negatives, s...)
 	return f
 }

@@ -288,7 +288,7 @@ func isB64URL(b byte) bool {
 }
 
 func findJWT(d []byte, at int, generic, supa, k8s *Format) (hit, bool) {
-	if !bytes.HasPrefix(d[at:], []byte("eyJ")) || (at > 0 && isB64URL(d[at-1])) {
+	if !bytes.HasPrefix(d[at:], []byte("eyJ")) || (at > 0 && isB64URL(d[at-1]) && !afterEscape(d, at)) {
 		return hit{}, false
 	}
 	seg := func(from int) int {

@@ -1014,7 +1014,7 @@ func azureClientSecret() *Format {
 				return hit{}, false
 			}
 		}
-		if start > 0 && isAzureSecretByte(d[start-1]) {
+		if start > 0 && isAzureSecretByte(d[start-1]) && !afterEscape(d, start) {
 			return hit{}, false
 		}
 		i := kwEnd
@@ -1047,7 +1047,7 @@ func azureDevOpsPAT() *Format {
 				return hit{}, false
 			}
 		}
-		if (start > 0 && isTokenByte(d[start-1])) || (end < len(d) && isTokenByte(d[end])) || !randomLooking(d[start:at]) {
+		if (start > 0 && isTokenByte(d[start-1]) && !afterEscape(d, start)) || (end < len(d) && isTokenByte(d[end])) || !randomLooking(d[start:at]) {
 			return hit{}, false
 		}
 		return hit{start: start, end: end, f: f}, true
@@ -1075,7 +1075,7 @@ func terraformToken() *Format {
 		for i < len(d) && i-kwEnd <= 70 && (isTokenByte(d[i]) || d[i] == '=') {
 			i++
 		}
-		if n := i - kwEnd; n < 60 || n > 70 || (start > 0 && isTokenByte(d[start-1])) || !randomLooking(d[kwEnd:i]) {
+		if n := i - kwEnd; n < 60 || n > 70 || (start > 0 && isTokenByte(d[start-1]) && !afterEscape(d, start)) || !randomLooking(d[kwEnd:i]) {
 			return hit{}, false
 		}
 		return hit{start: start, end: i, f: f}, true
@@ -1098,7 +1098,7 @@ func telegramToken() *Format {
 		for start > 0 && at-start <= 10 && '0' <= d[start-1] && d[start-1] <= '9' {
 			start--
 		}
-		if n := at - start; n < 8 || n > 10 || (start > 0 && isTokenByte(d[start-1])) {
+		if n := at - start; n < 8 || n > 10 || (start > 0 && isTokenByte(d[start-1]) && !afterEscape(d, start)) {
 			return hit{}, false
 		}
 		i := kwEnd

@@ -94,6 +94,8 @@ var wrappers = []struct{ file, text string }{
 	{"config.json", `{"token": "%s"}`},
 	{"values.yaml", "x:\n  y:\n    - '%s'\n"},
 	{"main.go", "const k = \"%s\" // test\n"},
+	{"env.json", `{"env": "A=1\n%s\nB=2"}`},
+	{"urls.txt", "https://api.internal/cb?state=x&token%%3D%s&y=1\n"},
 }
 
 func TestEveryFormatPositive(t *testing.T) {

@@ -35,6 +35,22 @@ const (
 	unknown = inventory.LifetimeUnknown
 )
 
+// onLineWith accepts a match only when its line (before it) names one of
+// the words: for prefixes such as "key-" that hashes and cache keys share.
+func onLineWith(f *Format, words ...string) *Format {
+	f.refine = func(s *scanState, start, _ int) *Format {
+		lo := max(0, start-200)
+		line := s.data[lo+bytes.LastIndexByte(s.data[lo:start], '\n')+1 : start]
+		for _, w := range words {
+			if containsFold(line, []byte(w)) {
+				return f
+			}
+		}
+		return nil
+	}
+	return f
+}
+
 // moreSpecific raises a format above a shorter prefix that matches the same
 // values (sk-proj- over sk-).
 func moreSpecific(f *Format) *Format {
@@ -330,8 +346,10 @@ func saasFormats() []*Format {
 			[]string{"SG."}, `[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`, 69).with("SG.{bu:22}.{bu:43}", "SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
 		nextBytes(prefixed("twilio-api-key", "Twilio API key", "twilio", kindAPIKey, static, msg,
 			[]string{"SK"}, `[0-9a-f]{32}`, 34).with("SK{h:32}", "SK00000000000000000000000000000000"), "0123456789abcdef"),
-		prefixed("mailgun-api-key", "Mailgun API key", "mailgun", kindAPIKey, static, msg,
-			[]string{"key-"}, `[0-9a-f]{32}`, 36).with("key-{h:32}"),
+		onLineWith(prefixed("mailgun-api-key", "Mailgun API key", "mailgun", kindAPIKey, static, msg,
+			[]string{"key-"}, `[0-9a-f]{32}`, 36), "mailgun", "mg_").
+			samples(Sample{File: "mail.py", Text: "MAILGUN_API_KEY = \"⟦key-{h:32}⟧\"\n"}).
+			negatives(Sample{File: "cache.txt", Text: "cache key-{h:32} expired\n"}),
 		prefixed("databricks-token", "Databricks personal access token", "databricks", inventory.KindPersonalAccessToken, static, db,
 			[]string{"dapi"}, `[a-f0-9]{32}(?:-[0-9])?`, 38).with("dapi{h:32}", "dapi{h:10}"),
 		prefixed("supabase-access-token", "Supabase personal access token", "supabase", inventory.KindPersonalAccessToken, static, db,

@@ -172,6 +172,19 @@ func (t target) bound() int {
 	return t.f.keywordBound
 }
 
+// afterEscape reports a string escape (\n, \t, \r) or a percent-encoded
+// byte (%3D) right before at: the word starts there even though the byte
+// before it is a letter or digit.
+func afterEscape(d []byte, at int) bool {
+	switch {
+	case at >= 2 && d[at-2] == '\\' && (d[at-1] == 'n' || d[at-1] == 't' || d[at-1] == 'r'):
+		return true
+	case at >= 3 && d[at-3] == '%' && isHex(d[at-2:at]):
+		return true
+	}
+	return false
+}
+
 // boundaryOK reports whether the keyword at at has the boundary it needs.
 func boundaryOK(d []byte, at, bound int) bool {
 	if at == 0 {
@@ -179,9 +192,9 @@ func boundaryOK(d []byte, at, bound int) bool {
 	}
 	switch bound {
 	case boundWord:
-		return !isTokenByte(d[at-1])
+		return !isTokenByte(d[at-1]) || afterEscape(d, at)
 	case boundKey:
-		return !isAlnum(d[at-1]) || ('A' <= d[at] && d[at] <= 'Z')
+		return !isAlnum(d[at-1]) || ('A' <= d[at] && d[at] <= 'Z') || afterEscape(d, at)
 	}
 	return true
 }
@@ -225,10 +238,10 @@ func (p *prefilter) candidate(s *scanState, at int, bg uint16) {
 		d := s.data
 		w, sh := bg>>6, bg&63
 		c := byteClass[d[at-1]]
-		if p.wordOnly[w]>>sh&1 != 0 && c&1 != 0 {
+		if p.wordOnly[w]>>sh&1 != 0 && c&1 != 0 && !afterEscape(d, at) {
 			return
 		}
-		if p.keyOnly[w]>>sh&1 != 0 && c&2 != 0 && byteClass[d[at]]&4 != 0 {
+		if p.keyOnly[w]>>sh&1 != 0 && c&2 != 0 && byteClass[d[at]]&4 != 0 && !afterEscape(d, at) {
 			return
 		}
 	}
