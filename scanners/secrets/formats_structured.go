@@ -509,6 +509,7 @@ func structuredFormats() []*Format {
 		authHeader(),
 		apiKeyHeader(),
 		azureStorageKey(),
+		azureSharedAccessKey(),
 		azureClientSecret(),
 		azureDevOpsPAT(),
 		terraformToken(),
@@ -992,6 +993,29 @@ func azureStorageKey() *Format {
 	}
 	f.Samples = []Sample{{File: "appsettings.json", Text: "{\"Storage\": \"DefaultEndpointsProtocol=https;AccountName=acct{la:6};AccountKey=⟦{b:86}==⟧;EndpointSuffix=core.windows.net\"}\n"}}
 	f.Negatives = []Sample{{File: "appsettings.json", Text: "{\"Storage\": \"UseDevelopmentStorage=true;AccountKey=<key>\"}\n"}}
+	return f
+}
+
+// azureSharedAccessKey finds SharedAccessKey=… in Service Bus, Event Hubs
+// and IoT Hub connection strings.
+func azureSharedAccessKey() *Format {
+	f := &Format{ID: "azure-shared-access-key", Title: "Azure Service Bus / Event Hubs shared access key", Platform: "azure",
+		Kind: kindAccessKey, Lifetime: static, Reach: inventory.ReachCloud, Priority: 10, Keywords: []string{"sharedaccesskey="},
+		keywordBound: boundKey}
+	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
+		d := s.data
+		i := kwEnd
+		for i < len(d) && i-kwEnd < 60 && isBase64Byte(d[i]) && d[i] != '-' && d[i] != '_' {
+			i++
+		}
+		v := d[kwEnd:i]
+		if len(v) != 44 || v[43] != '=' || !randomLooking(v[:43]) {
+			return hit{}, false
+		}
+		return hit{start: kwEnd, end: i, f: f}, true
+	}
+	f.Samples = []Sample{{File: "local.settings.json", Text: "{\"Values\": {\"ServiceBus\": \"Endpoint=sb://ns{la:6}.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=⟦{b:43}=⟧\"}}\n"}}
+	f.Negatives = []Sample{{File: "local.settings.json", Text: "{\"ServiceBus\": \"Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=<key>\"}\n"}}
 	return f
 }
 
