@@ -121,8 +121,11 @@ const (
 	GitUntracked GitState = "untracked"
 	GitIgnored   GitState = "ignored"
 	GitHistory   GitState = "history" // only in a past commit
-	GitNone      GitState = "not-a-repository"
-	GitUnknown   GitState = "unknown"
+	// GitUncommitted is a line of a tracked file that is a local change, not
+	// yet committed: readable by a local agent, not yet leaked through git.
+	GitUncommitted GitState = "uncommitted"
+	GitNone        GitState = "not-a-repository"
+	GitUnknown     GitState = "unknown"
 )
 
 // Location is where something was found. Path is relative to the scan target

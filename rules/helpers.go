@@ -47,6 +47,8 @@ func gitPhrase(g inventory.GitState) string {
 		return "is in a git-ignored file, which any agent working in this checkout can still read"
 	case inventory.GitUntracked:
 		return "is in an untracked file, which any agent working in this checkout can read"
+	case inventory.GitUncommitted:
+		return "is an uncommitted change to a tracked file, which any agent working in this checkout can read and the next commit would publish"
 	default:
 		return "can be read by any agent working in this tree"
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -14,8 +15,11 @@ var HardcodedCredential = &Rule{
 		Title:    "Hard-coded credential in a repository file",
 		Severity: inventory.SeverityCritical,
 		Score:    9.2,
-		Escalation: "critical 9.2 for a long-lived or refresh credential that is committed (or in history); high 7.5 when it is only " +
-			"in an untracked or git-ignored file; medium for short-lived credentials (6.0 committed, 4.5 otherwise).",
+		Escalation: "Lifetime and git state set the base: a long-lived or refresh credential scores 9.2 (critical) when committed or in " +
+			"history and 7.5 (high) when it is only in an untracked, git-ignored or uncommitted part of the checkout; a short-lived one " +
+			"6.0 / 4.5; an unknown lifetime 8.0 / 6.5. Reach then lowers the score of credentials that cannot change code, " +
+			"infrastructure, money or packages: 0.5 less for LLM API, chat, messaging and productivity keys, 1.0 less for observability " +
+			"and generic secrets. A passphrase-encrypted private key scores 2.0 less.",
 		Description: "A credential is written in a file that is neither a CI definition nor an agent configuration. " +
 			"Every coding agent that works in the checkout can read it, and once committed every person and CI job with read " +
 			"access to the repository can too, for as long as the credential lives.",
@@ -44,25 +48,32 @@ var HardcodedCredential = &Rule{
 	},
 }
 
-// embeddedScore scores an embedded credential by lifetime and git state.
+// embeddedScore scores an embedded credential by lifetime class, git state
+// and reach class (see the rule's Escalation).
 func embeddedScore(c *inventory.Credential, l inventory.Location) float64 {
+	var leaked, local float64
 	switch c.Lifetime {
 	case inventory.LifetimeShortLived:
-		if committed(l) {
-			return 6.0
-		}
-		return 4.5
+		leaked, local = 6.0, 4.5
 	case inventory.LifetimeStatic, inventory.LifetimeRefresh:
-		if committed(l) {
-			return 9.2
-		}
-		return 7.5
+		leaked, local = 9.2, 7.5
 	default:
-		if committed(l) {
-			return 8.0
-		}
-		return 6.5
+		leaked, local = 8.0, 6.5
 	}
+	score := local
+	if committed(l) {
+		score = leaked
+	}
+	switch c.Reach {
+	case inventory.ReachLLMAPI, inventory.ReachChat, inventory.ReachMessaging, inventory.ReachProductivity:
+		score -= 0.5
+	case inventory.ReachObservability, inventory.ReachGeneric:
+		score -= 1.0
+	}
+	if c.Type == "private-key-encrypted" {
+		score -= 2.0
+	}
+	return math.Round(max(score, 1.0)*10) / 10
 }
 
 func lifetimeSentence(c *inventory.Credential) string {

@@ -29,7 +29,13 @@ func TestHardcodedCredential(t *testing.T) {
 		{"history counts as committed", embedded(inventory.LifetimeRefresh, inventory.ReachSourceControl, loc("old.txt", inventory.GitHistory)), []float64{9.2}},
 		{"short-lived committed is medium", embedded(inventory.LifetimeShortLived, inventory.ReachSourceControl, loc("a.txt", inventory.GitTracked)), []float64{6.0}},
 		{"short-lived untracked is medium", embedded(inventory.LifetimeShortLived, inventory.ReachSourceControl, loc("a.txt", inventory.GitUntracked)), []float64{4.5}},
-		{"unknown lifetime outside git", embedded(inventory.LifetimeUnknown, inventory.ReachGeneric, loc("a.txt", inventory.GitNone)), []float64{6.5}},
+		{"unknown lifetime outside git", embedded(inventory.LifetimeUnknown, inventory.ReachSourceControl, loc("a.txt", inventory.GitNone)), []float64{6.5}},
+		{"uncommitted line is local", embedded(inventory.LifetimeStatic, inventory.ReachCloud, loc("a.txt", inventory.GitUncommitted)), []float64{7.5}},
+		{"llm key committed is high", embedded(inventory.LifetimeStatic, inventory.ReachLLMAPI, loc("a.txt", inventory.GitTracked)), []float64{8.7}},
+		{"generic secret committed is high", embedded(inventory.LifetimeStatic, inventory.ReachGeneric, loc("a.env", inventory.GitTracked)), []float64{8.2}},
+		{"observability key ignored is medium", embedded(inventory.LifetimeStatic, inventory.ReachObservability, loc(".env", inventory.GitIgnored)), []float64{6.5}},
+		{"short-lived chat token untracked", embedded(inventory.LifetimeShortLived, inventory.ReachChat, loc("a.txt", inventory.GitUntracked)), []float64{4.0}},
+		{"refresh token ignored is high", embedded(inventory.LifetimeRefresh, inventory.ReachCloud, loc(".env", inventory.GitIgnored)), []float64{7.5}},
 		{"one finding per location", embedded(inventory.LifetimeStatic, inventory.ReachSourceControl,
 			loc("a.txt", inventory.GitTracked), loc("b.txt", inventory.GitIgnored)), []float64{9.2, 7.5}},
 		{"workflow and agent config belong to other rules", embedded(inventory.LifetimeStatic, inventory.ReachSourceControl,
@@ -51,6 +57,15 @@ func TestHardcodedCredential(t *testing.T) {
 				}
 			}
 		})
+	}
+	unc := embedded(inventory.LifetimeStatic, inventory.ReachCloud, loc("a.txt", inventory.GitUncommitted))
+	if fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{unc}}); len(fs) != 1 || !strings.Contains(fs[0].Message, "uncommitted change") {
+		t.Errorf("uncommitted: %+v", fs)
+	}
+	enc := embedded(inventory.LifetimeStatic, inventory.ReachCrypto, loc("id_rsa", inventory.GitTracked))
+	enc.Type = "private-key-encrypted"
+	if fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{enc}}); len(fs) != 1 || fs[0].Score != 7.2 {
+		t.Errorf("encrypted key: %+v", fs)
 	}
 	// Non-embedded credentials (API inventory) are not file findings.
 	c := embedded(inventory.LifetimeStatic, inventory.ReachSourceControl, loc("a.txt", inventory.GitTracked))

@@ -166,6 +166,7 @@ type scanFlags struct {
 	failOn       string
 	baseline     string
 	allowPartial bool
+	history      bool
 	maxFileSize  string
 	verbose      bool
 	home         bool
@@ -209,6 +210,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none")
 	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged and list resolved ones")
 	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully")
+	fl.BoolVar(&f.history, "history", false, "also scan every commit reachable from any ref (each blob once) for credentials removed from HEAD")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than this (default 10MiB, or scan.max_file_size)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log progress to stderr")
 	fl.BoolVar(&f.home, "home", false, "also scan the home directory's agent configurations and credential stores (an allow-list; never browser profiles or keychains)")

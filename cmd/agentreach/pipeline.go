@@ -34,6 +34,7 @@ type scanOptions struct {
 	baseline     *report.Report
 	baselinePath string
 	allowPartial bool
+	history      bool
 	maxFileSize  int64
 	logLevel     slog.Level
 	color        bool
@@ -48,7 +49,7 @@ type output struct {
 }
 
 func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
-	opts := &scanOptions{paths: args, allowPartial: f.allowPartial, now: time.Now, logLevel: slog.LevelWarn, width: 120}
+	opts := &scanOptions{paths: args, allowPartial: f.allowPartial, history: f.history, now: time.Now, logLevel: slog.LevelWarn, width: 120}
 	if f.home {
 		opts.home = getenv("HOME")
 		if opts.home == "" {
@@ -146,19 +147,25 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
 	secretsAnalyzer, agents := secrets.NewAnalyzer(), agentconfig.NewAnalyzer()
+	secretsAnalyzer.Blame = local.Blame
 	ciAnalyzer := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(opts.config.Agents)})
 	analyzers := []local.Analyzer{secretsAnalyzer, ciAnalyzer, agents}
 	var targets []report.Target
 	for _, p := range opts.paths {
 		logger.Info("scanning", "target", p)
 		targets = append(targets, report.Target{Kind: "local", Name: p})
-		err := local.Scan(ctx, p, analyzers, local.Options{
+		lopts := local.Options{
 			MaxFileSize: opts.maxFileSize,
 			Exclude:     opts.config.Exclude,
 			Logger:      logger,
-		}, b)
-		if err != nil {
+		}
+		if err := local.Scan(ctx, p, analyzers, lopts, b); err != nil {
 			return nil, &usageError{err.Error()}
+		}
+		if opts.history {
+			if err := local.ScanHistory(ctx, p, analyzers, lopts, b); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if opts.home != "" {

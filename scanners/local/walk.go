@@ -259,19 +259,25 @@ func analyzeFile(ctx context.Context, root string, j job, buf []byte, git gitInf
 		if !a.Wants(j.rel, int64(len(data))) {
 			continue
 		}
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					opts.Logger.Error("analyzer panic", "scanner", a.Name(), "path", j.rel, "panic", fmt.Sprint(p))
-					rec.addFor(a.Name(), inventory.CoverageFailed, fmt.Sprintf("internal error: %v", p), j.rel)
-				}
-			}()
-			if err := a.Analyze(ctx, file, data, out); err != nil {
-				rec.addFor(a.Name(), inventory.CoveragePartial, err.Error(), j.rel)
-			}
-		}()
+		runAnalyzer(ctx, a, file, data, opts, out, rec)
 	}
 	return buf
+}
+
+// runAnalyzer runs one analyzer on one file, turning an error or a panic
+// into a coverage entry.
+func runAnalyzer(ctx context.Context, a Analyzer, file inventory.Location, data []byte, opts Options, out *inventory.Builder, rec *recorder) {
+	defer func() {
+		if p := recover(); p != nil {
+			if opts.Logger != nil {
+				opts.Logger.Error("analyzer panic", "scanner", a.Name(), "path", file.Path, "panic", fmt.Sprint(p))
+			}
+			rec.addFor(a.Name(), inventory.CoverageFailed, fmt.Sprintf("internal error: %v", p), file.Path)
+		}
+	}()
+	if err := a.Analyze(ctx, file, data, out); err != nil {
+		rec.addFor(a.Name(), inventory.CoveragePartial, err.Error(), file.Path)
+	}
 }
 
 // readAll reads r into buf up to limit bytes.
@@ -377,6 +383,14 @@ func (r *recorder) addFor(source string, status inventory.CoverageStatus, reason
 
 func (r *recorder) flush(out *inventory.Builder) {
 	r.mu.Lock()
+	files := r.files
+	r.mu.Unlock()
+	r.flushAs(out, Source, fmt.Sprintf("%d files read", files), files)
+}
+
+// flushAs writes the recorded entries and a summary entry for source.
+func (r *recorder) flushAs(out *inventory.Builder, source, summary string, count int) {
+	r.mu.Lock()
 	defer r.mu.Unlock()
 	incomplete := 0
 	for k, n := range r.counts {
@@ -396,10 +410,10 @@ func (r *recorder) flush(out *inventory.Builder) {
 		}
 	}
 	status := inventory.CoverageComplete
-	reason := fmt.Sprintf("%d files read", r.files)
+	reason := summary
 	if incomplete > 0 {
 		status = inventory.CoveragePartial
 		reason += fmt.Sprintf("; %d problems (see the other entries)", incomplete)
 	}
-	out.AddCoverage(inventory.Coverage{Source: Source, Target: r.root, Status: status, Reason: reason, Count: r.files})
+	out.AddCoverage(inventory.Coverage{Source: source, Target: r.root, Status: status, Reason: reason, Count: count})
 }

@@ -3,11 +3,13 @@ package secrets
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -23,11 +25,67 @@ type Match struct {
 	Offset int // byte offset of the value
 	Line   int // 1-based
 	Column int // 1-based, in bytes
+	// Reach, Platform and Lifetime refine the format's (a generic secret
+	// whose key names a database reaches a database).
+	Reach    inventory.ReachClass
+	Platform string
+	Lifetime inventory.LifetimeClass
 }
 
-// Engine finds credentials in bytes.
+// hit is a candidate match inside one scan.
+type hit struct {
+	start, end int
+	f          *Format
+	reach      inventory.ReachClass
+	platform   string
+	lifetime   inventory.LifetimeClass
+	key        uint64 // hash of the key name, for key-name detections
+}
+
+// maxSameKey is how many key-name detections under one key name a file may
+// have: more are records of a data file (test vectors, fixtures), not
+// configuration.
+const maxSameKey = 3
+
+// fileKind decides which detectors run on a file.
+type fileKind uint8
+
+const (
+	kindCode   fileKind = iota // source code, prose, scripts: format-anchored detectors only
+	kindConfig                 // env, YAML, JSON, TOML, INI, properties, tool dotfiles: also key-name detection
+	kindNetrc                  // .netrc: "machine h login u password p"
+)
+
+// scanState is the per-scan scratch state handed to detectors.
+type scanState struct {
+	data []byte
+	kind fileKind
+	hits []hit
+	// pemMisses counts BEGIN lines without a matching END: past maxPEMMisses
+	// the file is not searched for more (bounded work on hostile input).
+	pemMisses int
+}
+
+const maxPEMMisses = 64
+
+func (s *scanState) add(h hit) { s.hits = append(s.hits, h) }
+
+// Engine finds credentials in bytes. It is safe for concurrent use.
 type Engine struct {
-	formats []*Format
+	formats  []*Format
+	tables   [2]*prefilter // [0] code files, [1] configuration files
+	pool     sync.Pool
+	examples map[string]bool // SHA-256 of published documentation examples
+}
+
+// publishedExamples are the SHA-256 hashes of values that vendors publish in
+// their documentation (the jwt.io sample token, Stripe's and Slack's docs
+// examples): well-formed, never secret. Only hashes are kept.
+var publishedExamples = []string{
+	"7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
+	"2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
+	"f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397",
+	"2ddc147f3a3b5a1722b8ed6be3c45c49a7156b17fca5d11410137a6d04def6eb",
 }
 
 // NewEngine returns an engine over the given formats (Formats() when nil).
@@ -35,89 +93,301 @@ func NewEngine(formats []*Format) *Engine {
 	if formats == nil {
 		formats = Formats()
 	}
-	return &Engine{formats: formats}
+	e := &Engine{formats: formats, examples: map[string]bool{}}
+	for _, h := range publishedExamples {
+		e.examples[h] = true
+	}
+	e.tables[0] = newPrefilter(formats, false)
+	e.tables[1] = newPrefilter(formats, true)
+	e.pool.New = func() any { return &scanState{} }
+	return e
 }
 
-// Scan calls fn for every credential in data, in offset order per format.
-func (e *Engine) Scan(data []byte, fn func(Match)) {
-	lines := lineIndex{data: data}
-	for _, f := range e.formats {
-		for _, prefix := range f.Prefixes {
-			p := []byte(prefix)
-			for at := 0; ; {
-				i := bytes.Index(data[at:], p)
-				if i < 0 {
-					break
+// Scan calls fn for every credential in data, in offset order, treating
+// data as a configuration file (every detector runs).
+func (e *Engine) Scan(data []byte, fn func(Match)) { _ = e.scan(data, kindConfig, fn) }
+
+// ScanFile calls fn for every credential in the content of the file at the
+// slash-separated path name, in offset order. The name decides which
+// detectors run: key-name detection only in configuration-type files.
+func (e *Engine) ScanFile(name string, data []byte, fn func(Match)) {
+	_ = e.scan(data, classifyFile(name), fn)
+}
+
+// errLimited says a detector stopped early on hostile input.
+var errLimited = errors.New("private key search stopped after 64 BEGIN lines without a matching END line")
+
+// scan runs the detectors; it returns errLimited when a work bound cut a
+// detector short (the file is then only partly analysed).
+func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) error {
+	s := e.pool.Get().(*scanState)
+	s.data, s.kind, s.hits, s.pemMisses = data, kind, s.hits[:0], 0
+	defer func() {
+		s.data = nil
+		if cap(s.hits) > 1024 {
+			s.hits = nil
+		}
+		e.pool.Put(s)
+	}()
+	t := e.tables[0]
+	if kind != kindCode {
+		t = e.tables[1]
+	}
+	t.scan(s)
+	var err error
+	if s.pemMisses >= maxPEMMisses {
+		err = errLimited
+	}
+	if len(s.hits) == 0 {
+		return err
+	}
+	hits := e.dropExamples(data, dropRepeatedKeys(resolve(s.hits)))
+	line, lineStart, pos := 1, 0, 0
+	for _, h := range hits {
+		seg := data[pos:h.start]
+		if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+			line += n
+			lineStart = pos + bytes.LastIndexByte(seg, '\n') + 1
+		}
+		pos = h.start
+		m := Match{Format: h.f, Value: data[h.start:h.end], Offset: h.start, Line: line, Column: h.start - lineStart + 1,
+			Reach: cmp.Or(h.reach, h.f.Reach), Platform: cmp.Or(h.platform, h.f.Platform), Lifetime: cmp.Or(h.lifetime, h.f.Lifetime)}
+		fn(m)
+	}
+	return err
+}
+
+// resolve orders hits by offset and drops every hit that overlaps a better
+// one (higher priority, then longer, then earlier).
+func resolve(hits []hit) []hit {
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(b.f.Priority, a.f.Priority), cmp.Compare(b.end, a.end))
+	})
+	out := hits[:0]
+	for _, h := range hits {
+		if n := len(out); n > 0 && h.start < out[n-1].end {
+			last := out[n-1]
+			if h.f.Priority > last.f.Priority || (h.f.Priority == last.f.Priority && h.end-h.start > last.end-last.start) {
+				out[n-1] = h
+				// the replacement may now overlap its predecessor
+				for len(out) > 1 && out[len(out)-1].start < out[len(out)-2].end {
+					a, b := out[len(out)-2], out[len(out)-1]
+					if b.f.Priority > a.f.Priority {
+						out[len(out)-2] = b
+					}
+					out = out[:len(out)-1]
 				}
-				start := at + i
-				at = start + len(p)
-				if start > 0 && isTokenByte(data[start-1]) {
-					continue // inside a longer word
-				}
-				window := data[start:min(len(data), start+f.MaxLen+1)]
-				loc := f.Pattern.FindIndex(window)
-				if loc == nil || loc[0] != 0 {
-					continue
-				}
-				end := start + loc[1]
-				if end < len(data) && isTokenByte(data[end]) {
-					continue // longer than the format allows
-				}
-				v := data[start:end]
-				if f.Verify != nil && !f.Verify(v) {
-					continue
-				}
-				line, col := lines.position(start)
-				fn(Match{Format: f, Value: v, Offset: start, Line: line, Column: col})
-				at = end
 			}
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// dropExamples drops published documentation examples.
+func (e *Engine) dropExamples(data []byte, hits []hit) []hit {
+	out := hits[:0]
+	for _, h := range hits {
+		if !e.examples[Hash(data[h.start:h.end])] {
+			out = append(out, h)
 		}
 	}
+	return out
 }
 
-func isTokenByte(b byte) bool {
-	return b == '_' || b == '-' || ('0' <= b && b <= '9') || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z')
-}
-
-// lineIndex turns offsets into line and column numbers, counting lazily.
-type lineIndex struct {
-	data   []byte
-	starts []int
-}
-
-func (l *lineIndex) position(off int) (line, col int) {
-	if l.starts == nil {
-		l.starts = []int{0}
-		for i, b := range l.data {
-			if b == '\n' {
-				l.starts = append(l.starts, i+1)
+// dropRepeatedKeys drops the key-name detections of every key name that
+// occurs more than maxSameKey times in the file.
+func dropRepeatedKeys(hits []hit) []hit {
+	var counts map[uint64]int
+	for _, h := range hits {
+		if h.key != 0 {
+			if counts == nil {
+				counts = map[uint64]int{}
 			}
+			counts[h.key]++
 		}
 	}
-	lo, hi := 0, len(l.starts)-1
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if l.starts[mid] <= off {
-			lo = mid
+	if len(counts) == 0 {
+		return hits
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		if h.key == 0 || counts[h.key] <= maxSameKey {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// matchPrefix runs a prefix format at a keyword occurrence.
+func matchPrefix(s *scanState, at int, f *Format, prefix string) {
+	d := s.data
+	if at > 0 && isTokenByte(d[at-1]) && isTokenByte(prefix[0]) && !afterEscape(d, at) {
+		return // inside a longer word
+	}
+	if len(d)-at < len(prefix) || string(d[at:at+len(prefix)]) != prefix {
+		return // the keyword matched without regard to case; the prefix has one
+	}
+	window := d[at:min(len(d), at+f.MaxLen+1)]
+	loc := f.Pattern.FindIndex(window)
+	if loc == nil || loc[0] != 0 {
+		return
+	}
+	end := at + loc[1]
+	if end < len(d) && (isTokenByte(d[end]) || d[end] == '+' || d[end] == '/') {
+		return // longer than the format allows, or part of a base64 blob
+	}
+	v := d[at:end]
+	if f.Verify != nil && !f.Verify(v) {
+		return
+	}
+	if !f.Checksum {
+		if !randomLooking(v[len(prefix):]) || inBase64Block(d, at, end) {
+			return
+		}
+	}
+	g := f
+	if f.refine != nil {
+		if g = f.refine(s, at, end); g == nil {
+			return
+		}
+	}
+	s.add(hit{start: at, end: end, f: g})
+}
+
+// inBase64Block reports whether the span lies on a line of base64 that
+// continues a block of such lines (certificates, encoded test data), or
+// inside a long run of base64, where a prefix such as AKIA or EAAA occurs by
+// chance. It looks at most lineWindow bytes around the span.
+func inBase64Block(d []byte, start, end int) bool {
+	lo, hi := max(0, start-lineWindow), min(len(d), end+lineWindow)
+	ls := bytes.LastIndexByte(d[lo:start], '\n')
+	le := bytes.IndexByte(d[end:hi], '\n')
+	if ls < 0 && lo > 0 || le < 0 && hi < len(d) {
+		// a very long line: inside a blob when base64 surrounds the span
+		return base64Run(d[max(0, start-48):start]) && base64Run(d[end:min(len(d), end+48)])
+	}
+	ls = lo + ls + 1
+	if le < 0 {
+		le = len(d)
+	} else {
+		le += end
+	}
+	if !base64Line(d[ls:le]) {
+		return false
+	}
+	if ls > 0 {
+		ps := bytes.LastIndexByte(d[max(0, ls-1-lineWindow):ls-1], '\n') + 1 + max(0, ls-1-lineWindow)
+		if base64Line(d[ps : ls-1]) {
+			return true
+		}
+	}
+	if le < len(d) {
+		ne := bytes.IndexByte(d[le+1:min(len(d), le+1+lineWindow)], '\n')
+		if ne < 0 {
+			ne = min(len(d), le+1+lineWindow)
 		} else {
-			hi = mid - 1
+			ne += le + 1
+		}
+		if base64Line(d[le+1 : ne]) {
+			return true
 		}
 	}
-	return lo + 1, off - l.starts[lo] + 1
+	return false
 }
 
-// Redact keeps the format's type prefix and the last four characters:
-// "ghp_…Ab12". Short values keep only the last four at most.
+// lineWindow bounds how far detectors look for the ends of a line, so that
+// files made of one huge line cost linear time.
+const lineWindow = 1024
+
+func base64Run(b []byte) bool {
+	if len(b) < 16 {
+		return false
+	}
+	for _, c := range b {
+		if !isBase64Byte(c) || c == '-' || c == '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func base64Line(l []byte) bool {
+	l = bytes.TrimSpace(bytes.Trim(bytes.TrimSpace(l), "\"'`,+"))
+	if len(l) < 48 {
+		return false
+	}
+	for _, b := range l {
+		if !isBase64Byte(b) || b == '-' || b == '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// classifyFile returns the kind of a file from its slash-separated path.
+func classifyFile(name string) fileKind {
+	base := path.Base(name)
+	lower := strings.ToLower(base)
+	switch lower {
+	case ".netrc", "_netrc":
+		return kindNetrc
+	case ".npmrc", ".pypirc", ".git-credentials", ".dockercfg", ".s3cfg", ".boto", ".my.cnf", ".pgpass", ".envrc",
+		".yarnrc", "credentials", "kubeconfig", "dockerfile", "containerfile", ".htpasswd", "pip.conf", "gradle.properties",
+		"settings.xml", ".gitconfig", "terraform.tfvars", "secrets", ".secrets":
+		return kindConfig
+	case "config":
+		dir := path.Base(path.Dir(name))
+		if dir == ".kube" || dir == ".aws" || dir == ".docker" || dir == ".ssh" || dir == "gh" || dir == ".gcloud" {
+			return kindConfig
+		}
+	}
+	if strings.HasPrefix(lower, ".env") || strings.HasSuffix(lower, ".env") || strings.HasPrefix(lower, "kubeconfig") ||
+		strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose.") {
+		return kindConfig
+	}
+	switch path.Ext(lower) {
+	case ".yml", ".yaml", ".json", ".jsonc", ".json5", ".toml", ".ini", ".cfg", ".conf", ".config", ".properties",
+		".tfvars", ".env", ".kubeconfig", ".cnf", ".plist", ".settings", ".secret", ".secrets", ".creds", ".credentials",
+		".xml", ".tf", ".hcl":
+		return kindConfig
+	}
+	return kindCode
+}
+
+// Redact keeps the format's type prefix and the last four characters at
+// most: "ghp_…Ab12". Values without a type prefix keep only the last four,
+// and short values fewer (a quarter of their length). PEM blocks keep their
+// BEGIN line and the last four characters of the body.
 func Redact(f *Format, v []byte) string {
+	if f != nil && f.pem {
+		body := pemIdentity(v)
+		head := v
+		if i := bytes.Index(v, []byte("-----BEGIN ")); i >= 0 {
+			if j := bytes.Index(v[i+11:], []byte("-----")); j >= 0 {
+				head = v[i : i+11+j+5]
+			}
+		}
+		if len(head) > 60 {
+			head = head[:0]
+		}
+		n := len(body)
+		return string(head) + "…" + string(body[n-min(4, n/4):])
+	}
 	n := len(v)
 	tail := min(4, n/4)
 	head := 0
 	if f != nil {
-		head = min(f.Preview, n-tail-1)
+		head = f.Preview
+		for _, p := range f.Prefixes {
+			if bytes.HasPrefix(v, []byte(p)) {
+				head = len(p)
+				break
+			}
+		}
 	}
-	if head < 0 {
-		head = 0
-	}
+	head = max(0, min(head, n-tail-8))
 	return string(v[:head]) + "…" + string(v[n-tail:])
 }
 
@@ -126,6 +396,16 @@ func Redact(f *Format, v []byte) string {
 func Hash(v []byte) string {
 	sum := sha256.Sum256(v)
 	return hex.EncodeToString(sum[:])
+}
+
+// identityOf is the byte string whose hash identifies the value of m.
+func identityOf(f *Format, v []byte) []byte {
+	if f != nil && f.identity != nil {
+		if id := f.identity(v); len(id) > 0 {
+			return id
+		}
+	}
+	return v
 }
 
 // CredentialID is the inventory id of an embedded value (shared by every
@@ -138,45 +418,29 @@ func CredentialID(v []byte) string {
 func Credential(m Match, file inventory.Location) inventory.Credential {
 	loc := file
 	loc.Line, loc.Column = m.Line, m.Column
-	loc.EndLine, loc.EndColumn = m.Line, m.Column+len(m.Value)
+	endLine := m.Line + bytes.Count(m.Value, []byte{'\n'})
+	endCol := m.Column + len(m.Value)
+	if endLine != m.Line {
+		endCol = len(m.Value) - bytes.LastIndexByte(m.Value, '\n')
+	}
+	loc.EndLine, loc.EndColumn = endLine, endCol
+	sum := Hash(identityOf(m.Format, m.Value))
 	return inventory.Credential{
-		ID:        CredentialID(m.Value),
+		ID:        inventory.EmbeddedCredentialID(sum),
 		Kind:      inventory.KindEmbeddedKey,
-		Platform:  m.Format.Platform,
+		Platform:  cmp.Or(m.Platform, m.Format.Platform),
 		Type:      m.Format.ID,
 		Name:      m.Format.Title,
 		Storage:   "file",
-		Lifetime:  m.Format.Lifetime,
-		Reach:     m.Format.Reach,
+		Lifetime:  cmp.Or(m.Lifetime, m.Format.Lifetime),
+		Reach:     cmp.Or(m.Reach, m.Format.Reach),
 		Locations: []inventory.Location{loc},
 		Redacted:  Redact(m.Format, m.Value),
-		SHA256:    Hash(m.Value),
+		SHA256:    sum,
 		Attributes: map[string]string{
 			"token_kind": string(m.Format.Kind),
 		},
 	}
-}
-
-// Analyzer feeds files from the walker to the engine.
-type Analyzer struct {
-	Engine *Engine
-}
-
-// NewAnalyzer returns an analyzer over the built-in formats.
-func NewAnalyzer() *Analyzer { return &Analyzer{Engine: NewEngine(nil)} }
-
-// Name implements the walker's Analyzer.
-func (a *Analyzer) Name() string { return Source }
-
-// Wants implements the walker's Analyzer: every file an agent can read.
-func (a *Analyzer) Wants(string, int64) bool { return true }
-
-// Analyze implements the walker's Analyzer.
-func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []byte, out *inventory.Builder) error {
-	a.Engine.Scan(data, func(m Match) {
-		out.AddCredential(Credential(m, file))
-	})
-	return nil
 }
 
 // Contains reports whether s holds a detectable credential; other packages
@@ -190,21 +454,26 @@ func (e *Engine) Contains(s string) bool {
 // Sanitize replaces every detected credential in s by its redacted preview.
 func (e *Engine) Sanitize(s string) string {
 	data := []byte(s)
-	var ms []Match
-	e.Scan(data, func(m Match) { ms = append(ms, m) })
-	if len(ms) == 0 {
+	type span struct {
+		start, end int
+		red        string
+	}
+	var spans []span
+	e.Scan(data, func(m Match) {
+		spans = append(spans, span{m.Offset, m.Offset + len(m.Value), Redact(m.Format, m.Value)})
+	})
+	if len(spans) == 0 {
 		return s
 	}
-	slices.SortFunc(ms, func(a, b Match) int { return cmp.Compare(a.Offset, b.Offset) })
 	var b strings.Builder
 	last := 0
-	for _, m := range ms {
-		if m.Offset < last {
+	for _, sp := range spans {
+		if sp.start < last {
 			continue
 		}
-		b.Write(data[last:m.Offset])
-		b.WriteString(Redact(m.Format, m.Value))
-		last = m.Offset + len(m.Value)
+		b.Write(data[last:sp.start])
+		b.WriteString(sp.red)
+		last = sp.end
 	}
 	b.Write(data[last:])
 	return b.String()

@@ -145,24 +145,3 @@ func TestSanitize(t *testing.T) {
 		t.Error("Contains")
 	}
 }
-
-func FuzzScan(f *testing.F) {
-	r := faketoken.Rand(7)
-	f.Add([]byte("token=" + faketoken.GitHub(r, "ghp")))
-	f.Add([]byte(faketoken.GitHubFineGrained(r) + "\n" + faketoken.GitHub(r, "ghs")))
-	f.Add([]byte("ghp_ghp_github_pat_\n\x00\xff"))
-	e := NewEngine(nil)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		e.Scan(data, func(m Match) {
-			if m.Offset < 0 || m.Offset+len(m.Value) > len(data) || m.Line < 1 || m.Column < 1 {
-				t.Fatalf("bad match %+v", m)
-			}
-			if !strings.HasPrefix(string(m.Value), m.Format.Prefixes[0]) {
-				t.Fatalf("value does not start with its prefix")
-			}
-			if red := Redact(m.Format, m.Value); strings.Contains(red, string(m.Value)) {
-				t.Fatalf("redaction keeps the value")
-			}
-		})
-	})
-}

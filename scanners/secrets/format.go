@@ -2,11 +2,18 @@
 // files. It keeps no value once a match is classified: the inventory gets a
 // redacted preview (type prefix and last four characters at most) and a
 // SHA-256 of the value.
+//
+// Every format carries its metadata (platform, kind, lifetime class, reach
+// class), its anchors and validator, and its positive and negative samples
+// (templates that fixtures/faketoken expands at test time), so that tests
+// iterate every format with its samples.
 package secrets
 
 import (
 	"hash/crc32"
 	"regexp"
+	"slices"
+	"sync"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -19,66 +26,154 @@ type Format struct {
 	Kind     inventory.CredentialKind
 	Lifetime inventory.LifetimeClass
 	Reach    inventory.ReachClass
-	// Prefixes are literal anchors: a match starts with one of them.
+
+	// Prefixes are literal anchors: a match starts with one of them
+	// (case-sensitive). Pattern matches the whole value at the anchor and
+	// must match from the first byte; MaxLen bounds the bytes it may see.
 	Prefixes []string
-	// Pattern matches the whole value at the anchor (it is applied to the
-	// bytes starting at the prefix and must match from the first byte).
-	Pattern *regexp.Regexp
-	// MaxLen bounds how many bytes after the anchor Pattern may consume.
-	MaxLen int
+	Pattern  *regexp.Regexp
+	MaxLen   int
 	// Verify is an extra structural check such as a checksum; nil accepts.
 	Verify func(value []byte) bool
+	// Checksum says Verify is a checksum: such values skip the placeholder
+	// heuristics (a checksum is stronger evidence than any heuristic).
+	Checksum bool
+
+	// Keywords (case-insensitive) trigger Find, for formats whose value has
+	// no literal prefix (PEM blocks, JWTs, key = value pairs). Find returns
+	// the value span and format, or false when there is no credential at this
+	// keyword; it may return a more specific format than its own.
+	Keywords []string
+	Find     func(s *scanState, at, kwEnd int) (hit, bool)
+	// refine may replace a prefix format by a more specific one after a
+	// match (from the context of the line), or reject the match (nil).
+	refine func(s *scanState, start, end int) *Format
+	// next lists the bytes that may follow a two-byte prefix or keyword
+	// (all when empty), which keeps the prefilter's trigram set sparse.
+	next string
+	// keywordBound is the boundary Find needs before its keywords
+	// (boundNone, boundKey, boundWord); the prefilter skips keyword
+	// occurrences without it.
+	keywordBound int
+	// ConfigOnly formats run only in configuration-type files (env, YAML,
+	// JSON, TOML, INI, properties, dotfiles of tools): generic detection by
+	// key name.
+	ConfigOnly bool
+	// Priority decides between overlapping matches (higher wins).
+	Priority int
+
 	// Preview is how many leading characters the redacted preview keeps
-	// (the type prefix); the last four are always kept.
+	// (the type prefix); the last four are kept at most.
 	Preview int
+	// pem marks multi-line PEM values, whose preview is built from the
+	// BEGIN line and the body.
+	pem bool
+	// identity normalises a value before hashing (so that the same key in
+	// a PEM file and escaped in a JSON string is one credential).
+	identity func(v []byte) []byte
+
+	// Example is a faketoken template of a valid value (for prefix formats,
+	// the value alone). Samples are faketoken templates of whole files in
+	// which exactly one value, marked ⟦…⟧, must be found with this format.
+	// Negatives are templates of look-alikes that must not be found.
+	Example   string
+	Samples   []Sample
+	Negatives []Sample
+}
+
+// Sample is a test file for a format: File names it (its name decides the
+// file type), Text is a faketoken template in which ⟦ and ⟧ mark the value.
+type Sample struct {
+	File string
+	Text string
+}
+
+// Formats returns the built-in formats. The slice is shared: do not modify.
+func Formats() []*Format {
+	formatsOnce.Do(func() {
+		builtin = slices.Concat(sourceControlFormats(), cloudFormats(), llmFormats(), saasFormats(),
+			keyFormats(), structuredFormats(), genericFormats())
+	})
+	return builtin
+}
+
+var (
+	formatsOnce sync.Once
+	builtin     []*Format
+)
+
+// FormatByID returns the built-in format with the id, or nil.
+func FormatByID(id string) *Format {
+	for _, f := range Formats() {
+		if f.ID == id {
+			return f
+		}
+	}
+	return nil
 }
 
 const base62Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-// verifyGitHubChecksum checks the CRC32 that GitHub appends to its tokens:
-// the last six characters are the base62 CRC32 of the thirty before them.
-func verifyGitHubChecksum(v []byte) bool {
-	if len(v) != 40 {
-		return false
-	}
-	body, sum := v[4:34], v[34:]
-	n := crc32.ChecksumIEEE(body)
-	for i := 5; i >= 0; i-- {
-		if sum[i] != base62Alphabet[n%62] {
+// verifyCRC32Base62 checks the CRC32 checksum that GitHub (and npm) append to
+// their tokens: after the prefix of length p, the last six characters are the
+// base62 CRC32 of the thirty before them.
+func verifyCRC32Base62(p int) func(v []byte) bool {
+	return func(v []byte) bool {
+		if len(v) != p+36 {
 			return false
 		}
-		n /= 62
+		body, sum := v[p:p+30], v[p+30:]
+		n := crc32.ChecksumIEEE(body)
+		for i := 5; i >= 0; i-- {
+			if sum[i] != base62Alphabet[n%62] {
+				return false
+			}
+			n /= 62
+		}
+		return true
 	}
-	return true
 }
 
-func githubFormat(prefix, id, title string, kind inventory.CredentialKind, lifetime inventory.LifetimeClass) *Format {
+// prefixed builds a format whose value starts with a literal prefix and
+// continues with body (a regexp fragment).
+func prefixed(id, title, platform string, kind inventory.CredentialKind, lifetime inventory.LifetimeClass,
+	reach inventory.ReachClass, prefixes []string, body string, maxLen int) *Format {
+	alt := ""
+	for i, p := range prefixes {
+		if i > 0 {
+			alt += "|"
+		}
+		alt += regexp.QuoteMeta(p)
+	}
+	preview := len(prefixes[0])
+	for _, p := range prefixes {
+		preview = min(preview, len(p))
+	}
 	return &Format{
-		ID: id, Title: title, Platform: inventory.PlatformGitHub, Kind: kind, Lifetime: lifetime,
-		Reach:    inventory.ReachSourceControl,
-		Prefixes: []string{prefix},
-		Pattern:  regexp.MustCompile(`^` + prefix + `[A-Za-z0-9]{36}`),
-		MaxLen:   40,
-		Verify:   verifyGitHubChecksum,
-		Preview:  len(prefix),
+		ID: id, Title: title, Platform: platform, Kind: kind, Lifetime: lifetime, Reach: reach,
+		Prefixes: prefixes,
+		Pattern:  regexp.MustCompile(`^(?:` + alt + `)` + body),
+		MaxLen:   maxLen,
+		Preview:  preview,
+		Priority: 10,
 	}
 }
 
-// Formats returns the built-in formats.
-func Formats() []*Format {
-	return []*Format{
-		githubFormat("ghp_", "github-classic-pat", "GitHub classic personal access token", inventory.KindClassicPAT, inventory.LifetimeStatic),
-		githubFormat("gho_", "github-oauth-token", "GitHub OAuth app access token", inventory.KindOAuthAppToken, inventory.LifetimeStatic),
-		githubFormat("ghu_", "github-user-to-server-token", "GitHub App user-to-server token", inventory.KindUserToServerToken, inventory.LifetimeShortLived),
-		githubFormat("ghs_", "github-installation-token", "GitHub App installation token", inventory.KindInstallationToken, inventory.LifetimeShortLived),
-		githubFormat("ghr_", "github-refresh-token", "GitHub App refresh token", inventory.KindRefreshToken, inventory.LifetimeRefresh),
-		{
-			ID: "github-fine-grained-pat", Title: "GitHub fine-grained personal access token", Platform: inventory.PlatformGitHub,
-			Kind: inventory.KindFineGrainedPAT, Lifetime: inventory.LifetimeStatic, Reach: inventory.ReachSourceControl,
-			Prefixes: []string{"github_pat_"},
-			Pattern:  regexp.MustCompile(`^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}`),
-			MaxLen:   93,
-			Preview:  len("github_pat_"),
-		},
+// with sets the samples of a format (for chaining in the tables).
+func (f *Format) with(example string, negatives ...string) *Format {
+	f.Example = example
+	for _, n := range negatives {
+		f.Negatives = append(f.Negatives, Sample{File: "notes.txt", Text: n})
 	}
+	return f
+}
+
+func (f *Format) samples(s ...Sample) *Format {
+	f.Samples = append(f.Samples, s...)
+	return f
+}
+
+func (f *Format) negatives(s ...Sample) *Format {
+	f.Negatives = append(f.Negatives, s...)
+	return f
 }

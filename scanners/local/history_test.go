@@ -1,0 +1,181 @@
+package local
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// histSeen records what a history-reading analyzer was handed.
+type histSeen struct {
+	mu    sync.Mutex
+	files []inventory.Location
+	data  map[string]string
+}
+
+func (h *histSeen) Name() string             { return "hist" }
+func (h *histSeen) Wants(string, int64) bool { return true }
+func (h *histSeen) AnalyzesHistory() bool    { return true }
+func (h *histSeen) Analyze(_ context.Context, f inventory.Location, d []byte, _ *inventory.Builder) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.files = append(h.files, f)
+	if h.data == nil {
+		h.data = map[string]string{}
+	}
+	h.data[f.Path+"@"+f.Commit] = string(d)
+	return nil
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("git %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestScanHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	gitRun(t, root, "init", "-q")
+	write(t, root, "a.txt", "first\n")
+	write(t, root, "weird name\twith tab.txt", "tabbed\n")
+	write(t, root, "bin.dat", "a\x00b")
+	gitRun(t, root, "add", ".")
+	gitRun(t, root, "commit", "-qm", "one")
+	first := gitOut(t, root, "rev-parse", "HEAD")
+	write(t, root, "a.txt", "second\n")
+	write(t, root, "big.txt", strings.Repeat("x", 300))
+	gitRun(t, root, "add", ".")
+	gitRun(t, root, "commit", "-qm", "two")
+	second := gitOut(t, root, "rev-parse", "HEAD")
+	gitRun(t, root, "rm", "-q", "weird name\twith tab.txt", "big.txt")
+	gitRun(t, root, "commit", "-qm", "three")
+	// a side branch with a blob only there
+	gitRun(t, root, "checkout", "-qb", "side")
+	write(t, root, "side.txt", "branch only\n")
+	gitRun(t, root, "add", ".")
+	gitRun(t, root, "commit", "-qm", "side")
+	side := gitOut(t, root, "rev-parse", "HEAD")
+	gitRun(t, root, "checkout", "-q", "-")
+
+	h := &histSeen{}
+	b := inventory.NewBuilder()
+	if err := ScanHistory(context.Background(), root, []Analyzer{h, newSeen()}, Options{MaxFileSize: 200}, b); err != nil {
+		t.Fatal(err)
+	}
+	_, cov := b.Build()
+	want := map[string]string{
+		"a.txt@" + first:                    "first\n",
+		"weird name\twith tab.txt@" + first: "tabbed\n",
+		"side.txt@" + side:                  "branch only\n",
+	}
+	if len(h.data) != len(want) {
+		t.Errorf("blobs = %v, want %v", keys(h.data), keys(want))
+	}
+	for k, v := range want {
+		if h.data[k] != v {
+			t.Errorf("%q = %q, want %q", k, h.data[k], v)
+		}
+	}
+	for _, f := range h.files {
+		if f.Git != inventory.GitHistory || f.Commit == "" {
+			t.Errorf("location %+v", f)
+		}
+	}
+	_ = second // a.txt@second is in HEAD: scanned from the work tree, not history
+	if c := coverageFor(cov, "larger than the size cap"); len(c) != 1 || c[0].Path != "big.txt" || c[0].Source != "local-history" {
+		t.Errorf("size cap coverage = %+v", c)
+	}
+	if c := coverageFor(cov, "3 blobs of"); len(c) != 1 || c[0].Status != inventory.CoverageComplete {
+		t.Errorf("summary = %+v (all %+v)", c, cov)
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestScanHistoryNotARepository(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	b := inventory.NewBuilder()
+	if err := ScanHistory(context.Background(), root, []Analyzer{&histSeen{}}, Options{}, b); err != nil {
+		t.Fatal(err)
+	}
+	_, cov := b.Build()
+	if len(cov) != 1 || cov[0].Status != inventory.CoverageSkipped || !strings.Contains(cov[0].Reason, "not a git repository") {
+		t.Errorf("coverage = %+v", cov)
+	}
+}
+
+func TestBlame(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	gitRun(t, root, "init", "-q")
+	write(t, root, "f.txt", "one\ntwo\n")
+	gitRun(t, root, "add", ".")
+	gitRun(t, root, "commit", "-qm", "one")
+	c1 := gitOut(t, root, "rev-parse", "HEAD")
+	write(t, root, "f.txt", "one\ntwo\nthree\n")
+	gitRun(t, root, "commit", "-qam", "two")
+	c2 := gitOut(t, root, "rev-parse", "HEAD")
+	write(t, root, "f.txt", "one\ntwo\nthree\nfour\n")
+	got, err := Blame(context.Background(), root, "f.txt", []int{1, 3, 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[1] != c1 || got[3] != c2 || got[4] != "" || len(got) != 3 {
+		t.Errorf("blame = %v (c1 %s c2 %s)", got, c1, c2)
+	}
+	if _, err := Blame(context.Background(), root, "missing.txt", []int{1}); err == nil {
+		t.Error("blame of a missing file succeeded")
+	}
+}
+
+func FuzzParseLog(f *testing.F) {
+	f.Add([]byte("\x01" + strings.Repeat("a", 40) + "\x00\n:000000 100644 " + strings.Repeat("0", 40) + " " + strings.Repeat("b", 40) + " A\x00a.txt\x00"))
+	f.Add([]byte("\x01c\x00\n:100644 100644 x y M\x00p\x00\x01d\x00"))
+	f.Add([]byte(":::\x00\x00\x01"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := 0
+		commits, err := parseLog(strings.NewReader(string(data)), func(b historyBlob) error {
+			n++
+			if len(b.id) != 40 || b.commit == "" {
+				t.Fatalf("blob %+v", b)
+			}
+			return nil
+		})
+		if err != nil || commits < 0 || n > len(data) {
+			t.Fatalf("commits %d blobs %d err %v", commits, n, err)
+		}
+	})
+}
+
+func FuzzParseBlame(f *testing.F) {
+	f.Add([]byte(strings.Repeat("a", 40) + " 1 2 1\nauthor x\nfilename f\n" + strings.Repeat("0", 40) + " 3 3 2\n"))
+	f.Add([]byte(strings.Repeat("f", 40) + " 1 -5 99999999999\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for l, sha := range parseBlame(data) {
+			if l < 1 || (sha != "" && len(sha) != 40) {
+				t.Fatalf("line %d sha %q", l, sha)
+			}
+		}
+	})
+}

@@ -1,0 +1,110 @@
+package secrets
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/agentreach/agentreach/fixtures/faketoken"
+	"github.com/agentreach/agentreach/inventory"
+)
+
+func TestAnalyzerPairsAWSKeys(t *testing.T) {
+	t.Parallel()
+	r := faketoken.Rand(11)
+	for _, tt := range []struct {
+		prefix   string
+		lifetime inventory.LifetimeClass
+	}{{"AKIA", inventory.LifetimeStatic}, {"ASIA", inventory.LifetimeShortLived}} {
+		id := faketoken.Expand(r, tt.prefix+"{b32:16}")
+		secret := faketoken.Expand(r, "{b:40}")
+		text := "[default]\naws_access_key_id = " + id + "\naws_secret_access_key = " + secret + "\n"
+		b := inventory.NewBuilder()
+		if err := NewAnalyzer().Analyze(context.Background(), inventory.Location{Path: ".aws/credentials"}, []byte(text), b); err != nil {
+			t.Fatal(err)
+		}
+		inv, _ := b.Build()
+		var idc, sc *inventory.Credential
+		for i := range inv.Credentials {
+			switch inv.Credentials[i].Type {
+			case "aws-secret-access-key":
+				sc = &inv.Credentials[i]
+			default:
+				idc = &inv.Credentials[i]
+			}
+		}
+		if idc == nil || sc == nil {
+			t.Fatalf("%s: credentials %+v", tt.prefix, inv.Credentials)
+		}
+		if idc.Attributes["paired_secret"] != sc.ID || sc.Attributes["access_key_id"] != idc.Redacted || sc.Lifetime != tt.lifetime {
+			t.Errorf("%s: pairing id=%+v secret=%+v", tt.prefix, idc, sc)
+		}
+	}
+}
+
+func TestAnalyzerBlameAndHistory(t *testing.T) {
+	t.Parallel()
+	r := faketoken.Rand(12)
+	a, b2 := faketoken.GitHub(r, "ghp"), faketoken.GitHub(r, "ghp")
+	text := []byte("one\nA=" + a + "\nB=" + b2 + "\n")
+	var asked []int
+	an := NewAnalyzer()
+	an.Blame = func(_ context.Context, root, path string, lines []int) (map[int]string, error) {
+		asked = lines
+		if root != "repo" || path != "x.txt" {
+			t.Errorf("blame %s %s", root, path)
+		}
+		return map[int]string{2: "c0ffee", 3: ""}, nil
+	}
+	b := inventory.NewBuilder()
+	tracked := inventory.Location{Root: "repo", Path: "x.txt", Git: inventory.GitTracked}
+	if err := an.Analyze(context.Background(), tracked, text, b); err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != 2 || asked[0] != 2 || asked[1] != 3 {
+		t.Errorf("blamed lines %v", asked)
+	}
+	// the same values from history at the same path are not reported again;
+	// at another path they are
+	hist := inventory.Location{Root: "repo", Path: "x.txt", Git: inventory.GitHistory, Commit: "abc"}
+	_ = an.Analyze(context.Background(), hist, text, b)
+	old := inventory.Location{Root: "repo", Path: "old.txt", Git: inventory.GitHistory, Commit: "def"}
+	_ = an.Analyze(context.Background(), old, []byte(a), b)
+	_ = an.Analyze(context.Background(), inventory.Location{Root: "repo", Path: "old.txt", Git: inventory.GitHistory, Commit: "fed"}, []byte(a), b)
+	inv, _ := b.Build()
+	byType := map[string][]inventory.Location{}
+	for _, c := range inv.Credentials {
+		byType[c.Redacted] = c.Locations
+	}
+	la := byType[Redact(FormatByID("github-classic-pat"), []byte(a))]
+	lb := byType[Redact(FormatByID("github-classic-pat"), []byte(b2))]
+	if len(la) != 2 || la[1].Commit != "c0ffee" || la[1].Git != inventory.GitTracked || la[0].Path != "old.txt" || la[0].Commit != "def" {
+		t.Errorf("a locations %+v", la)
+	}
+	if len(lb) != 1 || lb[0].Git != inventory.GitUncommitted || lb[0].Commit != "" {
+		t.Errorf("b locations %+v", lb)
+	}
+
+	an.Blame = func(context.Context, string, string, []int) (map[int]string, error) { return nil, errors.New("boom") }
+	err := an.Analyze(context.Background(), tracked, text, inventory.NewBuilder())
+	if err == nil || !strings.Contains(err.Error(), "git blame") {
+		t.Errorf("blame error = %v", err)
+	}
+}
+
+func TestPublishedExamplesDropped(t *testing.T) {
+	t.Parallel()
+	tok := faketoken.GitHub(faketoken.Rand(14), "ghp")
+	e := NewEngine(nil)
+	if !e.Contains("x " + tok) {
+		t.Fatal("token not found")
+	}
+	e.examples[Hash([]byte(tok))] = true
+	if e.Contains("x " + tok) {
+		t.Error("a published example was reported")
+	}
+	if len(publishedExamples) == 0 || len(publishedExamples[0]) != 64 {
+		t.Error("published example hashes")
+	}
+}
