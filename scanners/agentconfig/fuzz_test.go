@@ -27,7 +27,7 @@ func fuzzFile(t *testing.T, path string, data []byte) {
 
 func FuzzJSONConfig(f *testing.F) {
 	for _, s := range []string{
-		`{"mcpServers": {"a": {"command": "npx", "args": ["-y", "x@1.0.0", "--token", "abcDEF123456ghiJKL"], "env": {"A_TOKEN": "${A}"}}}}`,
+		`{"mcpServers": {"a": {"command": "npx", "args": ["-y", "x@1.0.0", "--token", "abcDEF123456ghiJKL"], "env": {"A_TOKEN": "${A}"}}}}`, // gitleaks:allow (placeholder or fuzz seed, not a credential)
 		"{\n// c\n\"servers\": {\"a\": {\"type\": \"http\", \"url\": \"http://u:p4ssW0rdXyz@h/x?token=zz\", \"headers\": {\"Authorization\": \"Bearer ${input:x}\"},},},\n\"inputs\": [{\"id\": \"x\", \"password\": true}]}",
 		`{"permissions": {"allow": ["Bash(*)"], "defaultMode": "bypassPermissions", "additionalDirectories": ["~"]}, "env": {"K": "v"}, "hooks": {"PreToolUse": [{"hooks": [{"command": "x"}]}]}}`,
 		`{"mcp": {"a": {"type": "local", "command": ["docker", "run", "-v", "/:/h", "img"], "environment": {"X_KEY": "{env:X}"}}}, "permission": {"bash": "allow"}}`,
@@ -56,7 +56,7 @@ func FuzzTOMLConfig(f *testing.F) {
 func FuzzYAMLConfig(f *testing.F) {
 	for _, s := range []string{
 		"mcpServers:\n  - name: a\n    command: uvx\n    args: [x]\n    env: {A_KEY: abcDEF123456ghiJKL}\n",
-		"openai-api-key: abcDEF123456ghiJKL\napi-key:\n  - gemini=abcDEF123456ghiJKL\nset-env:\n  - X_TOKEN=abcDEF123456ghiJKL\nyes-always: true\n",
+		"openai-api-key: abcDEF123456ghiJKL\napi-key:\n  - gemini=abcDEF123456ghiJKL\nset-env:\n  - X_TOKEN=abcDEF123456ghiJKL\nyes-always: true\n", // gitleaks:allow (placeholder or fuzz seed, not a credential)
 		"a: &a [1, 2]\nb: [*a, *a]\n", "- - - -", "{",
 	} {
 		f.Add(s)
@@ -69,9 +69,9 @@ func FuzzYAMLConfig(f *testing.F) {
 // gh hosts, docker).
 func FuzzHomeStores(f *testing.F) {
 	for _, s := range []string{
-		"[default]\naws_secret_access_key = abcDEF123456ghiJKL\naws_session_token=x\n",
+		"[default]\naws_secret_access_key = abcDEF123456ghiJKL\naws_session_token=x\n", // gitleaks:allow (placeholder or fuzz seed, not a credential)
 		"machine github.com login x password abcDEF123456ghiJKL\n",
-		": 1700000000:0;export GITHUB_TOKEN=abcDEF123456ghiJKL; curl -H 'Authorization: Bearer abcDEF123456ghiJKL' --api-key=abcDEF123456ghiJKL\n",
+		": 1700000000:0;export GITHUB_TOKEN=abcDEF123456ghiJKL; curl -H 'Authorization: Bearer abcDEF123456ghiJKL' --api-key=abcDEF123456ghiJKL\n", // gitleaks:allow (placeholder or fuzz seed, not a credential)
 		"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n",
 		"github.com:\n  user: x\n", `{"auths": {"r": {"auth": "dXNlcjpwYXNz"}}, "credsStore": "osxkeychain"}`,
 	} {

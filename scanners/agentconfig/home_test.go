@@ -29,7 +29,7 @@ func opensshKey(cipher string, filler string) string {
 	str(filler)
 	b64 := base64.StdEncoding.EncodeToString(raw)
 	var b strings.Builder
-	b.WriteString("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+	b.WriteString("-----BEGIN OPENSSH PRIVATE KEY-----\n") // gitleaks:allow (placeholder or fuzz seed, not a credential)
 	for len(b64) > 70 {
 		b.WriteString(b64[:70] + "\n")
 		b64 = b64[70:]

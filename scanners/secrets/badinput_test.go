@@ -22,7 +22,7 @@ func TestHostileInputsStayLinear(t *testing.T) {
 	cases := map[string]string{
 		"one line of AKIA candidates":   fill("xAKIAAAAAAAAAAAAAAAA "),
 		"one line of base64":            fill("QUtJQUFBQUFBQUFBQUFBQUFB"),
-		"begin lines without end":       fill("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"),
+		"begin lines without end":       fill("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"), // gitleaks:allow (placeholder or fuzz seed, not a credential)
 		"json private keys without end": fill(`"private_key": "-----BEGIN PRIVATE KEY-----\n` + "\n"),
 		"urls without credentials":      fill("postgres://host:5432/db "),
 		"jwt-like segments":             fill("(eyJhbGciOiJIUzI1NiJ9.eyJ."),

@@ -66,11 +66,11 @@ func keyFormats() []*Format {
 		{File: "key.go", Text: "const key = `⟦{pem:RSA PRIVATE KEY}⟧`\n"},
 	}
 	rsa.Negatives = []Sample{
-		{File: "README.md", Text: "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n"},
+		{File: "README.md", Text: "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n"}, // gitleaks:allow (placeholder or fuzz seed, not a credential)
 		{File: "README.md", Text: "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA<your key here>\n-----END RSA PRIVATE KEY-----\n"},
 		{File: "cert.pem", Text: "{pem:CERTIFICATE}\n"},
 		{File: "pub.pem", Text: "{pem:PUBLIC KEY}\n"},
-		{File: "trunc.pem", Text: "-----BEGIN RSA PRIVATE KEY-----\n{b:200}\n"},
+		{File: "trunc.pem", Text: "-----BEGIN RSA PRIVATE KEY-----\n{b:200}\n"}, // gitleaks:allow (placeholder or fuzz seed, not a credential)
 	}
 	ec.Samples = []Sample{{File: "ec.pem", Text: "⟦{pem:EC PRIVATE KEY}⟧"}}
 	dsa.Samples = []Sample{{File: "dsa.pem", Text: "⟦{pem:DSA PRIVATE KEY}⟧"}}

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -205,7 +206,7 @@ func cloudFormats() []*Format {
 			inventory.ReachInfrastructure, []string{"ops_eyJ"}, `[A-Za-z0-9+/=_-]{250,1000}`, 1010).with("ops_eyJ{b:300}"),
 		prefixed("age-secret-key", "age encryption secret key", "age", kindSecretKey, static, inventory.ReachCrypto,
 			[]string{"AGE-SECRET-KEY-1"}, `[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`, 74).
-			with("AGE-SECRET-KEY-1{bech:58}", "AGE-SECRET-KEY-1XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"),
+			with("AGE-SECRET-KEY-1{bech:58}", "AGE-SECRET-KEY-1"+strings.Repeat("X", 58)),
 	}
 }
 
@@ -256,6 +257,9 @@ func llmFormats() []*Format {
 	}
 }
 
+// saasFormats are chat, payments and other SaaS tokens. Negative samples
+// shaped like published placeholders are assembled from pieces so that no
+// secret scanner matches this source file itself.
 func saasFormats() []*Format {
 	chat, pay, reg, obs, prod, msg, db, infra := inventory.ReachChat, inventory.ReachPayments, inventory.ReachPackageRegistry,
 		inventory.ReachObservability, inventory.ReachProductivity, inventory.ReachMessaging, inventory.ReachDatabase, inventory.ReachInfrastructure
@@ -264,10 +268,10 @@ func saasFormats() []*Format {
 	return []*Format{
 		prefixed("slack-bot-token", "Slack bot token", "slack", kindBotToken, static, chat,
 			[]string{"xoxb-"}, `[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{24,34}`, 70).
-			with("xoxb-{d:12}-{d:13}-{a:24}", "xoxb-123456789012-1234567890123-xxxxxxxxxxxxxxxxxxxxxxxx", "xoxb-your-token-here"),
+			with("xoxb-{d:12}-{d:13}-{a:24}", "xo"+"xb-123456789012-1234567890123-"+strings.Repeat("x", 24), "xoxb-your-token-here"),
 		prefixed("slack-user-token", "Slack user token", "slack", inventory.KindPersonalAccessToken, static, chat,
 			[]string{"xoxp-"}, `[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{28,34}`, 90).
-			with("xoxp-{d:12}-{d:12}-{d:13}-{h:32}", "xoxp-0000000000-0000000000-0000000000-00000000000000000000000000000000"),
+			with("xoxp-{d:12}-{d:12}-{d:13}-{h:32}", "xo"+"xp-0000000000-0000000000-0000000000-"+strings.Repeat("0", 32)),
 		prefixed("slack-legacy-token", "Slack legacy workspace or app token", "slack", kindAPIKey, static, chat,
 			[]string{"xoxa-", "xoxs-", "xoxo-"}, `[0-9]{1,13}-[0-9A-Za-z-]{20,200}`, 220).with("xoxa-2-{a:60}"),
 		prefixed("slack-refresh-token", "Slack refresh token (token rotation)", "slack", inventory.KindRefreshToken, refresh, chat,
@@ -278,7 +282,7 @@ func saasFormats() []*Format {
 			[]string{"xapp-"}, `[0-9]-[A-Z0-9]{9,12}-[0-9]{10,14}-[a-f0-9]{64}`, 110).with("xapp-1-A{A:10}-{d:13}-{h:64}"),
 		prefixed("slack-webhook", "Slack incoming webhook URL", "slack", kindWebhook, static, chat,
 			[]string{"https://hooks.slack.com/services/", "https://hooks.slack.com/workflows/"}, `T[A-Z0-9]{8,12}/[AB][A-Z0-9]{8,12}/[A-Za-z0-9]{23,24}`, 90).
-			with("https://hooks.slack.com/services/T{A:10}/B{A:10}/{a:24}", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"),
+			with("https://hooks.slack.com/services/T{A:10}/B{A:10}/{a:24}", "https://hooks.slack.com/services/"+"T00000000/B00000000/"+strings.Repeat("X", 24)),
 		prefixed("discord-webhook", "Discord webhook URL", "discord", kindWebhook, static, chat,
 			[]string{"https://discord.com/api/webhooks/", "https://discordapp.com/api/webhooks/"}, `[0-9]{17,20}/[A-Za-z0-9_-]{60,68}`, 125).
 			with("https://discord.com/api/webhooks/{d:18}/{bu:68}"),
