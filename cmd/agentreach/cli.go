@@ -206,7 +206,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "FORMAT[=FILE]: table, json, sarif, markdown, csv or gitlab; repeatable")
-	fl.StringVar(&f.config, "config", "", "configuration file (default .agentreach.yml when present)")
+	fl.StringVar(&f.config, "config", "", "configuration file (default: .agentreach.yml at the root of the first scanned path)")
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none")
 	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged and list resolved ones")
 	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully")

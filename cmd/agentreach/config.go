@@ -76,8 +76,11 @@ type configError struct{ msg string }
 
 func (e *configError) Error() string { return e.msg }
 
-// findConfig returns the explicit path, or .agentreach.yml in the working
-// directory, or in the first scanned path, or "".
+// findConfig returns the explicit path, else .agentreach.yml at the root of
+// the first scanned path (the working directory when no path is given, as
+// with --home alone), else "". A repository's configuration travels with the
+// tree it describes: scanning another tree from inside a repository does not
+// apply that repository's ignores.
 func findConfig(explicit string, paths []string) (string, error) {
 	if explicit != "" {
 		if _, err := os.Stat(explicit); err != nil {
@@ -85,14 +88,12 @@ func findConfig(explicit string, paths []string) (string, error) {
 		}
 		return explicit, nil
 	}
-	candidates := []string{DefaultConfigName}
+	candidate := DefaultConfigName
 	if len(paths) > 0 {
-		candidates = append(candidates, filepath.Join(paths[0], DefaultConfigName))
+		candidate = filepath.Join(paths[0], DefaultConfigName)
 	}
-	for _, c := range candidates {
-		if st, err := os.Stat(c); err == nil && st.Mode().IsRegular() {
-			return c, nil
-		}
+	if st, err := os.Stat(candidate); err == nil && st.Mode().IsRegular() {
+		return candidate, nil
 	}
 	return "", nil
 }

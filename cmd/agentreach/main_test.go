@@ -267,7 +267,7 @@ ignores:
 	for _, f := range r.Findings {
 		if f.RuleID == "AR-CF-001" {
 			expired++
-			if f.Location.Path == "" || f.Location.Line != 10 {
+			if f.Location.Path != ".agentreach.yml" || f.Location.Line != 10 {
 				t.Errorf("expired ignore at %+v, want line 10 of the config", f.Location)
 			}
 		}

@@ -116,6 +116,16 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 	if err != nil {
 		return nil, err
 	}
+	// Findings about the configuration point into the scanned tree when the
+	// file lies inside it, like every other finding path.
+	if path != "" && len(opts.paths) > 0 {
+		if rel, err := filepath.Rel(opts.paths[0], path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			for i := range cfg.Ignores {
+				cfg.Ignores[i].Source.Root = opts.paths[0]
+				cfg.Ignores[i].Source.Path = filepath.ToSlash(rel)
+			}
+		}
+	}
 	opts.config = cfg
 	opts.maxFileSize = cfg.MaxFileSize
 	if f.maxFileSize != "" {
