@@ -872,19 +872,9 @@ func authHeader() *Format {
 		Kind: kindAPIKey, Lifetime: unknown, Reach: inventory.ReachGeneric, Priority: 3, Keywords: []string{"authorization"}, keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
-		i := kwEnd
-		if i < len(d) && (d[i] == '"' || d[i] == '\'') {
-			i++
-		}
-		for i < len(d) && (d[i] == ' ' || d[i] == '\t') {
-			i++
-		}
-		if i >= len(d) || (d[i] != ':' && d[i] != '=' && d[i] != ',') {
+		i, ok := valueStart(d, kwEnd)
+		if !ok {
 			return hit{}, false
-		}
-		i++
-		for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '"' || d[i] == '\'') {
-			i++
 		}
 		ws := i
 		for i < len(d) && i-ws < 8 && (('a' <= d[i] && d[i] <= 'z') || ('A' <= d[i] && d[i] <= 'Z')) {
@@ -947,19 +937,9 @@ func apiKeyHeader() *Format {
 		if d[ke-1] == ':' {
 			ke--
 		}
-		i := ke
-		if i < len(d) && (d[i] == '"' || d[i] == '\'') {
-			i++
-		}
-		for i < len(d) && (d[i] == ' ' || d[i] == '\t') {
-			i++
-		}
-		if i >= len(d) || (d[i] != ':' && d[i] != ',' && d[i] != '=') {
+		i, ok := valueStart(d, ke)
+		if !ok {
 			return hit{}, false
-		}
-		i++
-		for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '"' || d[i] == '\'') {
-			i++
 		}
 		vs := i
 		for i < len(d) && i-vs < 512 && (isTokenByte(d[i]) || d[i] == '.') {
@@ -1136,4 +1116,24 @@ func telegramToken() *Format {
 	}
 	f.Example = "{d:10}:AA{bu:33}"
 	return f
+}
+
+// valueStart skips, after a key that ends at i, an optional closing quote,
+// blanks, one separator (':', '=' or ','), and blanks and opening quotes; it
+// returns where the value starts, or false when no separator follows.
+func valueStart(d []byte, i int) (int, bool) {
+	if i < len(d) && (d[i] == '"' || d[i] == '\'') {
+		i++
+	}
+	for i < len(d) && (d[i] == ' ' || d[i] == '\t') {
+		i++
+	}
+	if i >= len(d) || (d[i] != ':' && d[i] != '=' && d[i] != ',') {
+		return i, false
+	}
+	i++
+	for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '"' || d[i] == '\'') {
+		i++
+	}
+	return i, true
 }
