@@ -14,6 +14,7 @@ import (
 	"github.com/agentreach/agentreach/fixtures/faketoken"
 	"github.com/agentreach/agentreach/internal/sariftest"
 	"github.com/agentreach/agentreach/report"
+	"github.com/agentreach/agentreach/scanners/secrets"
 )
 
 type result struct {
@@ -369,4 +370,68 @@ func TestRepoConfigDoesNotHideFixtureScan(t *testing.T) {
 	if r := readReport(t, jsonPath); len(r.Findings) < 2 || len(r.Suppressed) != 0 {
 		t.Errorf("findings %d, suppressed %d", len(r.Findings), len(r.Suppressed))
 	}
+}
+
+// TestNoValueOfAnyFormatInAnyOutput writes a generated value of every
+// supported format into a tree and checks that no output format, nor stdout
+// or verbose stderr, holds any 12-character piece of any value.
+func TestNoValueOfAnyFormatInAnyOutput(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	r := faketoken.Rand(77)
+	var values []string
+	for _, f := range secrets.Formats() {
+		if f.Example == "" {
+			continue
+		}
+		v := faketoken.Expand(r, f.Example)
+		values = append(values, v)
+		writeFile(t, root, "keys/"+f.ID+".env", "SERVICE_TOKEN="+strings.ReplaceAll(v, "\n", "\\n")+"\n")
+		writeFile(t, root, "raw/"+f.ID+".txt", "value:\n"+v+"\n")
+	}
+	out := t.TempDir()
+	args := []string{"scan", root, "-v", "--allow-partial"}
+	for _, f := range report.Formats() {
+		args = append(args, "-o", string(f)+"="+filepath.Join(out, string(f)))
+	}
+	res := run(t, nil, args...)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d: %s", res.code, res.err)
+	}
+	outputs := map[string]string{"stdout": res.out, "stderr": res.err}
+	for _, f := range report.Formats() {
+		outputs[string(f)] = mustRead(t, filepath.Join(out, string(f)))
+	}
+	if n := strings.Count(outputs["csv"], "\n"); n < len(values) {
+		t.Fatalf("only %d findings for %d values", n-1, len(values))
+	}
+	for name, text := range outputs {
+		for _, v := range values {
+			for _, line := range strings.Split(v, "\n") {
+				line = strings.TrimSpace(line)
+				if strings.HasPrefix(line, "-----") {
+					continue // PEM armour lines are the type prefix, not the secret
+				}
+				for i := 0; i+12 <= len(line); i += 4 {
+					if piece := line[i : i+12]; strings.Contains(text, piece) && !isArmourOrPrefix(piece) {
+						t.Errorf("%s contains %q, 12 characters of a generated value", name, piece)
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+// isArmourOrPrefix reports pieces that are format prefixes or structure that
+// reports may name (e.g. "sk-ant-api03-", "https://hooks"), not value bodies.
+func isArmourOrPrefix(piece string) bool {
+	for _, f := range secrets.Formats() {
+		for _, p := range f.Prefixes {
+			if strings.Contains(p, piece) || strings.Contains(piece, p) && len(p) >= 8 {
+				return true
+			}
+		}
+	}
+	return strings.Contains(piece, "://") || strings.Contains(piece, "BEGIN") || strings.Contains(piece, "PRIVATE")
 }
