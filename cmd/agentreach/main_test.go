@@ -131,19 +131,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	writeFile(t, root, ".mcp.json", `{"mcpServers":{"gh":{"command":"x","env":{"GITHUB_TOKEN":"`+tokens[5]+`"}}}}`)
 	// A key name that is a token: parser errors that echo keys must not leak it.
 	writeFile(t, root, ".github/workflows/broken.yml", "on: push\njobs:\n  "+tokens[1]+":\n    runs-on: [\n")
-	out := t.TempDir()
-	args := []string{"scan", root, "-v", "--allow-partial"}
-	for _, f := range report.Formats() {
-		args = append(args, "-o", string(f)+"="+filepath.Join(out, string(f)))
-	}
-	res := run(t, nil, args...)
-	if res.code != ExitOK {
-		t.Fatalf("exit %d: %s", res.code, res.err)
-	}
-	outputs := map[string]string{"stdout": res.out, "stderr": res.err}
-	for _, f := range report.Formats() {
-		outputs[string(f)] = mustRead(t, filepath.Join(out, string(f)))
-	}
+	outputs := scanAllFormats(t, root)
 	if !strings.Contains(outputs["json"], "github-fine-grained-pat") || !strings.Contains(outputs["json"], "AR-CI-008") {
 		t.Fatalf("scan did not find the tokens:\n%s", outputs["table"])
 	}
@@ -389,19 +377,7 @@ func TestNoValueOfAnyFormatInAnyOutput(t *testing.T) {
 		writeFile(t, root, "keys/"+f.ID+".env", "SERVICE_TOKEN="+strings.ReplaceAll(v, "\n", "\\n")+"\n")
 		writeFile(t, root, "raw/"+f.ID+".txt", "value:\n"+v+"\n")
 	}
-	out := t.TempDir()
-	args := []string{"scan", root, "-v", "--allow-partial"}
-	for _, f := range report.Formats() {
-		args = append(args, "-o", string(f)+"="+filepath.Join(out, string(f)))
-	}
-	res := run(t, nil, args...)
-	if res.code != ExitOK {
-		t.Fatalf("exit %d: %s", res.code, res.err)
-	}
-	outputs := map[string]string{"stdout": res.out, "stderr": res.err}
-	for _, f := range report.Formats() {
-		outputs[string(f)] = mustRead(t, filepath.Join(out, string(f)))
-	}
+	outputs := scanAllFormats(t, root)
 	if n := strings.Count(outputs["csv"], "\n"); n < len(values) {
 		t.Fatalf("only %d findings for %d values", n-1, len(values))
 	}
@@ -434,4 +410,24 @@ func isArmourOrPrefix(piece string) bool {
 		}
 	}
 	return strings.Contains(piece, "://") || strings.Contains(piece, "BEGIN") || strings.Contains(piece, "PRIVATE")
+}
+
+// scanAllFormats scans root verbosely into every output format and returns
+// each output, stdout and stderr by name.
+func scanAllFormats(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := t.TempDir()
+	args := []string{"scan", root, "-v", "--allow-partial"}
+	for _, f := range report.Formats() {
+		args = append(args, "-o", string(f)+"="+filepath.Join(out, string(f)))
+	}
+	res := run(t, nil, args...)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d: %s", res.code, res.err)
+	}
+	outputs := map[string]string{"stdout": res.out, "stderr": res.err}
+	for _, f := range report.Formats() {
+		outputs[string(f)] = mustRead(t, filepath.Join(out, string(f)))
+	}
+	return outputs
 }
