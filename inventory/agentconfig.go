@@ -1,8 +1,6 @@
 package inventory
 
 import (
-	"maps"
-	"slices"
 	"strings"
 )
 
@@ -12,7 +10,7 @@ import (
 const HomeRoot = "~"
 
 // IsHome reports whether a location is in a scanned home directory.
-func IsHome(l Location) bool { return l.Root == HomeRoot }
+func IsHome(l Location) bool { return l.Source == HomeSourceID || l.Root == HomeRoot }
 
 // Further credential kinds found in agent configurations and on workstations.
 const (
@@ -68,27 +66,6 @@ const (
 	AttrAutoTrustLine = "auto_trust_line" // line of enableAllProjectMcpServers / enabledMcpjsonServers
 	AttrBroadLine     = "broad_line"      // line of the first host-wide path
 )
-
-// Credentials returns copies of the credentials added so far that keep
-// accepts, in id order. Scanners use it to link what other scanners found in
-// the files they classified (for example: everything found under a scanned
-// home directory is readable by the workstation's agents).
-func (b *Builder) Credentials(keep func(*Credential) bool) []Credential {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []Credential
-	for _, c := range b.credentials {
-		if keep != nil && !keep(c) {
-			continue
-		}
-		cp := *c
-		cp.Locations = slices.Clone(c.Locations)
-		cp.Attributes = maps.Clone(c.Attributes)
-		out = append(out, cp)
-	}
-	slices.SortFunc(out, func(a, b Credential) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
 
 // SplitList splits a comma-separated attribute value.
 func SplitList(s string) []string {

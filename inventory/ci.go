@@ -173,22 +173,14 @@ type IDToken struct {
 	Location Location `json:"location"`
 }
 
-// HasCredential reports whether a credential with the id was added.
-func (b *Builder) HasCredential(id string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	_, ok := b.credentials[id]
-	return ok
-}
-
 // GitHubSecretID is the credential id of an Actions secret referenced by
 // name from a workflow; "*" stands for every secret of the repository.
-func GitHubSecretID(name string) string { return "github-actions-secret:" + name }
+func GitHubSecretID(source, name string) string { return Scoped(source, "github-actions-secret:"+name) }
 
 // GitHubTokenID is the credential id of a job's GITHUB_TOKEN.
-func GitHubTokenID(workflowPath, job string) string {
-	return "github-token:" + workflowPath + "#" + job
+func GitHubTokenID(source, workflowPath, job string) string {
+	return Scoped(source, "github-token:"+workflowPath+"#"+job)
 }
 
 // GitLabVariableID is the credential id of a GitLab CI/CD variable.
-func GitLabVariableID(name string) string { return "gitlab-ci-variable:" + name }
+func GitLabVariableID(source, name string) string { return Scoped(source, "gitlab-ci-variable:"+name) }

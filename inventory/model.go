@@ -132,6 +132,9 @@ const (
 // and slash-separated; for API findings it is a deterministic pseudo-path that
 // names the subject (for example "github/acme/org-secrets/DEPLOY_TOKEN").
 type Location struct {
+	// Source is the id of the source the location belongs to (see Source):
+	// every id and subject derived from the location is scoped by it.
+	Source    string   `json:"source,omitempty"`
 	Root      string   `json:"root,omitempty"`
 	Path      string   `json:"path"`
 	Line      int      `json:"line,omitempty"`
@@ -185,6 +188,9 @@ type Credential struct {
 	Redacted    string            `json:"redacted,omitempty"`
 	SHA256      string            `json:"sha256,omitempty"`
 	Attributes  map[string]string `json:"attributes,omitempty"`
+	// Accountable lists the humans accountable for the credential (the
+	// principals map of .agentreach.yml, applied by the link stage).
+	Accountable []string `json:"accountable,omitempty"`
 }
 
 // AgentKind classifies an agent.
@@ -266,6 +272,9 @@ type Agent struct {
 	Guardrails  Guardrails        `json:"guardrails,omitempty"`
 	Permissions Permissions       `json:"permissions,omitempty"` // e.g. effective GITHUB_TOKEN permissions
 	Attributes  map[string]string `json:"attributes,omitempty"`
+	// Accountable lists the humans accountable for the agent (the principals
+	// map of .agentreach.yml, applied by the link stage).
+	Accountable []string `json:"accountable,omitempty"`
 }
 
 // ReachVia says how an agent reaches a credential.
@@ -303,6 +312,7 @@ type Reach struct {
 // Workflow is a parsed CI definition (a GitHub Actions workflow or a GitLab
 // CI file) with the facts rules read.
 type Workflow struct {
+	Source      string           `json:"source,omitempty"` // the id of the source that holds it
 	Platform    string           `json:"platform"`
 	Path        string           `json:"path"`
 	Root        string           `json:"root,omitempty"`
@@ -378,6 +388,7 @@ func (c Coverage) Incomplete() bool {
 
 // Inventory is the merged model of one scan.
 type Inventory struct {
+	Sources     []Source     `json:"sources"`
 	Principals  []Principal  `json:"principals"`
 	Credentials []Credential `json:"credentials"`
 	Agents      []Agent      `json:"agents"`

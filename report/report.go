@@ -16,7 +16,7 @@ import (
 )
 
 // SchemaVersion is the version of the JSON report (docs/schema/report.v1.json).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Report is everything one scan produced.
 type Report struct {
@@ -101,6 +101,9 @@ func (r *Report) Finalize() {
 		r.NotEvaluable = []rules.NotEvaluable{}
 	}
 	inv := r.Inventory
+	if inv.Sources == nil {
+		inv.Sources = []inventory.Source{}
+	}
 	for _, p := range []any{&inv.Principals, &inv.Credentials, &inv.Agents, &inv.Reaches, &inv.Workflows} {
 		switch s := p.(type) {
 		case *[]inventory.Principal:

@@ -21,13 +21,13 @@ func mcpServer(name, product string, attrs map[string]string) inventory.Agent {
 
 // profileAgent builds an agent-profile agent for rule tests.
 func profileAgent(path string, git inventory.GitState, attrs map[string]string, bypass ...string) inventory.Agent {
-	root := "."
+	root, source := ".", ""
 	if git == "" {
-		root = inventory.HomeRoot
+		root, source = inventory.HomeRoot, inventory.HomeSourceID
 	}
 	a := inventory.Agent{
 		ID: "agent-profile:" + path, Kind: inventory.AgentProfile, Name: path, Product: "claude-code",
-		Location:   inventory.Location{Root: root, Path: path, Line: 1, Git: git},
+		Location:   inventory.Location{Source: source, Root: root, Path: path, Line: 1, Git: git},
 		Guardrails: inventory.Guardrails{Bypass: bypass}, Attributes: map[string]string{},
 	}
 	for k, v := range attrs {

@@ -43,7 +43,7 @@ var ApprovalBypass = &Rule{
 			scope := "personal settings of this workstation"
 			if a.Kind == inventory.AgentProfile && shared(l) {
 				score, scope = 8.0, "shared settings: everyone who opens this repository with the agent gets them"
-				root := l.Root
+				root := l.Source
 				if _, ok := write[root]; !ok {
 					write[root] = holdsWriteCredential(c.Inventory, root)
 				}

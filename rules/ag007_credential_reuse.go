@@ -46,8 +46,8 @@ var CredentialReuse = &Rule{
 					identities = append(identities, id)
 					labels = append(labels, agentLabel(a))
 				}
-				if !slices.Contains(roots, a.Location.Root) {
-					roots = append(roots, a.Location.Root)
+				if !slices.Contains(roots, a.Location.Source) {
+					roots = append(roots, a.Location.Source)
 				}
 				if first == nil || inventory.CompareLocations(a.Location, first.Location) < 0 {
 					first = a

@@ -15,7 +15,7 @@ func TestCredentialReuse(t *testing.T) {
 	gh2.ID, gh2.Location.Path = "mcp-server:.vscode/mcp.json#github", ".vscode/mcp.json"
 	slack := mcpServer("slack", "slack-mcp-server", nil)
 	otherRepo := mcpServer("github", "github-mcp-server", nil)
-	otherRepo.ID, otherRepo.Location.Root = "mcp-server:other/.mcp.json#github", "../other"
+	otherRepo.ID, otherRepo.Location.Root, otherRepo.Location.Source = "mcp-server:other/.mcp.json#github", "../other", "dir:../other"
 	tests := []struct {
 		name   string
 		cred   inventory.Credential

@@ -52,7 +52,7 @@ var WorkstationCredential = &Rule{
 					store = "file"
 				}
 				c.Report(Result{
-					Subject: "home:" + l.Path + "#" + cred.ID, Location: l, Score: score, Credential: cred.ID,
+					Subject: inventory.Scoped(l.Source, "home:"+l.Path+"#"+cred.ID), Location: l, Score: score, Credential: cred.ID,
 					Message: fmt.Sprintf("%s is stored unencrypted in ~/%s (%s): every coding agent and MCP server running as this user can read it.",
 						article(credentialLabel(cred)), where(l), store) + lifetimeSentence(cred),
 					Properties: map[string]string{"store": store, "lifetime": string(cred.Lifetime), "reach": string(cred.Reach)},

@@ -10,7 +10,7 @@ import (
 func TestWorkstationCredential(t *testing.T) {
 	t.Parallel()
 	home := func(path string) inventory.Location {
-		return inventory.Location{Root: inventory.HomeRoot, Path: path, Line: 2, Git: inventory.GitNone}
+		return inventory.Location{Source: inventory.HomeSourceID, Root: inventory.HomeRoot, Path: path, Line: 2, Git: inventory.GitNone}
 	}
 	cred := func(lifetime inventory.LifetimeClass, reach inventory.ReachClass, l inventory.Location) inventory.Credential {
 		return inventory.Credential{ID: "embedded:9", Kind: inventory.KindEmbeddedKey, Name: "GitHub OAuth token", Redacted: "gho_…wxyz",

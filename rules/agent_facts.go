@@ -98,23 +98,23 @@ func productTitle(p string) string {
 	return p
 }
 
-// holdsWriteCredential reports whether a workspace (scan root) gives its
+// holdsWriteCredential reports whether a workspace (a source) gives its
 // agents a source-control or cloud credential: a literal one in any file,
 // or one passed to a GitHub/GitLab MCP server that is not read-only.
-func holdsWriteCredential(inv *inventory.Inventory, root string) bool {
+func holdsWriteCredential(inv *inventory.Inventory, source string) bool {
 	for i := range inv.Credentials {
 		c := &inv.Credentials[i]
 		if c.Kind != inventory.KindEmbeddedKey || (c.Reach != inventory.ReachSourceControl && c.Reach != inventory.ReachCloud) {
 			continue
 		}
 		for _, l := range c.Locations {
-			if l.Root == root {
+			if l.Source == source {
 				return true
 			}
 		}
 	}
 	for _, a := range agentsOfKind(inv, inventory.AgentMCPServer) {
-		if a.Location.Root != root || !scmServer(a) || a.Attributes[inventory.AttrReadOnly] == "true" || a.Attributes[inventory.AttrDisabled] == "true" {
+		if a.Location.Source != source || !scmServer(a) || a.Attributes[inventory.AttrReadOnly] == "true" || a.Attributes[inventory.AttrDisabled] == "true" {
 			continue
 		}
 		if len(inv.ReachesOf(a.ID)) > 0 {

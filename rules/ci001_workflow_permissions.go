@@ -37,7 +37,7 @@ var WorkflowPermissions = &Rule{
 			events := triggerEvents(*wf)
 			if p := wf.Permissions; p != nil && p.All == "write-all" {
 				c.Report(Result{
-					Subject:  "workflow:" + wf.Path + "#permissions",
+					Subject:  inventory.Scoped(wf.Source, "workflow:"+wf.Path+"#permissions"),
 					Location: p.Location,
 					Score:    7.5,
 					Message: fmt.Sprintf("Workflow %s grants `write-all` to every job's GITHUB_TOKEN, which %s: each job can push code, "+

@@ -31,7 +31,9 @@ func ciJobs(inv *inventory.Inventory, platform string, fn func(j jobRef)) {
 }
 
 // jobSubject is the stable identity of a job.
-func (j jobRef) subject() string { return "workflow:" + j.wf.Path + "#jobs." + j.job.ID }
+func (j jobRef) subject() string {
+	return inventory.Scoped(j.wf.Source, "workflow:"+j.wf.Path+"#jobs."+j.job.ID)
+}
 
 // stepSubject names a step by its id, else its action or position among
 // steps of the same kind — never by line.

@@ -35,12 +35,12 @@ func ciInventory(t testing.TB, files map[string]string) *inventory.Inventory {
 		if !a.Wants(p, int64(len(files[k]))) {
 			t.Fatalf("scanner does not read %s", p)
 		}
-		if err := a.Analyze(context.Background(), inventory.Location{Root: root, Path: p, Git: inventory.GitTracked}, []byte(files[k]), b); err != nil {
+		if err := a.Analyze(context.Background(), inventory.Location{Source: root, Root: root, Path: p, Git: inventory.GitTracked}, []byte(files[k]), b); err != nil {
 			t.Fatalf("analyze %s: %v", k, err)
 		}
 	}
 	for _, r := range roots {
-		if err := a.Finish(context.Background(), r, b); err != nil {
+		if err := a.Finish(context.Background(), inventory.Source{ID: r, Path: r}, b); err != nil {
 			t.Fatalf("finish: %v", err)
 		}
 	}

@@ -66,15 +66,15 @@ func TestCIAgentsRepo(t *testing.T) {
 	for _, r := range inv.ReachesOf(agent.ID) {
 		creds = append(creds, r.Credential)
 	}
-	for _, c := range []string{inventory.GitHubSecretID("CLAUDE_BOT_PAT"), inventory.GitHubSecretID("ANTHROPIC_API_KEY"),
-		inventory.GitHubTokenID(".github/workflows/claude.yml", "claude")} {
+	for _, c := range []string{inventory.GitHubSecretID("", "CLAUDE_BOT_PAT"), inventory.GitHubSecretID("", "ANTHROPIC_API_KEY"),
+		inventory.GitHubTokenID("", ".github/workflows/claude.yml", "claude")} {
 		if !slices.Contains(creds, c) {
 			t.Errorf("claude agent does not reach %s: %v", c, creds)
 		}
 	}
 	// Per credential, every agent that reaches it.
 	var agents []string
-	for _, r := range inv.AgentsReaching(inventory.GitHubSecretID("CLAUDE_BOT_PAT")) {
+	for _, r := range inv.AgentsReaching(inventory.GitHubSecretID("", "CLAUDE_BOT_PAT")) {
 		agents = append(agents, r.Agent)
 	}
 	if !slices.Contains(agents, "github-actions:.github/workflows/triage.yml#triage") {

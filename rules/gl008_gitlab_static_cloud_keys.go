@@ -51,7 +51,7 @@ var GitLabStaticCloudKeys = &Rule{
 						score = 9.1
 					}
 					c.Report(Result{
-						Subject:    "workflow:" + wf.Path + ":" + r.Credential,
+						Subject:    inventory.Scoped(wf.Source, "workflow:"+wf.Path+":"+r.Credential),
 						Location:   r.Location,
 						Score:      score,
 						Agent:      j.job.Agent,

@@ -73,7 +73,7 @@ func embeddedSubject(c *inventory.Credential, l inventory.Location) string {
 	if l.Commit != "" && l.Git == inventory.GitHistory {
 		s += "@" + l.Commit
 	}
-	return s + "#" + c.ID
+	return inventory.Scoped(l.Source, s+"#"+c.ID)
 }
 
 func article(s string) string {

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -58,8 +57,13 @@ func (ig Ignore) Matches(f inventory.Finding) bool {
 	if ig.Path != "" && !globMatch(ig.Path, f.Location.Path) {
 		return false
 	}
-	if ig.Subject != "" && !subjectMatch(ig.Subject, f.Subject) {
-		return false
+	// Subjects are scoped by their source ("repo:host/owner/name|file:…");
+	// a pattern may name the whole subject or only the part after the scope.
+	if ig.Subject != "" {
+		_, local := inventory.Unscoped(f.Subject)
+		if !inventory.MatchPattern(ig.Subject, f.Subject) && !inventory.MatchPattern(ig.Subject, local) {
+			return false
+		}
 	}
 	return true
 }
@@ -77,26 +81,6 @@ func (ig Ignore) describe() string {
 		parts = append(parts, "subject "+ig.Subject)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// subjectMatch matches a subject glob: `*` matches any run of characters
-// (subjects contain slashes, which are not separators here), `?` one.
-func subjectMatch(pattern, subject string) bool {
-	var b strings.Builder
-	b.WriteString("^")
-	for _, r := range pattern {
-		switch r {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	b.WriteString("$")
-	ok, err := regexp.MatchString(b.String(), subject)
-	return err == nil && ok
 }
 
 func globMatch(pattern, name string) bool {

@@ -29,49 +29,68 @@ var SharedCIIdentity = &Rule{
 	},
 	Check: func(c *Context) {
 		inv := c.Inventory
+		// Secrets are scoped by the repository that references them; the
+		// same token name in several repositories is, from files alone, the
+		// sign of one organisation secret (an org scan knows for sure).
+		type group struct {
+			creds   []*inventory.Credential
+			sources []string
+		}
+		groups := map[string]*group{}
+		var keys []string
 		for i := range inv.Credentials {
 			cred := &inv.Credentials[i]
 			if (cred.Kind != inventory.KindActionsSecret && cred.Kind != inventory.KindCIVariable) || !isPATName(cred.Name) {
 				continue
 			}
-			roots := map[string]bool{}
+			k := string(cred.Kind) + "\x00" + cred.Name
+			g := groups[k]
+			if g == nil {
+				g = &group{}
+				groups[k] = g
+				keys = append(keys, k)
+			}
+			g.creds = append(g.creds, cred)
 			for _, l := range cred.Locations {
-				roots[l.Root] = true
-			}
-			workflows := map[string]bool{}
-			agentWF := ""
-			for _, r := range inv.AgentsReaching(cred.ID) {
-				a := inv.Agent(r.Agent)
-				if a == nil {
-					continue
-				}
-				wf := a.Attributes["workflow"]
-				if r.Location != nil {
-					wf = r.Location.Root + "/" + wf
-				}
-				workflows[wf] = true
-				if a.Kind == inventory.AgentCICodingJob && agentWF == "" {
-					agentWF = a.Attributes["workflow"] + " (" + a.Product + ")"
+				if !slices.Contains(g.sources, l.Source) {
+					g.sources = append(g.sources, l.Source)
 				}
 			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			g := groups[k]
+			cred := g.creds[0]
 			var why string
-			switch {
-			case len(roots) >= 2:
+			if len(g.sources) >= 2 {
 				var rs []string
-				for r := range roots {
-					rs = append(rs, cmpStr(r, "."))
+				for _, cr := range g.creds {
+					rs = append(rs, cmpStr(firstOr(cr.Locations, inventory.Location{}).Root, "."))
 				}
 				slices.Sort(rs)
-				why = fmt.Sprintf("the workflows of %d repositories reference it (%s)", len(roots), strings.Join(rs, ", "))
-			case agentWF != "" && len(workflows) >= 2:
+				rs = slices.Compact(rs)
+				why = fmt.Sprintf("the workflows of %d repositories reference a token secret of this name (%s)", len(g.sources), strings.Join(rs, ", "))
+			} else {
+				workflows := map[string]bool{}
+				agentWF := ""
+				for _, r := range inv.AgentsReaching(cred.ID) {
+					a := inv.Agent(r.Agent)
+					if a == nil {
+						continue
+					}
+					workflows[a.Attributes["workflow"]] = true
+					if a.Kind == inventory.AgentCICodingJob && agentWF == "" {
+						agentWF = a.Attributes["workflow"] + " (" + a.Product + ")"
+					}
+				}
+				if agentWF == "" || len(workflows) < 2 {
+					continue
+				}
 				why = fmt.Sprintf("the coding agent of %s and %d other workflow(s) use it", agentWF, len(workflows)-1)
-			default:
-				continue
 			}
-			loc := firstOr(cred.Locations, inventory.Location{})
 			c.Report(Result{
 				Subject:    "credential:" + cred.ID,
-				Location:   loc,
+				Location:   firstOr(cred.Locations, inventory.Location{}),
 				Credential: cred.ID,
 				Message: fmt.Sprintf("The token secret %s is one shared CI identity: %s, so each of them acts — and is logged — as the same account, and one leak exposes all of them.",
 					cred.Name, why),

@@ -211,7 +211,7 @@ func (c *Context) Report(r Result) {
 	if loc.Line < 1 {
 		loc.Line = 1
 	}
-	subject := cmp.Or(r.Subject, "file:"+loc.Path)
+	subject := cmp.Or(r.Subject, inventory.Scoped(loc.Source, "file:"+loc.Path))
 	c.findings = append(c.findings, inventory.Finding{
 		RuleID:      m.ID,
 		RuleName:    m.Name,

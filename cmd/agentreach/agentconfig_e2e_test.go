@@ -130,9 +130,24 @@ func TestAgentConfigEndToEnd(t *testing.T) {
 	if rep.Inventory.Agent("workstation:~") == nil || len(rep.Inventory.ReachesOf("workstation:~")) == 0 {
 		t.Error("workstation agent reaches nothing")
 	}
-	if len(rep.Inventory.ReachesOf("mcp-server:.cursor/mcp.json#github")) == 0 {
+	if len(rep.Inventory.ReachesOf(scopedID(t, rep.Inventory, "mcp-server:.cursor/mcp.json#github"))) == 0 {
 		t.Error("the Cursor GitHub server reaches nothing")
 	}
+}
+
+// scopedID finds the one agent whose id, after its source scope, is local.
+func scopedID(t *testing.T, inv *inventory.Inventory, local string) string {
+	t.Helper()
+	var ids []string
+	for _, a := range inv.Agents {
+		if _, l := inventory.Unscoped(a.ID); l == local {
+			ids = append(ids, a.ID)
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("agents with local id %s: %v", local, ids)
+	}
+	return ids[0]
 }
 
 func mustWrite(t *testing.T, p, content string) {

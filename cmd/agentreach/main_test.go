@@ -13,6 +13,7 @@ import (
 
 	"github.com/agentreach/agentreach/fixtures/faketoken"
 	"github.com/agentreach/agentreach/internal/sariftest"
+	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
 	"github.com/agentreach/agentreach/scanners/secrets"
 )
@@ -247,7 +248,8 @@ ignores:
 	r := readReport(t, jsonPath)
 	ids := map[string]int{}
 	for _, f := range r.Findings {
-		ids[f.RuleID+" "+f.Subject]++
+		_, local := inventory.Unscoped(f.Subject)
+		ids[f.RuleID+" "+local]++
 	}
 	if ids["AR-CI-001 workflow:.github/workflows/ci.yml#jobs.b"] != 1 || ids["AR-CI-001 workflow:.github/workflows/ci.yml#jobs.a"] != 0 {
 		t.Errorf("findings = %v", ids)

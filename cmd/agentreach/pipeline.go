@@ -169,11 +169,12 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 			Exclude:     opts.config.Exclude,
 			Logger:      logger,
 		}
-		if err := local.Scan(ctx, p, analyzers, lopts, b); err != nil {
+		src := local.TreeSource(ctx, p)
+		if err := local.Scan(ctx, src, analyzers, lopts, b); err != nil {
 			return nil, &usageError{err.Error()}
 		}
 		if opts.history {
-			if err := local.ScanHistory(ctx, p, analyzers, lopts, b); err != nil {
+			if err := local.ScanHistory(ctx, src, analyzers, lopts, b); err != nil {
 				return nil, err
 			}
 		}

@@ -154,7 +154,7 @@ func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []by
 		rules := parseCodeowners(data)
 		rank := map[string]int{".github/CODEOWNERS": 3, "CODEOWNERS": 2, "docs/CODEOWNERS": 1, ".gitlab/CODEOWNERS": 1}[file.Path]
 		a.mu.Lock()
-		st := a.state(file.Root)
+		st := a.state(file.Source)
 		if rank > st.coRank || st.coPath == "" {
 			st.codeowners, st.coPath, st.coRank = rules, file.Path, rank
 		}
@@ -166,7 +166,7 @@ func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []by
 		return err
 	}
 	a.mu.Lock()
-	st := a.state(file.Root)
+	st := a.state(file.Source)
 	st.files = append(st.files, f)
 	a.mu.Unlock()
 	return nil
@@ -250,10 +250,10 @@ func parseFile(file inventory.Location, data []byte, fm format, client string) (
 // Finish implements the walker's Finisher: it links files of one root (a
 // settings profile and the project .mcp.json it auto-trusts, CODEOWNERS
 // coverage of agent configuration) and adds every record in a stable order.
-func (a *Analyzer) Finish(_ context.Context, root string, out *inventory.Builder) error {
+func (a *Analyzer) Finish(_ context.Context, src inventory.Source, out *inventory.Builder) error {
 	a.mu.Lock()
-	st := a.roots[root]
-	delete(a.roots, root)
+	st := a.roots[src.ID]
+	delete(a.roots, src.ID)
 	a.mu.Unlock()
 	if st == nil {
 		return nil
@@ -300,7 +300,7 @@ func (a *Analyzer) Finish(_ context.Context, root string, out *inventory.Builder
 		out.AddReach(r)
 	}
 	out.AddCoverage(inventory.Coverage{
-		Source: Source, Target: root, Status: inventory.CoverageComplete, Count: len(st.files),
+		Source: Source, Target: src.Path, Status: inventory.CoverageComplete, Count: len(st.files),
 		Reason: fmt.Sprintf("%d agent configuration files read: %d MCP servers, %d agent settings profiles", len(st.files), servers, profiles),
 	})
 	return nil

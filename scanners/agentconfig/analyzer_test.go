@@ -20,7 +20,7 @@ func scan(t *testing.T, files map[string]string) *inventory.Inventory {
 		}
 	}
 	b := inventory.NewBuilder()
-	if err := a.Finish(context.Background(), ".", b); err != nil {
+	if err := a.Finish(context.Background(), inventory.Source{Path: "."}, b); err != nil {
 		t.Fatal(err)
 	}
 	inv, _ := b.Build()
@@ -229,7 +229,7 @@ func TestMCPServerFacts(t *testing.T) {
 				key = "servers"
 			}
 			inv := scan(t, map[string]string{tt.path: `{"` + key + `": {"s": ` + tt.entry + `}}`})
-			a := agentNamed(t, inv, serverAgentID(tt.path, "s"))
+			a := agentNamed(t, inv, serverAgentID(inventory.Location{Path: tt.path}, "s"))
 			for k, v := range tt.want {
 				if a.Attributes[k] != v {
 					t.Errorf("%s = %q, want %q", k, a.Attributes[k], v)
@@ -313,7 +313,7 @@ func TestProjectLinksAndCodeowners(t *testing.T) {
 		}
 	}
 	b := inventory.NewBuilder()
-	if err := a.Finish(context.Background(), "r", b); err != nil {
+	if err := a.Finish(context.Background(), inventory.Source{Path: "r"}, b); err != nil {
 		t.Fatal(err)
 	}
 	inv, _ := b.Build()
@@ -321,10 +321,10 @@ func TestProjectLinksAndCodeowners(t *testing.T) {
 	if p.Attributes[inventory.AttrProjectMCP] != ".mcp.json" || p.Attributes[inventory.AttrCodeowners] != "covered" {
 		t.Errorf("profile attributes = %v", p.Attributes)
 	}
-	if s := agentNamed(t, inv, serverAgentID(".mcp.json", "github")); s.Attributes[inventory.AttrAutoTrusted] != ".claude/settings.json" {
+	if s := agentNamed(t, inv, serverAgentID(inventory.Location{Path: ".mcp.json"}, "github")); s.Attributes[inventory.AttrAutoTrusted] != ".claude/settings.json" {
 		t.Errorf("github server not marked auto-trusted: %v", s.Attributes)
 	}
-	if s := agentNamed(t, inv, serverAgentID(".mcp.json", "other")); s.Attributes[inventory.AttrAutoTrusted] != "" {
+	if s := agentNamed(t, inv, serverAgentID(inventory.Location{Path: ".mcp.json"}, "other")); s.Attributes[inventory.AttrAutoTrusted] != "" {
 		t.Errorf("other server marked auto-trusted: %v", s.Attributes)
 	}
 	if sub := agentNamed(t, inv, "agent-profile:sub/.claude/settings.json"); sub.Attributes[inventory.AttrCodeowners] != "not-covered" {

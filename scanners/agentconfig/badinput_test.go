@@ -109,7 +109,7 @@ func TestAnalyzeErrorLeavesOtherFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := inventory.NewBuilder()
-	if err := a.Finish(ctx, ".", b); err != nil {
+	if err := a.Finish(ctx, inventory.Source{Path: "."}, b); err != nil {
 		t.Fatal(err)
 	}
 	inv, cov := b.Build()

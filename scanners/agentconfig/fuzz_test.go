@@ -14,7 +14,7 @@ func fuzzFile(t *testing.T, path string, data []byte) {
 	err := a.Analyze(context.Background(), inventory.Location{Root: ".", Path: path}, data, nil)
 	checkNoEcho(t, data, err)
 	b := inventory.NewBuilder()
-	if err := a.Finish(context.Background(), ".", b); err != nil {
+	if err := a.Finish(context.Background(), inventory.Source{Path: "."}, b); err != nil {
 		t.Fatal(err)
 	}
 	inv, _ := b.Build()
@@ -84,7 +84,7 @@ func FuzzHomeStores(f *testing.F) {
 		err := a.analyzeStore(loc, []byte(s))
 		checkNoEcho(t, []byte(s), err)
 		b := inventory.NewBuilder()
-		if err := a.Finish(context.Background(), inventory.HomeRoot, b); err != nil {
+		if err := a.Finish(context.Background(), inventory.Source{Path: inventory.HomeRoot}, b); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -153,7 +153,7 @@ func ScanHome(ctx context.Context, home string, a *Analyzer, others []FileAnalyz
 			continue // absent: nothing to read
 		}
 		read++
-		loc := inventory.Location{Root: inventory.HomeRoot, Path: rel, Git: inventory.GitNone}
+		loc := inventory.Location{Source: inventory.HomeSourceID, Root: inventory.HomeRoot, Path: rel, Git: inventory.GitNone}
 		for _, o := range others {
 			if o.Wants(rel, int64(len(data))) {
 				if err := o.Analyze(ctx, loc, data, out); err != nil {
@@ -174,29 +174,18 @@ func ScanHome(ctx context.Context, home string, a *Analyzer, others []FileAnalyz
 			problems++
 		}
 	}
-	if err := a.Finish(ctx, inventory.HomeRoot, out); err != nil {
+	src := inventory.Source{ID: inventory.HomeSourceID, Kind: inventory.SourceHome, Path: inventory.HomeRoot}
+	out.AddSource(src)
+	if err := a.Finish(ctx, src, out); err != nil {
 		return err
 	}
 	out.AddAgent(inventory.Agent{
 		ID: WorkstationAgentID, Kind: inventory.AgentWorkstation, Name: "developer workstation (home directory)", Platform: inventory.PlatformLocal,
-		Product: "workstation", StartableBy: inventory.AudienceLocalUser, Location: inventory.Location{Root: inventory.HomeRoot, Path: "."},
+		Product: "workstation", StartableBy: inventory.AudienceLocalUser, Location: inventory.Location{Source: inventory.HomeSourceID, Root: inventory.HomeRoot, Path: "."},
 	})
-	for _, c := range out.Credentials(func(c *inventory.Credential) bool {
-		for _, l := range c.Locations {
-			if inventory.IsHome(l) {
-				return true
-			}
-		}
-		return false
-	}) {
-		for _, l := range c.Locations {
-			if inventory.IsHome(l) {
-				loc := l
-				out.AddReach(inventory.Reach{Agent: WorkstationAgentID, Credential: c.ID, Via: inventory.ViaFileRead, Location: &loc})
-				break
-			}
-		}
-	}
+	// The link stage gives the workstation agent an edge to every credential
+	// found under the home, whatever scanner found it.
+	out.AddSourceReach(inventory.SourceReach{Agent: WorkstationAgentID, Source: inventory.HomeSourceID, Via: inventory.ViaFileRead})
 	status := inventory.CoverageComplete
 	if problems > 0 {
 		status = inventory.CoveragePartial
@@ -346,7 +335,7 @@ func (a *Analyzer) analyzeStore(loc inventory.Location, data []byte) error {
 		}
 	}
 	a.mu.Lock()
-	a.state(loc.Root).files = append(a.state(loc.Root).files, f)
+	a.state(loc.Source).files = append(a.state(loc.Source).files, f)
 	a.mu.Unlock()
 	return nil
 }

@@ -137,10 +137,10 @@ func TestScanHome(t *testing.T) {
 	if c := inv.Credential("env:NPM_TOKEN"); c != nil && c.Kind == inventory.KindEmbeddedKey {
 		t.Errorf("npmrc indirection recorded as a literal")
 	}
-	if agentNamed(t, inv, serverAgentID(".cursor/mcp.json", "gh")).Location.Root != inventory.HomeRoot {
+	if agentNamed(t, inv, serverAgentID(inventory.Location{Source: inventory.HomeSourceID, Path: ".cursor/mcp.json"}, "gh")).Location.Root != inventory.HomeRoot {
 		t.Error("home MCP server not rooted at ~")
 	}
-	if p := agentNamed(t, inv, "agent-profile:.claude/settings.json"); len(p.Guardrails.Bypass) == 0 {
+	if p := agentNamed(t, inv, inventory.Scoped(inventory.HomeSourceID, "agent-profile:.claude/settings.json")); len(p.Guardrails.Bypass) == 0 {
 		t.Error("home profile bypass missing")
 	}
 	for _, p := range engine.seen {

@@ -17,7 +17,7 @@ type profile struct {
 }
 
 func newProfile(f *fileCtx, product, sub string) *profile {
-	id := "agent-profile:" + f.loc.Path
+	id := inventory.Scoped(f.loc.Source, "agent-profile:"+f.loc.Path)
 	name := f.loc.Path
 	if sub != "" {
 		id += "#" + sub

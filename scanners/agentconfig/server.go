@@ -231,7 +231,9 @@ func (n *node) itemsOrNil() []*node {
 }
 
 // serverAgentID is the stable identity of a server entry.
-func serverAgentID(p, name string) string { return "mcp-server:" + p + "#" + name }
+func serverAgentID(loc inventory.Location, name string) string {
+	return inventory.Scoped(loc.Source, "mcp-server:"+loc.Path+"#"+name)
+}
 
 // emit records the server as an agent with its guardrails and every
 // credential it is given.
@@ -239,7 +241,7 @@ func (s *server) emit() {
 	f := s.f
 	e := s.entry
 	a := inventory.Agent{
-		ID: serverAgentID(f.loc.Path, s.name), Kind: inventory.AgentMCPServer, Name: s.name, Platform: inventory.PlatformLocal,
+		ID: serverAgentID(f.loc, s.name), Kind: inventory.AgentMCPServer, Name: s.name, Platform: inventory.PlatformLocal,
 		Location: f.at(nil, s.ptr, 0), StartableBy: inventory.AudienceLocalUser, Attributes: map[string]string{},
 	}
 	a.Location.Line, a.Location.Column = max(s.line, 1), 1
@@ -327,7 +329,7 @@ func (s *server) emit() {
 // "Authorization: Bearer …", connection URLs and token-shaped positionals.
 func (s *server) argCredentials(h credHint) {
 	f := s.f
-	id := serverAgentID(f.loc.Path, s.name)
+	id := serverAgentID(f.loc, s.name)
 	for i := 0; i < len(s.args); i++ {
 		n := s.args[i]
 		if n.kind != kString {
@@ -396,7 +398,7 @@ func (s *server) argCredentials(h credHint) {
 }
 
 func (s *server) envArg(n *node, p string, h credHint) {
-	id := serverAgentID(s.f.loc.Path, s.name)
+	id := serverAgentID(s.f.loc, s.name)
 	k, v, ok := strings.Cut(n.str, "=")
 	hk := h
 	hk.key = k
@@ -417,13 +419,13 @@ func (s *server) headerArg(n *node, p string, h credHint) {
 	}
 	hk := h
 	hk.key = strings.TrimSpace(k)
-	s.f.value(serverAgentID(s.f.loc.Path, s.name), inventory.ViaMCPHeader, strings.TrimSpace(v), n, p, hk, secretKey(hk.key))
+	s.f.value(serverAgentID(s.f.loc, s.name), inventory.ViaMCPHeader, strings.TrimSpace(v), n, p, hk, secretKey(hk.key))
 }
 
 // codexCredentials reads Codex's own credential fields.
 func (s *server) codexCredentials(h credHint) {
 	f, e := s.f, s.entry
-	id := serverAgentID(f.loc.Path, s.name)
+	id := serverAgentID(f.loc, s.name)
 	if bt := e.get("bearer_token"); bt != nil && bt.kind == kString {
 		hk := h
 		hk.key = "bearer_token"

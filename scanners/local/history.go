@@ -101,7 +101,8 @@ type historyBlob struct {
 // first, with a location in state "history" that names the path and the
 // commit that added the blob. Blobs of the current HEAD tree are skipped:
 // the work-tree scan covers them. It records coverage like Scan.
-func ScanHistory(ctx context.Context, root string, analyzers []Analyzer, opts Options, out *inventory.Builder) error {
+func ScanHistory(ctx context.Context, tree inventory.Source, analyzers []Analyzer, opts Options, out *inventory.Builder) error {
+	root, src := tree.Path, HistorySource(tree)
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
@@ -116,6 +117,7 @@ func ScanHistory(ctx context.Context, root string, analyzers []Analyzer, opts Op
 	if len(hist) == 0 {
 		return nil
 	}
+	out.AddSource(src)
 	if reason := notARepository(ctx, root); reason != "" {
 		out.AddCoverage(inventory.Coverage{Source: source, Target: root, Status: inventory.CoverageSkipped,
 			Reason: "history not scanned: " + reason})
@@ -187,7 +189,7 @@ func ScanHistory(ctx context.Context, root string, analyzers []Analyzer, opts Op
 		})
 	}()
 
-	blobs, readErr := readBlobs(ctx, root, catOut, queue, hist, opts, out, rec, source)
+	blobs, readErr := readBlobs(ctx, src, catOut, queue, hist, opts, out, rec, source)
 	if readErr != nil {
 		cancel()
 		for range queue {
@@ -299,7 +301,7 @@ func parseLog(r io.Reader, fn func(historyBlob) error) (commits int, err error) 
 
 // readBlobs reads `git cat-file --batch` output in queue order and runs the
 // analyzers over each blob.
-func readBlobs(ctx context.Context, root string, r io.Reader, queue <-chan historyBlob, analyzers []Analyzer, opts Options,
+func readBlobs(ctx context.Context, src inventory.Source, r io.Reader, queue <-chan historyBlob, analyzers []Analyzer, opts Options,
 	out *inventory.Builder, rec *recorder, source string) (int, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	var buf []byte
@@ -341,7 +343,7 @@ func readBlobs(ctx context.Context, root string, r io.Reader, queue <-chan histo
 			rec.addFor(source, inventory.CoverageSkipped, "binary file", "")
 			continue
 		}
-		loc := inventory.Location{Root: root, Path: b.path, Git: inventory.GitHistory, Commit: b.commit}
+		loc := inventory.Location{Source: src.ID, Root: src.Path, Path: b.path, Git: inventory.GitHistory, Commit: b.commit}
 		for _, a := range analyzers {
 			if !a.Wants(b.path, size) {
 				continue

@@ -70,7 +70,7 @@ func TestScanHistory(t *testing.T) {
 
 	h := &histSeen{}
 	b := inventory.NewBuilder()
-	if err := ScanHistory(context.Background(), root, []Analyzer{h, newSeen()}, Options{MaxFileSize: 200}, b); err != nil {
+	if err := ScanHistory(context.Background(), inventory.Source{Path: root}, []Analyzer{h, newSeen()}, Options{MaxFileSize: 200}, b); err != nil {
 		t.Fatal(err)
 	}
 	_, cov := b.Build()
@@ -113,7 +113,7 @@ func TestScanHistoryNotARepository(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	b := inventory.NewBuilder()
-	if err := ScanHistory(context.Background(), root, []Analyzer{&histSeen{}}, Options{}, b); err != nil {
+	if err := ScanHistory(context.Background(), inventory.Source{Path: root}, []Analyzer{&histSeen{}}, Options{}, b); err != nil {
 		t.Fatal(err)
 	}
 	_, cov := b.Build()

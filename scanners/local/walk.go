@@ -52,7 +52,7 @@ type Analyzer interface {
 // Finisher is an analyzer that needs a step after all files of a root are
 // analysed (for cross-file facts).
 type Finisher interface {
-	Finish(ctx context.Context, root string, out *inventory.Builder) error
+	Finish(ctx context.Context, src inventory.Source, out *inventory.Builder) error
 }
 
 // Options tune the walk.
@@ -71,10 +71,12 @@ type job struct {
 	size int64
 }
 
-// Scan walks root and runs the analyzers over its files, recording coverage.
-// It returns an error only when root itself cannot be scanned; problems with
-// single files are coverage entries.
-func Scan(ctx context.Context, root string, analyzers []Analyzer, opts Options, out *inventory.Builder) error {
+// Scan walks the tree of src (its Path, as given) and runs the analyzers over
+// its files, recording coverage. Every location it hands on carries the
+// source's id. It returns an error only when the root itself cannot be
+// scanned; problems with single files are coverage entries.
+func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts Options, out *inventory.Builder) error {
+	root := src.Path
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
@@ -101,6 +103,16 @@ func Scan(ctx context.Context, root string, analyzers []Analyzer, opts Options, 
 		}
 	}
 
+	if src.FS == nil {
+		// Analyzers resolve cross-file references through this, confined to
+		// the tree (os.Root refuses paths and symlinks that leave it).
+		if rt, err := os.OpenRoot(absRoot); err == nil {
+			defer rt.Close()
+			src.FS = rt.FS()
+		}
+	}
+	out.AddSource(src)
+
 	rec := newRecorder(root)
 	git := gitStates(ctx, absRoot)
 	if git.err != "" {
@@ -115,7 +127,7 @@ func Scan(ctx context.Context, root string, analyzers []Analyzer, opts Options, 
 			defer wg.Done()
 			var buf []byte
 			for j := range jobs {
-				buf = analyzeFile(ctx, root, j, buf, git, analyzers, opts, out, rec)
+				buf = analyzeFile(ctx, src, j, buf, git, analyzers, opts, out, rec)
 			}
 		}()
 	}
@@ -208,7 +220,7 @@ func Scan(ctx context.Context, root string, analyzers []Analyzer, opts Options, 
 	}
 	for _, a := range analyzers {
 		if f, ok := a.(Finisher); ok {
-			if err := f.Finish(ctx, root, out); err != nil {
+			if err := f.Finish(ctx, src, out); err != nil {
 				rec.addFor(a.Name(), inventory.CoveragePartial, err.Error(), "")
 			}
 		}
@@ -219,7 +231,7 @@ func Scan(ctx context.Context, root string, analyzers []Analyzer, opts Options, 
 
 // analyzeFile reads one file into buf (grown as needed) and runs the
 // analyzers that want it. It returns the buffer for reuse.
-func analyzeFile(ctx context.Context, root string, j job, buf []byte, git gitInfo, analyzers []Analyzer, opts Options,
+func analyzeFile(ctx context.Context, src inventory.Source, j job, buf []byte, git gitInfo, analyzers []Analyzer, opts Options,
 	out *inventory.Builder, rec *recorder) []byte {
 	if ctx.Err() != nil {
 		return buf
@@ -253,7 +265,7 @@ func analyzeFile(ctx context.Context, root string, j job, buf []byte, git gitInf
 		rec.add(inventory.CoverageSkipped, "binary file", "")
 		return buf
 	}
-	file := inventory.Location{Root: root, Path: j.rel, Git: git.state(j.rel)}
+	file := inventory.Location{Source: src.ID, Root: src.Path, Path: j.rel, Git: git.state(j.rel)}
 	rec.read()
 	for _, a := range analyzers {
 		if !a.Wants(j.rel, int64(len(data))) {

@@ -105,7 +105,7 @@ func TestScanGitStatesAndSkips(t *testing.T) {
 
 	s := newSeen()
 	b := inventory.NewBuilder()
-	err := Scan(context.Background(), root, []Analyzer{s}, Options{MaxFileSize: 1024, Exclude: []string{"excluded/**"}}, b)
+	err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{s}, Options{MaxFileSize: 1024, Exclude: []string{"excluded/**"}}, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestScanRecordsFailuresAndGoesOn(t *testing.T) {
 		return os.Open(p)
 	}}
 	b := inventory.NewBuilder()
-	if err := Scan(context.Background(), root, []Analyzer{s}, opts, b); err != nil {
+	if err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{s}, opts, b); err != nil {
 		t.Fatal(err)
 	}
 	_, cov := b.Build()
@@ -212,7 +212,7 @@ func TestScanNotARepository(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, "a.txt", "a")
 	s := newSeen()
-	if err := Scan(context.Background(), root, []Analyzer{s}, Options{}, inventory.NewBuilder()); err != nil {
+	if err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{s}, Options{}, inventory.NewBuilder()); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.files["a.txt"]; got != inventory.GitNone && got != inventory.GitUnknown {
@@ -225,11 +225,11 @@ func TestScanBadRoot(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "file.txt", "x")
 	for _, root := range []string{filepath.Join(dir, "missing"), filepath.Join(dir, "file.txt")} {
-		if err := Scan(context.Background(), root, nil, Options{}, inventory.NewBuilder()); err == nil {
+		if err := Scan(context.Background(), inventory.Source{Path: root}, nil, Options{}, inventory.NewBuilder()); err == nil {
 			t.Errorf("Scan(%s) succeeded", root)
 		}
 	}
-	if err := Scan(context.Background(), dir, nil, Options{Exclude: []string{"a/["}}, inventory.NewBuilder()); err == nil {
+	if err := Scan(context.Background(), inventory.Source{Path: dir}, nil, Options{Exclude: []string{"a/["}}, inventory.NewBuilder()); err == nil {
 		t.Error("bad exclude glob accepted")
 	}
 }
@@ -243,7 +243,7 @@ func TestScanCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	b := inventory.NewBuilder()
-	if err := Scan(ctx, root, []Analyzer{newSeen()}, Options{}, b); err != nil {
+	if err := Scan(ctx, inventory.Source{Path: root}, []Analyzer{newSeen()}, Options{}, b); err != nil {
 		t.Fatal(err)
 	}
 	_, cov := b.Build()

@@ -56,13 +56,13 @@ const permissionsDefault = "default (assumed permissive)"
 const DefaultPermissionsNote = "default GITHUB_TOKEN permissions are a repository/organisation setting a local scan cannot read; " +
 	"jobs without a permissions block are assumed to get GitHub's permissive (read-write) default"
 
-func (a *Analyzer) state(root string) *rootState {
+func (a *Analyzer) state(source string) *rootState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	st, ok := a.roots[root]
+	st, ok := a.roots[source]
 	if !ok {
 		st = &rootState{actions: map[string]*localAction{}}
-		a.roots[root] = st
+		a.roots[source] = st
 	}
 	return st
 }
@@ -82,7 +82,7 @@ func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []by
 		for _, n := range notes {
 			note(n)
 		}
-		st := a.state(file.Root)
+		st := a.state(file.Source)
 		a.mu.Lock()
 		st.workflows = append(st.workflows, g)
 		a.mu.Unlock()
@@ -91,7 +91,7 @@ func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []by
 		if err != nil {
 			return err
 		}
-		st := a.state(file.Root)
+		st := a.state(file.Source)
 		a.mu.Lock()
 		st.actions[act.dir] = act
 		a.mu.Unlock()
@@ -100,7 +100,7 @@ func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []by
 		if err != nil {
 			return err
 		}
-		st := a.state(file.Root)
+		st := a.state(file.Source)
 		a.mu.Lock()
 		st.gitlab = append(st.gitlab, f)
 		a.mu.Unlock()
@@ -111,10 +111,10 @@ func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []by
 // Finish implements the walker's Finisher: it resolves the root's files and
 // records, once per root, that default GITHUB_TOKEN permissions were
 // assumed.
-func (a *Analyzer) Finish(ctx context.Context, root string, out *inventory.Builder) error {
+func (a *Analyzer) Finish(ctx context.Context, src inventory.Source, out *inventory.Builder) error {
 	a.mu.Lock()
-	st := a.roots[root]
-	delete(a.roots, root)
+	st := a.roots[src.ID]
+	delete(a.roots, src.ID)
 	a.mu.Unlock()
 	if st == nil {
 		return nil
@@ -122,7 +122,7 @@ func (a *Analyzer) Finish(ctx context.Context, root string, out *inventory.Build
 	r := &resolver{agents: a.agents, st: st, out: out}
 	usedDefault := r.github()
 	if usedDefault {
-		out.AddCoverage(inventory.Coverage{Source: Source, Target: root, Status: inventory.CoverageComplete, Reason: DefaultPermissionsNote})
+		out.AddCoverage(inventory.Coverage{Source: Source, Target: src.Path, Status: inventory.CoverageComplete, Reason: DefaultPermissionsNote})
 	}
-	return r.gitlab(ctx, root)
+	return r.gitlab(ctx, src.FS)
 }

@@ -51,7 +51,7 @@ func BenchmarkAnalyze(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		if err := a.Finish(context.Background(), "", out); err != nil {
+		if err := a.Finish(context.Background(), inventory.Source{}, out); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -150,7 +150,7 @@ func (r *resolver) bindRefs(refs []ref, maps []map[string][]string) []boundRef {
 			if n == "GITHUB_TOKEN" {
 				continue // the job token is linked separately
 			}
-			out = append(out, boundRef{cred: inventory.GitHubSecretID(n), name: n, via: rf.via, step: rf.step, loc: rf.loc, all: n == "*", env: rf.env})
+			out = append(out, boundRef{cred: inventory.GitHubSecretID(rf.loc.Source, n), name: n, via: rf.via, step: rf.step, loc: rf.loc, all: n == "*", env: rf.env})
 		}
 	}
 	return out
@@ -276,7 +276,7 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 		reach(rf.cred, rf.via, rf.loc, nil)
 	}
 	// The job's GITHUB_TOKEN.
-	tokID := inventory.GitHubTokenID(wf.Path, job.ID)
+	tokID := inventory.GitHubTokenID(wf.Source, wf.Path, job.ID)
 	tokLoc := job.Location
 	if job.Permissions != nil {
 		tokLoc = job.Permissions.Location
@@ -296,13 +296,13 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 		}
 		target, perms := tokID, job.EffectivePermissions
 		if co.TokenSecret != "" && co.TokenSecret != "GITHUB_TOKEN" {
-			target, perms = inventory.GitHubSecretID(co.TokenSecret), nil
+			target, perms = inventory.GitHubSecretID(wf.Source, co.TokenSecret), nil
 		}
 		reach(target, inventory.ViaPersistedCheckout, s.Location, perms)
 	}
 	// OIDC and what it feeds.
 	if gj.idToken {
-		id := "github-oidc:" + wf.Path + "#" + job.ID
+		id := inventory.Scoped(wf.Source, "github-oidc:"+wf.Path+"#"+job.ID)
 		var feeds []string
 		for _, s := range job.Steps {
 			if s.CloudAuth != nil && s.CloudAuth.OIDC {
@@ -324,7 +324,7 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 	for _, s := range job.Steps {
 		switch {
 		case s.AppToken != nil:
-			id := "github-app-token:" + wf.Path + "#" + job.ID + ":" + cmp.Or(s.ID, strconv.Itoa(s.Index))
+			id := inventory.Scoped(wf.Source, "github-app-token:"+wf.Path+"#"+job.ID+":"+cmp.Or(s.ID, strconv.Itoa(s.Index)))
 			c := inventory.Credential{ID: id, Kind: inventory.KindInstallationToken, Platform: inventory.PlatformGitHub,
 				Name: "App installation token minted by " + s.AppToken.Action, Lifetime: inventory.LifetimeShortLived,
 				Reach: inventory.ReachSourceControl, Locations: []inventory.Location{s.Location}, Attributes: map[string]string{}}
@@ -351,7 +351,7 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 			r.out.AddCredential(c)
 			reach(id, inventory.ViaAppToken, s.Location, c.Permissions)
 		case s.Agent != nil && s.Agent.UsesOIDCApp && gj.idToken:
-			id := "github-app-token:" + s.Agent.Product + ":" + wf.Path + "#" + job.ID
+			id := inventory.Scoped(wf.Source, "github-app-token:"+s.Agent.Product+":"+wf.Path+"#"+job.ID)
 			c := inventory.Credential{ID: id, Kind: inventory.KindInstallationToken, Platform: inventory.PlatformGitHub,
 				Name: "vendor GitHub App token minted by " + s.Agent.Via + " through OIDC", Lifetime: inventory.LifetimeShortLived,
 				Reach: inventory.ReachSourceControl, Locations: []inventory.Location{s.Location}, Scope: &inventory.Scope{Kind: "repository"},
@@ -364,7 +364,7 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 	if job.SelfHosted {
 		labels := slices.Clone(job.RunsOn)
 		slices.Sort(labels)
-		id := "github-runner:" + strings.Join(labels, ",")
+		id := inventory.Scoped(wf.Source, "github-runner:"+strings.Join(labels, ","))
 		r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindRunner, Platform: inventory.PlatformGitHub,
 			Name: "self-hosted runner " + strings.Join(labels, ","), Reach: inventory.ReachInfrastructure, Lifetime: inventory.LifetimeUnknown,
 			Locations: []inventory.Location{job.Location}})
@@ -372,9 +372,8 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 	}
 	for _, l := range gj.literals {
 		id := inventory.EmbeddedCredentialID(l.sha)
-		if r.out.HasCredential(id) {
-			reach(id, l.via, l.loc, nil)
-		}
+		loc := l.loc
+		r.out.AddRef(inventory.Reach{Agent: agent.ID, Credential: id, Via: l.via, Location: &loc})
 	}
 }
 

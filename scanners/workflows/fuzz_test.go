@@ -19,7 +19,7 @@ func analyzeAll(t testing.TB, data []byte) {
 			t.Fatalf("%s: multi-line error %q", p, err)
 		}
 	}
-	if err := a.Finish(context.Background(), "", b); err != nil {
+	if err := a.Finish(context.Background(), inventory.Source{}, b); err != nil {
 		t.Fatalf("finish: %v", err)
 	}
 	inv, _ := b.Build()
@@ -119,7 +119,7 @@ func TestBadCIInput(t *testing.T) {
 			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}
-			if err := a.Finish(context.Background(), "", b); err != nil {
+			if err := a.Finish(context.Background(), inventory.Source{}, b); err != nil {
 				t.Fatal(err)
 			}
 		})

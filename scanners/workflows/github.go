@@ -101,7 +101,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 	if len(errs) > 0 {
 		notes = append(notes, fmt.Sprintf("parsed with %d syntax problem(s); first at line %d: %s", len(errs), errs[0].Line, oneLine(errs[0].Message)))
 	}
-	wf := &inventory.Workflow{Platform: inventory.PlatformGitHub, Path: file.Path, Root: file.Root}
+	wf := &inventory.Workflow{Source: file.Source, Platform: inventory.PlatformGitHub, Path: file.Path, Root: file.Root}
 	g := &ghWorkflow{wf: wf, file: file}
 	if w.Name != nil {
 		wf.Name = w.Name.Value
@@ -455,7 +455,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 	if st.Agent != nil {
 		for _, r := range gj.refs {
 			if r.step == i && (isLLMKeyName(r.name) || isLLMKeyName(r.env)) && r.name != "*" {
-				st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(r.name))
+				st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(file.Source, r.name))
 			}
 		}
 		_ = envNames
@@ -486,7 +486,7 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 		for _, k := range a.keyInputs {
 			u := secretsIn(inputs[k])
 			for _, n := range u.names {
-				st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(n))
+				st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(file.Source, n))
 			}
 		}
 		for _, k := range promptInputs {
@@ -579,7 +579,7 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 }
 
 func jobAgentID(file inventory.Location, job string) string {
-	return "github-actions:" + file.Path + "#" + job
+	return inventory.Scoped(file.Source, "github-actions:"+file.Path+"#"+job)
 }
 
 // permissionBlock converts a permissions node; unknown scopes or levels are
@@ -618,7 +618,7 @@ func permissionBlock(file inventory.Location, p *actionlint.Permissions) (*inven
 }
 
 func at(file inventory.Location, p *actionlint.Pos) inventory.Location {
-	l := inventory.Location{Root: file.Root, Path: file.Path, Git: file.Git, Line: 1, Column: 1}
+	l := inventory.Location{Source: file.Source, Root: file.Root, Path: file.Path, Git: file.Git, Line: 1, Column: 1}
 	if p != nil {
 		l.Line, l.Column = max(p.Line, 1), max(p.Col, 1)
 	}

@@ -39,7 +39,7 @@ func scan(t testing.TB, files map[string]string) (*inventory.Inventory, []invent
 			b.AddCoverage(inventory.Coverage{Source: "test", Path: p, Status: inventory.CoveragePartial, Reason: err.Error()})
 		}
 	}
-	if err := a.Finish(context.Background(), "", b); err != nil {
+	if err := a.Finish(context.Background(), inventory.Source{}, b); err != nil {
 		t.Fatalf("finish: %v", err)
 	}
 	return b.Build()
@@ -133,7 +133,7 @@ func TestDefaultPermissionsAssumed(t *testing.T) {
 	if err := a.Analyze(context.Background(), file, []byte(src), b); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Finish(context.Background(), "", b); err != nil {
+	if err := a.Finish(context.Background(), inventory.Source{}, b); err != nil {
 		t.Fatal(err)
 	}
 	inv, cov := b.Build()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -93,20 +92,13 @@ type glVar struct {
 // gitlab resolves the root's GitLab CI files: each .gitlab-ci.yml becomes a
 // pipeline with its local includes; files under .gitlab/ci that no root
 // includes are still read as pipelines of their own.
-func (r *resolver) gitlab(ctx context.Context, root string) error {
+func (r *resolver) gitlab(ctx context.Context, rootFS fs.FS) error {
 	if len(r.st.gitlab) == 0 {
 		return nil
 	}
 	byPath := map[string]*glFile{}
 	for _, f := range r.st.gitlab {
 		byPath[f.file.Path] = f
-	}
-	var rootFS *os.Root
-	if root != "" {
-		if rt, err := os.OpenRoot(root); err == nil {
-			rootFS = rt
-			defer rt.Close()
-		}
 	}
 	included := map[string]bool{}
 	var mains []*glFile
@@ -147,7 +139,7 @@ func (r *resolver) gitlab(ctx context.Context, root string) error {
 	for _, p := range pipelines {
 		r.emitGitLab(p)
 		for _, n := range p.notes {
-			r.out.AddCoverage(inventory.Coverage{Source: Source, Target: root, Path: p.main.file.Path, Status: inventory.CoveragePartial, Reason: n})
+			r.out.AddCoverage(inventory.Coverage{Source: Source, Target: p.main.file.Root, Path: p.main.file.Path, Status: inventory.CoveragePartial, Reason: n})
 		}
 	}
 	return errors.Join(errs...)
@@ -155,7 +147,7 @@ func (r *resolver) gitlab(ctx context.Context, root string) error {
 
 // load reads a file's includes (depth first, so that the including file's
 // keys override) and then its own definitions.
-func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS *os.Root, seen map[string]bool, depth int) {
+func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, seen map[string]bool, depth int) {
 	if seen[f.file.Path] {
 		return
 	}
@@ -241,7 +233,7 @@ func includes(y ynode) []glInclude {
 
 // resolveLocal finds a local include among the walked files or reads it
 // from the scan root (never outside it).
-func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS *os.Root) []*glFile {
+func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS fs.FS) []*glFile {
 	// Local includes are relative to the project root (where .gitlab-ci.yml
 	// is), which is not the scan root when a tree holds several projects.
 	rel := strings.TrimPrefix(path.Clean("/"+strings.TrimSpace(ref)), "/")
@@ -260,7 +252,7 @@ func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS 
 			}
 		}
 		if rootFS != nil && len(out) == 0 {
-			matches, _ := fs.Glob(rootFS.FS(), rel)
+			matches, _ := fs.Glob(rootFS, rel)
 			for _, m := range matches {
 				if f := p.readLocal(m, rootFS); f != nil {
 					out = append(out, f)
@@ -284,7 +276,7 @@ func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS 
 	return nil
 }
 
-func (p *glPipeline) readLocal(rel string, rootFS *os.Root) *glFile {
+func (p *glPipeline) readLocal(rel string, rootFS fs.FS) *glFile {
 	fh, err := rootFS.Open(rel)
 	if err != nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", rel, describeFSErr(err)))
@@ -296,7 +288,7 @@ func (p *glPipeline) readLocal(rel string, rootFS *os.Root) *glFile {
 		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", rel, describeFSErr(err)))
 		return nil
 	}
-	f, err := parseGitLabFile(inventory.Location{Root: p.main.file.Root, Path: rel, Git: inventory.GitUnknown}, data)
+	f, err := parseGitLabFile(inventory.Location{Source: p.main.file.Source, Root: p.main.file.Root, Path: rel, Git: inventory.GitUnknown}, data)
 	if err != nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s: %v", rel, err))
 		return nil
@@ -315,7 +307,7 @@ func describeFSErr(err error) string {
 func readVars(file inventory.Location, y ynode) []glVar {
 	var out []glVar
 	for _, e := range y.entries() {
-		v := glVar{name: e.key, loc: inventory.Location{Root: file.Root, Path: file.Path, Git: file.Git, Line: e.k.line(), Column: e.k.col()}}
+		v := glVar{name: e.key, loc: inventory.Location{Source: file.Source, Root: file.Root, Path: file.Path, Git: file.Git, Line: e.k.line(), Column: e.k.col()}}
 		switch {
 		case e.v.isScalar():
 			v.value = e.v.str()
@@ -405,7 +397,7 @@ func glCredentialVar(name string) bool {
 
 // emitGitLab writes one pipeline's jobs, agents, credentials and reach.
 func (r *resolver) emitGitLab(p *glPipeline) {
-	wf := inventory.Workflow{Platform: inventory.PlatformGitLab, Path: p.main.file.Path, Root: p.main.file.Root}
+	wf := inventory.Workflow{Source: p.main.file.Source, Platform: inventory.PlatformGitLab, Path: p.main.file.Path, Root: p.main.file.Root}
 	wf.Name = path.Base(p.main.file.Path)
 	count := 0
 	for _, name := range p.order {
@@ -429,13 +421,13 @@ func (r *resolver) emitGitLab(p *glPipeline) {
 }
 
 func locOf(file inventory.Location, y ynode) inventory.Location {
-	return inventory.Location{Root: file.Root, Path: file.Path, Git: file.Git, Line: y.line(), Column: y.col()}
+	return inventory.Location{Source: file.Source, Root: file.Root, Path: file.Path, Git: file.Git, Line: y.line(), Column: y.col()}
 }
 
 func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inventory.Job {
 	file := d.file
-	job := inventory.Job{ID: d.name, Location: inventory.Location{Root: file.Root, Path: file.Path, Git: file.Git, Line: d.node.line(), Column: 1}}
-	job.Agent = "gitlab-ci:" + p.main.file.Path + "#" + d.name
+	job := inventory.Job{ID: d.name, Location: inventory.Location{Source: file.Source, Root: file.Root, Path: file.Path, Git: file.Git, Line: d.node.line(), Column: 1}}
+	job.Agent = inventory.Scoped(p.main.file.Source, "gitlab-ci:"+p.main.file.Path+"#"+d.name)
 	get := func(k string) (entry, bool) {
 		e, ok := keys[k]
 		if !ok && p.deflt.isMap() && !inheritOff(keys, "default", k) {
@@ -514,7 +506,7 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 		if s.Agent != nil {
 			for _, rf := range refs {
 				if isLLMKeyName(rf.name) {
-					s.Agent.OwnKeys = appendUnique(s.Agent.OwnKeys, inventory.GitLabVariableID(rf.name))
+					s.Agent.OwnKeys = appendUnique(s.Agent.OwnKeys, inventory.GitLabVariableID(job.Location.Source, rf.name))
 				}
 			}
 		}
@@ -653,7 +645,7 @@ func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, va
 		r.out.AddReach(inventory.Reach{Agent: a.ID, Credential: cred, Via: via, Location: &l, Permissions: perms})
 	}
 	for _, rf := range refs {
-		id := inventory.GitLabVariableID(rf.name)
+		id := inventory.GitLabVariableID(p.main.file.Source, rf.name)
 		kind := inventory.KindCIVariable
 		if rf.name == "CI_JOB_TOKEN" {
 			continue
@@ -667,13 +659,13 @@ func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, va
 		reach(id, rf.via, rf.loc, nil)
 		job.Secrets = append(job.Secrets, inventory.SecretRef{Credential: id, Name: rf.name, Via: rf.via, Step: rf.step, Location: rf.loc})
 	}
-	tokID := "gitlab-job-token:" + p.main.file.Path + "#" + job.ID
+	tokID := inventory.Scoped(p.main.file.Source, "gitlab-job-token:"+p.main.file.Path+"#"+job.ID)
 	r.out.AddCredential(inventory.Credential{ID: tokID, Kind: inventory.KindWorkflowToken, Platform: inventory.PlatformGitLab,
 		Name: "CI_JOB_TOKEN of " + p.main.file.Path + "#" + job.ID, Permissions: job.EffectivePermissions, Lifetime: inventory.LifetimeShortLived,
 		Reach: inventory.ReachSourceControl, Revocation: "expires when the job ends", Locations: []inventory.Location{job.Location}})
 	reach(tokID, inventory.ViaWorkflowToken, job.Location, job.EffectivePermissions)
 	for _, t := range job.IDTokens {
-		id := "gitlab-id-token:" + p.main.file.Path + "#" + job.ID + ":" + t.Name
+		id := inventory.Scoped(p.main.file.Source, "gitlab-id-token:"+p.main.file.Path+"#"+job.ID+":"+t.Name)
 		r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindOIDC, Platform: inventory.PlatformGitLab, Name: t.Name,
 			Lifetime: inventory.LifetimeShortLived, Reach: inventory.ReachCloud, Locations: []inventory.Location{t.Location},
 			Attributes: map[string]string{"aud": strings.Join(t.Audience, ",")}})
@@ -682,9 +674,8 @@ func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, va
 	for _, v := range vars {
 		if l, ok := literalValue(v.value); ok && glCredentialVar(v.name) {
 			id := inventory.EmbeddedCredentialID(l)
-			if r.out.HasCredential(id) {
-				reach(id, inventory.ViaCIVariable, v.loc, nil)
-			}
+			loc := v.loc
+			r.out.AddRef(inventory.Reach{Agent: a.ID, Credential: id, Via: inventory.ViaCIVariable, Location: &loc})
 		}
 	}
 	r.out.AddAgent(a)

@@ -59,16 +59,16 @@ jobs:
 		t.Fatalf("agent = %+v", a)
 	}
 	want := map[string][]inventory.ReachVia{
-		inventory.GitHubSecretID("GLOBAL_KEY"):         {inventory.ViaJobEnv},
-		inventory.GitHubSecretID("JOB_SECRET"):         {inventory.ViaJobEnv},
-		inventory.GitHubSecretID("BOT_PAT"):            {inventory.ViaPersistedCheckout, inventory.ViaWith},
-		inventory.GitHubSecretID("APP_KEY"):            {inventory.ViaWith},
-		inventory.GitHubSecretID("INLINE"):             {inventory.ViaRunScript},
-		inventory.GitHubSecretID("ANTHROPIC_API_KEY"):  {inventory.ViaStepEnv},
-		inventory.GitHubTokenID(file.Path, "agent"):    {inventory.ViaWorkflowToken},
-		"github-oidc:" + file.Path + "#agent":          {inventory.ViaOIDC},
-		"github-app-token:" + file.Path + "#agent:app": {inventory.ViaAppToken},
-		"github-runner:linux,self-hosted":              {inventory.ViaRunner},
+		inventory.GitHubSecretID("", "GLOBAL_KEY"):        {inventory.ViaJobEnv},
+		inventory.GitHubSecretID("", "JOB_SECRET"):        {inventory.ViaJobEnv},
+		inventory.GitHubSecretID("", "BOT_PAT"):           {inventory.ViaPersistedCheckout, inventory.ViaWith},
+		inventory.GitHubSecretID("", "APP_KEY"):           {inventory.ViaWith},
+		inventory.GitHubSecretID("", "INLINE"):            {inventory.ViaRunScript},
+		inventory.GitHubSecretID("", "ANTHROPIC_API_KEY"): {inventory.ViaStepEnv},
+		inventory.GitHubTokenID("", file.Path, "agent"):   {inventory.ViaWorkflowToken},
+		"github-oidc:" + file.Path + "#agent":             {inventory.ViaOIDC},
+		"github-app-token:" + file.Path + "#agent:app":    {inventory.ViaAppToken},
+		"github-runner:linux,self-hosted":                 {inventory.ViaRunner},
 	}
 	for cred, vias := range want {
 		if got := reachVias(inv, id, cred); !slices.Equal(got, vias) {
@@ -78,7 +78,7 @@ jobs:
 			t.Errorf("credential %s missing", cred)
 		}
 	}
-	if c := inv.Credential(inventory.GitHubSecretID("ANTHROPIC_API_KEY")); c.Reach != inventory.ReachLLMAPI || c.Attributes["agent_api_key"] != "true" {
+	if c := inv.Credential(inventory.GitHubSecretID("", "ANTHROPIC_API_KEY")); c.Reach != inventory.ReachLLMAPI || c.Attributes["agent_api_key"] != "true" {
 		t.Errorf("model key = %+v", c)
 	}
 	if c := inv.Credential("github-oidc:" + file.Path + "#agent"); !strings.Contains(c.Attributes["feeds"], "configure-aws-credentials") {
@@ -87,7 +87,7 @@ jobs:
 	if c := inv.Credential("github-app-token:" + file.Path + "#agent:app"); c.Permissions.Get(inventory.ResContents) != inventory.Write || c.Scope.Kind != "repository" {
 		t.Errorf("app token = %+v", c)
 	}
-	if got := inv.AgentsReaching(inventory.GitHubSecretID("BOT_PAT")); len(got) == 0 {
+	if got := inv.AgentsReaching(inventory.GitHubSecretID("", "BOT_PAT")); len(got) == 0 {
 		t.Error("no agent reaches BOT_PAT")
 	}
 }
@@ -205,7 +205,7 @@ loop:
 	if err := a.Analyze(context.Background(), loc, []byte(main), b); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Finish(context.Background(), dir, b); err != nil {
+	if err := a.Finish(context.Background(), inventory.Source{Path: dir, FS: os.DirFS(dir)}, b); err != nil {
 		t.Fatal(err)
 	}
 	inv, cov := b.Build()
@@ -259,7 +259,7 @@ func TestCopilotSetupStepsAndCustomAgents(t *testing.T) {
 	if a == nil || a.Kind != inventory.AgentCICodingJob || a.Product != "copilot-coding-agent" || a.StartableBy != inventory.AudienceWrite {
 		t.Fatalf("copilot agent = %+v", a)
 	}
-	if got := reachVias(inv, a.ID, inventory.GitHubSecretID("NPM_TOKEN")); len(got) == 0 {
+	if got := reachVias(inv, a.ID, inventory.GitHubSecretID("", "NPM_TOKEN")); len(got) == 0 {
 		t.Error("copilot agent does not reach the setup steps' secret")
 	}
 	tbl := newAgentTable(AgentOptions{Actions: []string{"Acme/Agent-Action@v2"}})
