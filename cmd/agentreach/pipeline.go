@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,7 +21,6 @@ import (
 	"github.com/agentreach/agentreach/scanners/agentconfig"
 	"github.com/agentreach/agentreach/scanners/local"
 	"github.com/agentreach/agentreach/scanners/secrets"
-	"github.com/agentreach/agentreach/scanners/workflows"
 )
 
 // scanOptions are the validated inputs of one scan; the pipeline runs from
@@ -37,6 +37,7 @@ type scanOptions struct {
 	history      bool
 	maxFileSize  int64
 	logLevel     slog.Level
+	shuffle      *rand.Rand // test seam: run sources and analyzers in a random order
 	color        bool
 	width        int
 	now          func() time.Time
@@ -156,36 +157,50 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	started := opts.now().UTC()
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
-	secretsAnalyzer, agents := secrets.NewAnalyzer(), agentconfig.NewAnalyzer()
-	secretsAnalyzer.Blame = local.Blame
-	ciAnalyzer := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(opts.config.Agents)})
-	analyzers := []local.Analyzer{secretsAnalyzer, ciAnalyzer, agents}
+	b.SetAccountable(opts.config.Principals)
+	reg := newScanners(opts.config)
+	lopts := local.Options{MaxFileSize: opts.maxFileSize, Exclude: opts.config.Exclude, Logger: logger}
+
+	// Sources are read one after another; the link stage in Build makes the
+	// result independent of their order (and of the analyzers' order, which
+	// the shuffle test seam permutes).
+	type sourceRun struct {
+		name string
+		run  func() error
+	}
 	var targets []report.Target
+	var runs []sourceRun
 	for _, p := range opts.paths {
-		logger.Info("scanning", "target", p)
 		targets = append(targets, report.Target{Kind: "local", Name: p})
-		lopts := local.Options{
-			MaxFileSize: opts.maxFileSize,
-			Exclude:     opts.config.Exclude,
-			Logger:      logger,
-		}
-		src := local.TreeSource(ctx, p)
-		if err := local.Scan(ctx, src, analyzers, lopts, b); err != nil {
-			return nil, &usageError{err.Error()}
-		}
-		if opts.history {
-			if err := local.ScanHistory(ctx, src, analyzers, lopts, b); err != nil {
-				return nil, err
+		runs = append(runs, sourceRun{p, func() error {
+			src := local.TreeSource(ctx, p)
+			if err := local.Scan(ctx, src, reg.forKind(inventory.SourceTree, opts.shuffle), lopts, b); err != nil {
+				return &usageError{err.Error()}
 			}
-		}
+			if opts.history {
+				return local.ScanHistory(ctx, src, reg.forKind(inventory.SourceHistory, opts.shuffle), lopts, b)
+			}
+			return nil
+		}})
 	}
 	if opts.home != "" {
-		logger.Info("scanning", "target", inventory.HomeRoot)
 		targets = append(targets, report.Target{Kind: "home", Name: inventory.HomeRoot})
-		err := agentconfig.ScanHome(ctx, opts.home, agents, []agentconfig.FileAnalyzer{secretsAnalyzer},
-			agentconfig.HomeOptions{MaxFileSize: opts.maxFileSize}, b)
-		if err != nil {
-			return nil, &usageError{err.Error()}
+		runs = append(runs, sourceRun{inventory.HomeRoot, func() error {
+			err := agentconfig.ScanHome(ctx, opts.home, reg.agents, reg.homeOthers(opts.shuffle),
+				agentconfig.HomeOptions{MaxFileSize: opts.maxFileSize}, b)
+			if err != nil {
+				return &usageError{err.Error()}
+			}
+			return nil
+		}})
+	}
+	if opts.shuffle != nil {
+		opts.shuffle.Shuffle(len(runs), func(i, j int) { runs[i], runs[j] = runs[j], runs[i] })
+	}
+	for _, r := range runs {
+		logger.Info("scanning", "target", r.name)
+		if err := r.run(); err != nil {
+			return nil, err
 		}
 	}
 	inv, cov := b.Build()

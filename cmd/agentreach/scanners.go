@@ -1,0 +1,73 @@
+package main
+
+import (
+	"math/rand/v2"
+	"slices"
+
+	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/scanners/agentconfig"
+	"github.com/agentreach/agentreach/scanners/local"
+	"github.com/agentreach/agentreach/scanners/secrets"
+	"github.com/agentreach/agentreach/scanners/workflows"
+)
+
+// scannerEntry is one file analyzer and the kinds of source it reads.
+type scannerEntry struct {
+	analyzer local.Analyzer
+	kinds    []inventory.SourceKind
+}
+
+// scanners is the one registry of file analyzers: the tree scan, --history
+// and --home all take theirs from it, so an analyzer a newcomer adds here
+// runs on every source kind it names.
+type scanners struct {
+	entries []scannerEntry
+	agents  *agentconfig.Analyzer // --home drives it directly (it also parses the home's credential stores)
+}
+
+func newScanners(cfg *Config) *scanners {
+	sa := secrets.NewAnalyzer()
+	sa.Blame = local.Blame
+	ag := agentconfig.NewAnalyzer()
+	ci := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(cfg.Agents)})
+	tree := inventory.SourceTree
+	return &scanners{agents: ag, entries: []scannerEntry{
+		{sa, []inventory.SourceKind{tree, inventory.SourceHistory, inventory.SourceHome}},
+		{ci, []inventory.SourceKind{tree}},
+		{ag, []inventory.SourceKind{tree}},
+	}}
+}
+
+// forKind lists the analyzers that read sources of the kind, in registry
+// order (or shuffled, for the order-independence test).
+func (s *scanners) forKind(kind inventory.SourceKind, shuffle *rand.Rand) []local.Analyzer {
+	var out []local.Analyzer
+	for _, e := range s.entries {
+		if slices.Contains(e.kinds, kind) {
+			out = append(out, e.analyzer)
+		}
+	}
+	if shuffle != nil {
+		shuffle.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	}
+	return out
+}
+
+// homeOthers lists the analyzers --home hands files to besides the
+// agent-configuration analyzer it drives itself.
+func (s *scanners) homeOthers(shuffle *rand.Rand) []agentconfig.FileAnalyzer {
+	var out []agentconfig.FileAnalyzer
+	for _, a := range s.forKind(inventory.SourceHome, shuffle) {
+		if a != local.Analyzer(s.agents) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// The tree scan calls Finish on analyzers that implement it; a signature
+// drift would silently drop their cross-file facts.
+var (
+	_ local.Finisher = (*workflows.Analyzer)(nil)
+	_ local.Finisher = (*agentconfig.Analyzer)(nil)
+)
