@@ -29,7 +29,7 @@ func TestEmbeddedCredentialOwners(t *testing.T) {
 		loc  inventory.Location
 	}{
 		{"tree", inventory.Location{Root: ".", Git: inventory.GitTracked}},
-		{"history", inventory.Location{Root: ".", Git: inventory.GitHistory, Commit: "0123456789abcdef0123456789abcdef01234567"}},
+		{"history", inventory.Location{Root: ".", Git: inventory.GitHistory, Commit: "c0ffee0"}},
 		{"home", inventory.Location{Root: inventory.HomeRoot, Git: inventory.GitNone}},
 	}
 	inv := &inventory.Inventory{}
