@@ -69,7 +69,7 @@ func TestClassifyPath(t *testing.T) {
 	tests := map[string]FileClass{
 		".github/workflows/ci.yml":         FileGitHubWorkflow,
 		"sub/.github/workflows/x.yaml":     FileGitHubWorkflow,
-		".github/workflows/README.md":      FileOther,
+		".github/workflows/README.md":      FileCode,
 		".github/actions/setup/action.yml": FileGitHubAction,
 		".gitlab-ci.yml":                   FileGitLabCI,
 		".gitlab/ci/build.yml":             FileGitLabCI,
@@ -77,8 +77,8 @@ func TestClassifyPath(t *testing.T) {
 		"pkg/.cursor/mcp.json":             FileAgentConfig,
 		".claude/settings.local.json":      FileAgentConfig,
 		".codex/config.toml":               FileAgentConfig,
-		"notmcp.json":                      FileOther,
-		"src/main.go":                      FileOther,
+		"notmcp.json":                      FileConfig,
+		"src/main.go":                      FileCode,
 	}
 	for p, want := range tests {
 		if got := ClassifyPath(p); got != want {

@@ -2,26 +2,126 @@ package inventory
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
-// FileClass says what role a file plays for an agent. Rules use it to pick
-// the rule family of a finding: a key in a workflow is AR-CI-008, in an agent
-// config AR-AG-001, anywhere else AR-SC-001.
+// FileClass names a kind of file: the role it plays for an agent.
 type FileClass string
 
-// File classes.
+// File classes, one per row of the file-kind table.
 const (
 	FileGitHubWorkflow FileClass = "github-workflow"
 	FileGitHubAction   FileClass = "github-action"
 	FileGitLabCI       FileClass = "gitlab-ci"
 	FileAgentConfig    FileClass = "agent-config"
-	FileOther          FileClass = "other"
+	FileNetrc          FileClass = "netrc"  // .netrc / _netrc
+	FileConfig         FileClass = "config" // env, YAML, JSON, TOML, INI, tool dotfiles, Dockerfiles, compose files
+	FileCode           FileClass = "code"   // everything else: source, prose, scripts
 )
 
 // IsCI reports whether the class is a CI definition.
 func (c FileClass) IsCI() bool {
 	return c == FileGitHubWorkflow || c == FileGitHubAction || c == FileGitLabCI
+}
+
+// DetectMode says which detectors the secrets engine runs on a file.
+type DetectMode string
+
+// Detect modes.
+const (
+	// DetectCode runs the format-anchored detectors only (a token prefix, a
+	// PEM header): a key name in source code is not a configuration key.
+	DetectCode DetectMode = "code"
+	// DetectConfig also runs key-name detection ("password: …", "API_KEY=…").
+	DetectConfig DetectMode = "config"
+	// DetectNetrc runs the .netrc grammar ("machine h login u password p")
+	// instead of key-name detection.
+	DetectNetrc DetectMode = "netrc"
+)
+
+// FileKind is one row of the file-kind table: which files it holds, which
+// detectors read them, and which rule reports a credential embedded in them.
+// A newcomer who adds a kind of file adds one row here.
+type FileKind struct {
+	Class  FileClass
+	Detect DetectMode
+	// Owner is the id of the one rule that reports a credential embedded in
+	// such a file of a scanned tree (or its history); HomeOwner the one for
+	// a file of a scanned home directory. The rules package checks both
+	// against its catalog.
+	Owner, HomeOwner string
+	// Example is a path of this kind (tests check that it classifies so).
+	Example string
+	match   func(p filePath) bool
+}
+
+// filePath is a cleaned slash-separated relative path and its parts.
+type filePath struct {
+	p, dir, base string
+	lower        string // the base name in lower case
+	ext          string // the extension of base, as written
+}
+
+func splitPath(p string) filePath {
+	p = strings.TrimPrefix(path.Clean("/"+p), "/")
+	base := path.Base(p)
+	return filePath{p: p, dir: path.Dir(p), base: base, lower: strings.ToLower(base), ext: path.Ext(base)}
+}
+
+func (f filePath) yaml() bool { return f.ext == ".yml" || f.ext == ".yaml" }
+
+// fileKinds is the table, in match order: the first row whose match accepts
+// a path is its kind; the last row accepts every path.
+var fileKinds = []FileKind{
+	{Class: FileGitHubWorkflow, Detect: DetectConfig, Owner: "AR-CI-008", HomeOwner: "AR-AG-009", Example: ".github/workflows/ci.yml",
+		match: func(f filePath) bool {
+			return f.yaml() && (f.dir == ".github/workflows" || strings.HasSuffix(f.dir, "/.github/workflows"))
+		}},
+	{Class: FileGitHubAction, Detect: DetectConfig, Owner: "AR-CI-008", HomeOwner: "AR-AG-009", Example: ".github/actions/setup/action.yml",
+		match: func(f filePath) bool {
+			return (f.base == "action.yml" || f.base == "action.yaml") &&
+				(strings.HasPrefix(f.dir, ".github/actions/") || strings.Contains(f.dir, "/.github/actions/") || f.dir == ".")
+		}},
+	{Class: FileGitLabCI, Detect: DetectConfig, Owner: "AR-CI-008", HomeOwner: "AR-AG-009", Example: ".gitlab-ci.yml",
+		match: func(f filePath) bool {
+			return f.base == ".gitlab-ci.yml" || f.base == ".gitlab-ci.yaml" ||
+				(f.yaml() && (strings.HasPrefix(f.dir, ".gitlab/ci") || strings.Contains(f.dir, "/.gitlab/ci")))
+		}},
+	{Class: FileAgentConfig, Detect: DetectConfig, Owner: "AR-AG-001", HomeOwner: "AR-AG-001", Example: ".mcp.json", match: isAgentConfig},
+	{Class: FileNetrc, Detect: DetectNetrc, Owner: "AR-SC-001", HomeOwner: "AR-AG-009", Example: ".netrc",
+		match: func(f filePath) bool { return f.lower == ".netrc" || f.lower == "_netrc" }},
+	{Class: FileConfig, Detect: DetectConfig, Owner: "AR-SC-001", HomeOwner: "AR-AG-009", Example: "deploy/.env", match: isConfig},
+	{Class: FileCode, Detect: DetectCode, Owner: "AR-SC-001", HomeOwner: "AR-AG-009", Example: "src/main.go",
+		match: func(filePath) bool { return true }},
+}
+
+// FileKinds returns the file-kind table in match order.
+func FileKinds() []FileKind { return slices.Clone(fileKinds) }
+
+// KindOf returns the kind of a slash-separated path relative to a scan root.
+func KindOf(p string) FileKind {
+	f := splitPath(p)
+	for _, k := range fileKinds {
+		if k.match(f) {
+			return k
+		}
+	}
+	return fileKinds[len(fileKinds)-1]
+}
+
+// ClassifyPath returns the class of a slash-separated path relative to a
+// scan root.
+func ClassifyPath(p string) FileClass { return KindOf(p).Class }
+
+// EmbeddedOwner returns the id of the rule that reports a credential
+// embedded at l: the owner of the file's kind, in a tree or in a home.
+func EmbeddedOwner(l Location) string {
+	k := KindOf(l.Path)
+	if IsHome(l) {
+		return k.HomeOwner
+	}
+	return k.Owner
 }
 
 // agentConfigFiles are agent and MCP configuration files matched by their
@@ -61,30 +161,57 @@ var agentConfigFiles = []string{
 	"Code/User/mcp.json",
 }
 
-// ClassifyPath classifies a slash-separated path relative to a scan root.
-func ClassifyPath(p string) FileClass {
-	p = strings.TrimPrefix(path.Clean("/"+p), "/")
-	base := path.Base(p)
-	dir := path.Dir(p)
-	ext := path.Ext(base)
-	yaml := ext == ".yml" || ext == ".yaml"
-	switch {
-	case yaml && (dir == ".github/workflows" || strings.HasSuffix(dir, "/.github/workflows")):
-		return FileGitHubWorkflow
-	case (base == "action.yml" || base == "action.yaml") && (strings.HasPrefix(dir, ".github/actions/") || strings.Contains(dir, "/.github/actions/") || dir == "."):
-		return FileGitHubAction
-	case base == ".gitlab-ci.yml" || base == ".gitlab-ci.yaml" || (yaml && (strings.HasPrefix(dir, ".gitlab/ci") || strings.Contains(dir, "/.gitlab/ci"))):
-		return FileGitLabCI
-	}
+// agentConfigDirs hold one agent or server per file, in the listed formats.
+var agentConfigDirs = []struct {
+	dir  string
+	exts []string
+}{
+	{".continue/mcpServers", []string{".yaml", ".yml", ".json"}},
+	{".amazonq/cli-agents", []string{".json"}},
+}
+
+func isAgentConfig(f filePath) bool {
 	for _, suffix := range agentConfigFiles {
-		if p == suffix || strings.HasSuffix(p, "/"+suffix) {
-			return FileAgentConfig
+		if f.p == suffix || strings.HasSuffix(f.p, "/"+suffix) {
+			return true
 		}
 	}
-	for _, dir := range []string{".continue/mcpServers/", ".amazonq/cli-agents/"} {
-		if strings.HasPrefix(p, dir) || strings.Contains(p, "/"+dir) {
-			return FileAgentConfig
+	for _, d := range agentConfigDirs {
+		if (f.dir == d.dir || strings.HasSuffix(f.dir, "/"+d.dir)) && slices.Contains(d.exts, f.ext) {
+			return true
 		}
 	}
-	return FileOther
+	return false
+}
+
+// configNames are base names (in lower case) of configuration files that
+// have no telling extension.
+var configNames = []string{
+	".npmrc", ".pypirc", ".git-credentials", ".dockercfg", ".s3cfg", ".boto", ".my.cnf", ".pgpass", ".envrc",
+	".yarnrc", "credentials", "kubeconfig", "dockerfile", "containerfile", ".htpasswd", "pip.conf", "gradle.properties",
+	"settings.xml", ".gitconfig", "terraform.tfvars", "secrets", ".secrets",
+}
+
+// configDirs are directories whose file named "config" is a configuration.
+var configDirs = []string{".kube", ".aws", ".docker", ".ssh", "gh", ".gcloud"}
+
+// configExts are extensions (in lower case) of configuration files.
+var configExts = []string{
+	".yml", ".yaml", ".json", ".jsonc", ".json5", ".toml", ".ini", ".cfg", ".conf", ".config", ".properties",
+	".tfvars", ".env", ".kubeconfig", ".cnf", ".plist", ".settings", ".secret", ".secrets", ".creds", ".credentials",
+	".xml", ".tf", ".hcl",
+}
+
+func isConfig(f filePath) bool {
+	l := f.lower
+	switch {
+	case slices.Contains(configNames, l):
+		return true
+	case l == "config" && slices.Contains(configDirs, path.Base(f.dir)):
+		return true
+	case strings.HasPrefix(l, ".env") || strings.HasSuffix(l, ".env") || strings.HasPrefix(l, "kubeconfig") ||
+		strings.HasPrefix(l, "docker-compose") || strings.HasPrefix(l, "compose."):
+		return true
+	}
+	return slices.Contains(configExts, path.Ext(l))
 }

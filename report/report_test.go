@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,10 +51,25 @@ func sample(t *testing.T) *Report {
 		Findings:     open,
 		Suppressed:   suppressed,
 		Inventory:    inv,
-		Rules:        rules.All(),
+		Rules:        referencedRules(open),
 	}
 	r.Finalize()
 	return r
+}
+
+// referencedRules are the catalog rules that findings refer to. The sample
+// carries only these, so that its SARIF golden holds their metadata alone and
+// editing another rule's text does not rewrite it. (The scan hands the writer
+// the whole catalog, which GitHub accepts: it asks only that every result's
+// ruleId be among tool.driver.rules.)
+func referencedRules(fs []inventory.Finding) []*rules.Rule {
+	var out []*rules.Rule
+	for _, r := range rules.All() {
+		if slices.ContainsFunc(fs, func(f inventory.Finding) bool { return f.RuleID == r.ID }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func render(t *testing.T, f Format, o Options, r *Report) []byte {

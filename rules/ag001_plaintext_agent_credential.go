@@ -29,7 +29,7 @@ var PlaintextAgentCredential = &Rule{
 		Precision: PrecisionHigh,
 	},
 	Check: func(c *Context) {
-		embeddedLocations(c.Inventory, func(fc inventory.FileClass) bool { return fc == inventory.FileAgentConfig }, func(cred *inventory.Credential, l inventory.Location) {
+		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
 			score := 8.0
 			if committed(l) || cred.Reach == inventory.ReachSourceControl || cred.Reach == inventory.ReachCloud {
 				score = 9.2

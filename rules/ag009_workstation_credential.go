@@ -30,34 +30,25 @@ var WorkstationCredential = &Rule{
 		Precision: PrecisionHigh,
 	},
 	Check: func(c *Context) {
-		for i := range c.Inventory.Credentials {
-			cred := &c.Inventory.Credentials[i]
-			if cred.Kind != inventory.KindEmbeddedKey {
-				continue
+		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
+			score := 6.0
+			switch {
+			case cred.Lifetime == inventory.LifetimeShortLived:
+				score = 3.5
+			case cred.Reach == inventory.ReachSourceControl || cred.Reach == inventory.ReachCloud ||
+				cred.Reach == inventory.ReachInfrastructure || cred.Reach == inventory.ReachPackageRegistry:
+				score = 7.5
 			}
-			for _, l := range cred.Locations {
-				if !inventory.IsHome(l) || inventory.ClassifyPath(l.Path) == inventory.FileAgentConfig {
-					continue
-				}
-				score := 6.0
-				switch {
-				case cred.Lifetime == inventory.LifetimeShortLived:
-					score = 3.5
-				case cred.Reach == inventory.ReachSourceControl || cred.Reach == inventory.ReachCloud ||
-					cred.Reach == inventory.ReachInfrastructure || cred.Reach == inventory.ReachPackageRegistry:
-					score = 7.5
-				}
-				store := cred.Attributes[inventory.AttrStore]
-				if store == "" {
-					store = "file"
-				}
-				c.Report(Result{
-					Subject: inventory.Scoped(l.Source, "home:"+l.Path+"#"+cred.ID), Location: l, Score: score, Credential: cred.ID,
-					Message: fmt.Sprintf("%s is stored unencrypted in ~/%s (%s): every coding agent and MCP server running as this user can read it.",
-						article(credentialLabel(cred)), where(l), store) + lifetimeSentence(cred),
-					Properties: map[string]string{"store": store, "lifetime": string(cred.Lifetime), "reach": string(cred.Reach)},
-				})
+			store := cred.Attributes[inventory.AttrStore]
+			if store == "" {
+				store = "file"
 			}
-		}
+			c.Report(Result{
+				Subject: inventory.Scoped(l.Source, "home:"+l.Path+"#"+cred.ID), Location: l, Score: score, Credential: cred.ID,
+				Message: fmt.Sprintf("%s is stored unencrypted in ~/%s (%s): every coding agent and MCP server running as this user can read it.",
+					article(credentialLabel(cred)), where(l), store) + lifetimeSentence(cred),
+				Properties: map[string]string{"store": store, "lifetime": string(cred.Lifetime), "reach": string(cred.Reach)},
+			})
+		})
 	},
 }

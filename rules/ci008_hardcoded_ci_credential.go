@@ -25,7 +25,7 @@ var HardcodedCICredential = &Rule{
 		Precision: PrecisionHigh,
 	},
 	Check: func(c *Context) {
-		embeddedLocations(c.Inventory, inventory.FileClass.IsCI, func(cred *inventory.Credential, l inventory.Location) {
+		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
 			score := 9.1
 			switch {
 			case cred.Lifetime == inventory.LifetimeShortLived:

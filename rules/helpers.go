@@ -8,16 +8,18 @@ import (
 )
 
 // embeddedLocations calls fn for every location of every embedded credential
-// whose file class satisfies keep.
-func embeddedLocations(inv *inventory.Inventory, keep func(inventory.FileClass) bool, fn func(c *inventory.Credential, l inventory.Location)) {
+// that the running rule owns: inventory's file-kind table names one owning
+// rule per kind of file, in a tree and in a home (inventory.EmbeddedOwner).
+func embeddedLocations(c *Context, fn func(cred *inventory.Credential, l inventory.Location)) {
+	inv := c.Inventory
 	for i := range inv.Credentials {
-		c := &inv.Credentials[i]
-		if c.Kind != inventory.KindEmbeddedKey {
+		cred := &inv.Credentials[i]
+		if cred.Kind != inventory.KindEmbeddedKey {
 			continue
 		}
-		for _, l := range c.Locations {
-			if keep(inventory.ClassifyPath(l.Path)) {
-				fn(c, l)
+		for _, l := range cred.Locations {
+			if inventory.EmbeddedOwner(l) == c.rule.ID {
+				fn(cred, l)
 			}
 		}
 	}

@@ -31,10 +31,7 @@ var HardcodedCredential = &Rule{
 		Precision: PrecisionHigh,
 	},
 	Check: func(c *Context) {
-		embeddedLocations(c.Inventory, func(fc inventory.FileClass) bool { return fc == inventory.FileOther }, func(cred *inventory.Credential, l inventory.Location) {
-			if inventory.IsHome(l) {
-				return // a workstation credential store: AR-AG-009
-			}
+		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
 			c.Report(Result{
 				Subject:    embeddedSubject(cred, l),
 				Location:   l,

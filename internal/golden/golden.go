@@ -30,6 +30,6 @@ func Check(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run `go test -update` and review the diff.\n--- got ---\n%s", path, got)
+		t.Errorf("%s differs from the golden file; run `go test -update` and review the diff.\n%s", path, Diff(string(want), string(got)))
 	}
 }

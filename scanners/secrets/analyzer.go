@@ -46,7 +46,7 @@ func (a *Analyzer) AnalyzesHistory() bool { return true }
 func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []byte, out *inventory.Builder) error {
 	var creds []inventory.Credential
 	var ids, secretsAt []int // indices of AWS key ids and secret keys
-	scanErr := a.Engine.scan(data, classifyFile(file.Path), func(m Match) {
+	scanErr := a.Engine.scan(data, inventory.KindOf(file.Path).Detect, func(m Match) {
 		c := Credential(m, file)
 		switch m.Format.ID {
 		case "aws-access-key-id", "aws-temporary-access-key-id":

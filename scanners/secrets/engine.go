@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -47,19 +46,10 @@ type hit struct {
 // configuration.
 const maxSameKey = 3
 
-// fileKind decides which detectors run on a file.
-type fileKind uint8
-
-const (
-	kindCode   fileKind = iota // source code, prose, scripts: format-anchored detectors only
-	kindConfig                 // env, YAML, JSON, TOML, INI, properties, tool dotfiles: also key-name detection
-	kindNetrc                  // .netrc: "machine h login u password p"
-)
-
 // scanState is the per-scan scratch state handed to detectors.
 type scanState struct {
 	data []byte
-	kind fileKind
+	kind inventory.DetectMode // which detectors run (inventory's file-kind table decides)
 	hits []hit
 	// pemMisses counts BEGIN lines without a matching END: past maxPEMMisses
 	// the file is not searched for more (bounded work on hostile input).
@@ -105,13 +95,14 @@ func NewEngine(formats []*Format) *Engine {
 
 // Scan calls fn for every credential in data, in offset order, treating
 // data as a configuration file (every detector runs).
-func (e *Engine) Scan(data []byte, fn func(Match)) { _ = e.scan(data, kindConfig, fn) }
+func (e *Engine) Scan(data []byte, fn func(Match)) { _ = e.scan(data, inventory.DetectConfig, fn) }
 
 // ScanFile calls fn for every credential in the content of the file at the
 // slash-separated path name, in offset order. The name decides which
-// detectors run: key-name detection only in configuration-type files.
+// detectors run (inventory.KindOf): key-name detection only in
+// configuration-type files.
 func (e *Engine) ScanFile(name string, data []byte, fn func(Match)) {
-	_ = e.scan(data, classifyFile(name), fn)
+	_ = e.scan(data, inventory.KindOf(name).Detect, fn)
 }
 
 // errLimited says a detector stopped early on hostile input.
@@ -119,7 +110,7 @@ var errLimited = errors.New("private key search stopped after 64 BEGIN lines wit
 
 // scan runs the detectors; it returns errLimited when a work bound cut a
 // detector short (the file is then only partly analysed).
-func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) error {
+func (e *Engine) scan(data []byte, kind inventory.DetectMode, fn func(Match)) error {
 	s := e.pool.Get().(*scanState)
 	s.data, s.kind, s.hits, s.pemMisses = data, kind, s.hits[:0], 0
 	defer func() {
@@ -130,7 +121,7 @@ func (e *Engine) scan(data []byte, kind fileKind, fn func(Match)) error {
 		e.pool.Put(s)
 	}()
 	t := e.tables[0]
-	if kind != kindCode {
+	if kind != inventory.DetectCode {
 		t = e.tables[1]
 	}
 	t.scan(s)
@@ -324,36 +315,6 @@ func base64Line(l []byte) bool {
 		}
 	}
 	return true
-}
-
-// classifyFile returns the kind of a file from its slash-separated path.
-func classifyFile(name string) fileKind {
-	base := path.Base(name)
-	lower := strings.ToLower(base)
-	switch lower {
-	case ".netrc", "_netrc":
-		return kindNetrc
-	case ".npmrc", ".pypirc", ".git-credentials", ".dockercfg", ".s3cfg", ".boto", ".my.cnf", ".pgpass", ".envrc",
-		".yarnrc", "credentials", "kubeconfig", "dockerfile", "containerfile", ".htpasswd", "pip.conf", "gradle.properties",
-		"settings.xml", ".gitconfig", "terraform.tfvars", "secrets", ".secrets":
-		return kindConfig
-	case "config":
-		dir := path.Base(path.Dir(name))
-		if dir == ".kube" || dir == ".aws" || dir == ".docker" || dir == ".ssh" || dir == "gh" || dir == ".gcloud" {
-			return kindConfig
-		}
-	}
-	if strings.HasPrefix(lower, ".env") || strings.HasSuffix(lower, ".env") || strings.HasPrefix(lower, "kubeconfig") ||
-		strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose.") {
-		return kindConfig
-	}
-	switch path.Ext(lower) {
-	case ".yml", ".yaml", ".json", ".jsonc", ".json5", ".toml", ".ini", ".cfg", ".conf", ".config", ".properties",
-		".tfvars", ".env", ".kubeconfig", ".cnf", ".plist", ".settings", ".secret", ".secrets", ".creds", ".credentials",
-		".xml", ".tf", ".hcl":
-		return kindConfig
-	}
-	return kindCode
 }
 
 // Redact keeps the format's type prefix and the last four characters at

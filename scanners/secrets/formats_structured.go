@@ -334,7 +334,7 @@ func genericFormats() []*Format {
 		Lifetime: static, Reach: inventory.ReachGeneric, ConfigOnly: true, Priority: 0,
 		Keywords: []string{"secret", "token", "key", "cred", "auth", "salt", "dsn", "bearer"}, keywordBound: boundKey}
 	find := func(s *scanState, at, kwEnd int) (hit, bool) {
-		if s.kind != kindConfig {
+		if s.kind != inventory.DetectConfig {
 			return hit{}, false
 		}
 		d := s.data
@@ -739,7 +739,7 @@ func netrc() *Format {
 		Reach: inventory.ReachGeneric, ConfigOnly: true, Priority: 5, Keywords: []string{"password"}, keywordBound: boundKey}
 	f.Find = func(s *scanState, at, kwEnd int) (hit, bool) {
 		d := s.data
-		if s.kind != kindNetrc || (at > 0 && !(d[at-1] == ' ' || d[at-1] == '\t' || d[at-1] == '\n')) {
+		if s.kind != inventory.DetectNetrc || (at > 0 && !(d[at-1] == ' ' || d[at-1] == '\t' || d[at-1] == '\n')) {
 			return hit{}, false
 		}
 		vs, ve, ok := valueAfter(d, kwEnd, true)
