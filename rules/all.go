@@ -31,6 +31,7 @@ func All() []*Rule {
 		StandingPAT,
 		AgentTokenScope,
 		KillSwitchGap,
+		UnownedNHI,
 		HardcodedCredential,
 	}
 }

@@ -148,30 +148,15 @@ type Rule struct {
 	Check func(c *Context)
 }
 
-// Thresholds are the tunable limits rules use. Zero values take defaults.
-type Thresholds struct {
-	MaxTokenLifetime time.Duration // MAX_TTL
-	Staleness        time.Duration // STALE
-	RotationAge      time.Duration // SECRET_ROTATION
-	NeverUsedGrace   time.Duration // time after creation before "never used" counts
-}
-
-// DefaultThresholds are the catalog defaults.
-func DefaultThresholds() Thresholds {
-	return Thresholds{
-		MaxTokenLifetime: 90 * 24 * time.Hour,
-		Staleness:        90 * 24 * time.Hour,
-		RotationAge:      365 * 24 * time.Hour,
-		NeverUsedGrace:   30 * 24 * time.Hour,
-	}
-}
-
 // Input is everything rules read.
 type Input struct {
-	Inventory  *inventory.Inventory
-	Coverage   []inventory.Coverage
-	Thresholds Thresholds
-	Ignores    []Ignore
+	Inventory *inventory.Inventory
+	Coverage  []inventory.Coverage
+	Ignores   []Ignore
+	// Principals is the principals map of .agentreach.yml (identity
+	// pattern → accountable humans). The link stage has applied it to the
+	// inventory; rules read it to know whether one was given at all.
+	Principals map[string][]string
 	Now        time.Time
 }
 
@@ -244,7 +229,6 @@ func Evaluate(rules []*Rule, in Input) ([]inventory.Finding, []NotEvaluable) {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
 	}
-	in.Thresholds = in.Thresholds.withDefaults()
 	var findings []inventory.Finding
 	var notes []NotEvaluable
 	for _, r := range rules {
@@ -267,15 +251,6 @@ func Evaluate(rules []*Rule, in Input) ([]inventory.Finding, []NotEvaluable) {
 	findings = dedupe(findings)
 	SortFindings(findings)
 	return findings, notes
-}
-
-func (t Thresholds) withDefaults() Thresholds {
-	d := DefaultThresholds()
-	t.MaxTokenLifetime = cmp.Or(t.MaxTokenLifetime, d.MaxTokenLifetime)
-	t.Staleness = cmp.Or(t.Staleness, d.Staleness)
-	t.RotationAge = cmp.Or(t.RotationAge, d.RotationAge)
-	t.NeverUsedGrace = cmp.Or(t.NeverUsedGrace, d.NeverUsedGrace)
-	return t
 }
 
 // dedupe keeps the first finding per fingerprint, and the highest score.

@@ -27,7 +27,6 @@ const maxConfigBytes = 1 << 20
 // Config is the parsed .agentreach.yml.
 type Config struct {
 	Path        string // as found, "" when none
-	Thresholds  rules.Thresholds
 	MaxFileSize int64
 	Exclude     []string
 	Ignores     []rules.Ignore
@@ -43,18 +42,11 @@ type AgentPatterns struct {
 
 type fileConfig struct {
 	Version    int                 `yaml:"version"`
-	Thresholds thresholdsConfig    `yaml:"thresholds"`
+	Thresholds yaml.Node           `yaml:"thresholds"` // no longer read: rejected with a reason
 	Scan       scanConfig          `yaml:"scan"`
 	Ignores    []ignoreConfig      `yaml:"ignores"`
 	Principals map[string][]string `yaml:"principals"`
 	Agents     AgentPatterns       `yaml:"agents"`
-}
-
-type thresholdsConfig struct {
-	MaxTokenLifetime string `yaml:"max_token_lifetime"`
-	Staleness        string `yaml:"staleness"`
-	RotationAge      string `yaml:"rotation_age"`
-	NeverUsedGrace   string `yaml:"never_used_grace"`
 }
 
 type scanConfig struct {
@@ -102,7 +94,7 @@ func findConfig(explicit string, paths []string) (string, error) {
 // durations and ill-formed ignores are errors: a typo must not silently drop
 // an ignore or a threshold.
 func loadConfig(path string) (*Config, error) {
-	cfg := &Config{Path: path, Thresholds: rules.DefaultThresholds()}
+	cfg := &Config{Path: path}
 	if path == "" {
 		return cfg, nil
 	}
@@ -122,7 +114,7 @@ func loadConfig(path string) (*Config, error) {
 }
 
 func parseConfig(path string, data []byte) (*Config, error) {
-	cfg := &Config{Path: path, Thresholds: rules.DefaultThresholds()}
+	cfg := &Config{Path: path}
 	bad := func(format string, a ...any) error {
 		return &configError{fmt.Sprintf("config %s: %s", path, fmt.Sprintf(format, a...))}
 	}
@@ -140,24 +132,11 @@ func parseConfig(path string, data []byte) (*Config, error) {
 	}
 	_ = yaml.Unmarshal(data, &positions)
 
-	for _, d := range []struct {
-		name string
-		in   string
-		out  *time.Duration
-	}{
-		{"thresholds.max_token_lifetime", fc.Thresholds.MaxTokenLifetime, &cfg.Thresholds.MaxTokenLifetime},
-		{"thresholds.staleness", fc.Thresholds.Staleness, &cfg.Thresholds.Staleness},
-		{"thresholds.rotation_age", fc.Thresholds.RotationAge, &cfg.Thresholds.RotationAge},
-		{"thresholds.never_used_grace", fc.Thresholds.NeverUsedGrace, &cfg.Thresholds.NeverUsedGrace},
-	} {
-		if d.in == "" {
-			continue
-		}
-		v, err := parseDuration(d.in)
-		if err != nil {
-			return nil, bad("%s: %v", d.name, err)
-		}
-		*d.out = v
+	if fc.Thresholds.Kind != 0 {
+		// The catalog's token lifetime, staleness and rotation limits belong
+		// to the GitHub and GitLab token rules; no rule of this version reads
+		// them, and a limit that silently does nothing is worse than none.
+		return nil, bad("thresholds (line %d): no rule of this version reads them (they belong to the GitHub and GitLab token rules); remove the key", fc.Thresholds.Line)
 	}
 	if fc.Scan.MaxFileSize != "" {
 		n, err := parseSize(fc.Scan.MaxFileSize)
@@ -189,29 +168,6 @@ func parseConfig(path string, data []byte) (*Config, error) {
 		cfg.Ignores = append(cfg.Ignores, ig)
 	}
 	return cfg, nil
-}
-
-var durationRe = regexp.MustCompile(`^(\d+)\s*(d|day|days|w|week|weeks)$`)
-
-// parseDuration accepts "90d", "12w" and Go durations ("720h").
-func parseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(strings.ToLower(s))
-	if m := durationRe.FindStringSubmatch(s); m != nil {
-		n, err := strconv.Atoi(m[1])
-		if err != nil || n <= 0 || n > 36500 {
-			return 0, fmt.Errorf("bad duration %q", s)
-		}
-		days := n
-		if strings.HasPrefix(m[2], "w") {
-			days *= 7
-		}
-		return time.Duration(days) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("bad duration %q (want e.g. 90d, 12w or 720h)", s)
-	}
-	return d, nil
 }
 
 var sizeRe = regexp.MustCompile(`^(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$`)

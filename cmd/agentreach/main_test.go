@@ -226,8 +226,6 @@ func TestConfigIgnoresAndExpiry(t *testing.T) {
 	root := t.TempDir()
 	writeFile(t, root, ".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n  b:\n    runs-on: x\n    steps: [{run: make}]\n")
 	writeFile(t, root, ".agentreach.yml", `version: 1
-thresholds:
-  max_token_lifetime: 30d
 ignores:
   - rule: AR-CI-001
     subject: "workflow:*#jobs.a"
@@ -258,7 +256,7 @@ ignores:
 	for _, f := range r.Findings {
 		if f.RuleID == "AR-CF-001" {
 			expired++
-			if f.Location.Path != ".agentreach.yml" || f.Location.Line != 10 {
+			if f.Location.Path != ".agentreach.yml" || f.Location.Line != 8 {
 				t.Errorf("expired ignore at %+v, want line 10 of the config", f.Location)
 			}
 		}
@@ -272,7 +270,7 @@ func TestBadConfig(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
 		"unknown key":       "version: 1\nignorez: []\n",
-		"bad duration":      "thresholds:\n  staleness: soon\n",
+		"thresholds":        "thresholds:\n  staleness: 90d\n",
 		"ignore w/o reason": "ignores:\n  - rule: AR-CI-001\n",
 		"bad expiry":        "ignores:\n  - rule: AR-CI-001\n    reason: r\n    expires: next week\n",
 		"bad version":       "version: 7\n",

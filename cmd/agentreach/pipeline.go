@@ -209,8 +209,8 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	findings, notes := rules.Evaluate(rules.All(), rules.Input{
 		Inventory:  inv,
 		Coverage:   cov,
-		Thresholds: opts.config.Thresholds,
 		Ignores:    opts.config.Ignores,
+		Principals: opts.config.Principals,
 		Now:        now,
 	})
 	open, suppressed := rules.ApplyIgnores(findings, opts.config.Ignores, now)

@@ -188,3 +188,49 @@ func firstDiff(a, b []byte) string {
 	}
 	return "lengths differ"
 }
+
+// TestPrincipalsMap: the principals map of .agentreach.yml reaches the
+// inventory (accountable humans, edges to them) and AR-PB-009 lists what it
+// leaves out.
+func TestPrincipalsMap(t *testing.T) {
+	t.Parallel()
+	root := twinTree(t, 7, true)
+	writeFile(t, root, ".agentreach.yml", "version: 1\nprincipals:\n  \"github-actions-secret:ANTHROPIC_API_KEY\": [\"@ml-infra\"]\n  \"*triage*\": [\"@alice\"]\n")
+	out := filepath.Join(t.TempDir(), "r.json")
+	if res := run(t, nil, "scan", root, "--allow-partial", "-o", "json="+out); res.code != ExitOK {
+		t.Fatalf("exit %d: %s", res.code, res.err)
+	}
+	r := readReport(t, out)
+	unowned := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.RuleID == "AR-PB-009" {
+			c := r.Inventory.Credential(f.Credential)
+			if c == nil {
+				t.Fatalf("AR-PB-009 names no inventoried credential: %+v", f)
+			}
+			unowned[c.Name] = true
+		}
+	}
+	if !unowned["BOT_PAT"] || unowned["ANTHROPIC_API_KEY"] {
+		t.Errorf("AR-PB-009 for %v, want BOT_PAT and not ANTHROPIC_API_KEY", unowned)
+	}
+	var edge bool
+	for _, e := range r.Inventory.Reaches {
+		if e.Principal == inventory.AccountablePrincipalID("@ml-infra") && e.Via == inventory.ViaAccountable {
+			edge = true
+		}
+	}
+	if !edge {
+		t.Error("no edge from the named secret to its accountable human")
+	}
+	for _, a := range r.Inventory.Agents {
+		if strings.Contains(a.ID, "triage") && !slices.Contains(a.Accountable, "@alice") {
+			t.Errorf("agent %s: accountable = %v", a.ID, a.Accountable)
+		}
+	}
+	for _, n := range r.NotEvaluable {
+		if n.RuleID == "AR-PB-009" {
+			t.Errorf("AR-PB-009 not evaluable with a principals map: %s", n.Reason)
+		}
+	}
+}
