@@ -84,8 +84,11 @@ type AppToken struct {
 	Owner        string   `json:"owner,omitempty"`
 	Repositories string   `json:"repositories,omitempty"`
 	Permissions  []string `json:"permissions,omitempty"` // permission-* inputs as name:level
-	SkipRevoke   bool     `json:"skip_revoke,omitempty"`
-	KeySecret    string   `json:"key_secret,omitempty"`
+	// Granted is Permissions on the lattice; nil when no permission input
+	// narrows the token (it carries every permission of the installation).
+	Granted    Permissions `json:"granted,omitempty"`
+	SkipRevoke bool        `json:"skip_revoke,omitempty"`
+	KeySecret  string      `json:"key_secret,omitempty"`
 }
 
 // CloudAuth is a cloud login step.

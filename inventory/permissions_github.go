@@ -296,6 +296,34 @@ func RepoRole(role string) (Permissions, error) {
 	}
 }
 
+// AudienceCap is what a member of the audience may do on the repository
+// themselves — the cap an agent they can start must stay within, or it acts
+// as their confused deputy: anyone and commenters hold the read role (they
+// can comment and open issues, not label, close or push), write-access users
+// the write role, maintainers the admin role; everyone who can start a job
+// can read what a repository token reads, so reads are never an excess (an
+// OIDC token is not a read: id_token stays capped). ok is false for a
+// schedule, the platform and the local user, who start agents on their own
+// authority.
+func AudienceCap(a Audience) (cap Permissions, ok bool) {
+	role := "read"
+	switch a {
+	case AudienceSchedule, AudienceLocalUser:
+		return nil, false
+	case AudienceWrite:
+		role = "write"
+	case AudienceMaintainers:
+		role = "admin"
+	}
+	p, _ := RepoRole(role)
+	for _, r := range githubPermissionResources {
+		if r != ResIDToken {
+			p = p.Raise(r, Read)
+		}
+	}
+	return p, true
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

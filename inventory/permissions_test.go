@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -285,5 +286,41 @@ func TestGitLabScopesAndLevels(t *testing.T) {
 	}
 	if GitLabAccessLevelName(40) != "maintainer" {
 		t.Error("level name")
+	}
+}
+
+func TestAudienceCap(t *testing.T) {
+	t.Parallel()
+	job := Permissions{ResContents: Write, ResIssues: Write, ResActions: Read, ResIDToken: Write}
+	for _, tc := range []struct {
+		aud  Audience
+		want []Resource // where the job token exceeds what the audience holds
+		ok   bool
+	}{
+		{AudienceAnyone, []Resource{ResContents, ResIDToken, ResIssues}, true},
+		{AudienceCommenters, []Resource{ResContents, ResIDToken, ResIssues}, true},
+		{AudienceWrite, []Resource{ResIDToken}, true},
+		{AudienceMaintainers, []Resource{ResIDToken}, true},
+		{AudienceSchedule, nil, false},
+		{AudienceLocalUser, nil, false},
+	} {
+		cap, ok := AudienceCap(tc.aud)
+		if ok != tc.ok {
+			t.Errorf("%s: ok = %v", tc.aud, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		var got []Resource
+		for _, e := range job.Exceeds(cap) {
+			got = append(got, e.Resource)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: excess %v, want %v", tc.aud, got, tc.want)
+		}
+		if tc.aud != AudienceMaintainers && cap.Get(ResSecrets) > Read {
+			t.Errorf("%s: cap grants secrets", tc.aud)
+		}
 	}
 }

@@ -35,20 +35,21 @@ var ConfusedDeputy = &Rule{
 	Check: func(c *Context) {
 		ciJobs(c.Inventory, inventory.PlatformGitHub, func(j jobRef) {
 			secrets := jobSecrets(j.job, true)
-			privileged := jobWrites(j.job).HasWrite() || len(secrets) > 0 ||
-				slicesContainsFunc(j.job.Steps, func(s inventory.Step) bool {
-					return s.AppToken != nil || (s.Agent != nil && s.Agent.UsesOIDCApp && j.job.EffectivePermissions.Get(inventory.ResIDToken) >= inventory.Write)
-				})
-			if !privileged {
-				return
-			}
+			reach, appAll := agentReach(j.job)
 			for _, s := range agentSteps(j.job) {
 				open := openStarters(s.Agent.Starters)
 				if len(open) == 0 {
 					continue
 				}
+				// The one test of "more than its caller": the agent's reach
+				// against what the widest audience that can start it holds.
+				cap, _ := inventory.AudienceCap(widestAudience(open))
+				excess := reach.Exceeds(cap)
+				if len(excess) == 0 && len(secrets) == 0 && !appAll {
+					continue
+				}
 				score := 9.1
-				if len(secrets) == 0 && onlyTriageWrites(j.job) {
+				if len(secrets) == 0 && !appAll && triageOnly(excess) {
 					score = 6.0
 				}
 				env := ""
@@ -72,46 +73,58 @@ var ConfusedDeputy = &Rule{
 					Agent:    j.job.Agent,
 					Message: fmt.Sprintf("%s can drive the %s agent in %s, which holds %s: %s, so the agent acts with rights its caller lacks.%s",
 						capitalize(startersPhrase(open)), s.Agent.Product, j.name(), reachPhrase(j.job, secrets), gate, env),
-					Properties: map[string]string{"events": eventsOf(open), "product": s.Agent.Product},
+					Properties: map[string]string{"events": eventsOf(open), "product": s.Agent.Product, "excess": excessList(excess)},
 				})
 			}
 		})
 	},
 }
 
-// onlyTriageWrites reports a token whose writes are limited to issues,
-// pull requests and discussions, with no OIDC token or App token.
-func onlyTriageWrites(j *inventory.Job) bool {
-	triage := func(name string) bool {
-		switch strings.ReplaceAll(name, "-", "_") {
-		case string(inventory.ResIssues), string(inventory.ResPullRequests), string(inventory.ResDiscussions):
-			return true
-		}
-		return false
-	}
-	for _, r := range jobWrites(j).AtLeast(inventory.Write) {
-		if !triage(string(r)) {
-			return false
-		}
-	}
+// agentReach is what an agent step of the job can act with on the
+// repository: the job token's permissions (without id_token when its only
+// use is the agent's own model login), every App token minted in the job,
+// and id_token for a vendor App the agent logs in to with OIDC. appAll is
+// true when an App token carries every permission of its installation (no
+// permission input narrows it).
+func agentReach(j *inventory.Job) (reach inventory.Permissions, appAll bool) {
+	reach = jobWrites(j).Clone()
 	for _, s := range j.Steps {
 		if s.Agent != nil && s.Agent.UsesOIDCApp && j.EffectivePermissions.Get(inventory.ResIDToken) >= inventory.Write {
-			return false
+			reach = reach.Raise(inventory.ResIDToken, inventory.Write)
 		}
-		if s.AppToken == nil {
-			continue
-		}
-		if len(s.AppToken.Permissions) == 0 {
-			return false
-		}
-		for _, p := range s.AppToken.Permissions {
-			name, level, _ := strings.Cut(p, ":")
-			if level != "read" && level != "none" && !triage(name) {
-				return false
+		if s.AppToken != nil {
+			if s.AppToken.Granted == nil {
+				appAll = true
 			}
+			reach = reach.Join(s.AppToken.Granted)
+		}
+	}
+	return reach, appAll
+}
+
+// triageOnly reports an excess limited to writing issues, pull requests and
+// discussions: the agent can be steered to edit, label or close them, not to
+// change code or mint tokens.
+func triageOnly(excess []inventory.Excess) bool {
+	for _, e := range excess {
+		switch e.Resource {
+		case inventory.ResIssues, inventory.ResPullRequests, inventory.ResDiscussions:
+		default:
+			return false
 		}
 	}
 	return true
+}
+
+// widestAudience is the widest audience of the starters.
+func widestAudience(ss []inventory.Starter) inventory.Audience {
+	wide := ss[0].Audience
+	for _, s := range ss[1:] {
+		if inventory.AudienceRank(s.Audience) < inventory.AudienceRank(wide) {
+			wide = s.Audience
+		}
+	}
+	return wide
 }
 
 func eventsOf(ss []inventory.Starter) string {
@@ -129,11 +142,11 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func slicesContainsFunc[T any](s []T, f func(T) bool) bool {
-	for _, v := range s {
-		if f(v) {
-			return true
-		}
+// excessList renders an excess as "contents:write,id_token:write".
+func excessList(excess []inventory.Excess) string {
+	parts := make([]string, len(excess))
+	for i, e := range excess {
+		parts[i] = string(e.Resource) + ":" + e.Have.String()
 	}
-	return false
+	return strings.Join(parts, ",")
 }

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/agentreach/agentreach/inventory"
@@ -41,7 +40,7 @@ var AgentTokenScope = &Rule{
 					continue
 				}
 				score := 6.0
-				if len(s.AppToken.Permissions) == 0 || slices.ContainsFunc(s.AppToken.Permissions, func(p string) bool { return strings.HasSuffix(p, ":write") || strings.HasSuffix(p, ":admin") }) {
+				if len(s.AppToken.Permissions) == 0 || s.AppToken.Granted.HasWrite() {
 					score = 7.5
 				}
 				c.Report(Result{

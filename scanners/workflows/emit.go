@@ -336,7 +336,7 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 			default:
 				c.Scope = &inventory.Scope{Kind: "repository"}
 			}
-			c.Permissions = appPermissions(s.AppToken.Permissions)
+			c.Permissions = s.AppToken.Granted
 			if len(s.AppToken.Permissions) == 0 {
 				c.Attributes["permissions"] = "every permission of the App installation"
 			}

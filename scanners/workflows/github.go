@@ -522,6 +522,7 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 			tok.Permissions = append(tok.Permissions, "permissions:"+oneLine(p))
 		}
 		slices.Sort(tok.Permissions)
+		tok.Granted = appPermissions(tok.Permissions)
 		tok.SkipRevoke = strings.EqualFold(in("skip-token-revoke"), "true") || strings.EqualFold(in("revoke"), "false")
 		if u := secretsIn(cmpStr(inputs["private-key"], inputs["private_key"])); len(u.names) > 0 {
 			tok.KeySecret = u.names[0]
