@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,74 +20,11 @@ type HistoryAnalyzer interface {
 	AnalyzesHistory() bool
 }
 
-// Blame returns, for the given 1-based lines of a tracked file, the commit
-// that last changed each line ("" for a line that is not committed yet).
-// It reads git's incremental blame output, which carries no line content,
-// and passes only the path and line numbers on the command line.
-func Blame(ctx context.Context, root, path string, lines []int) (map[int]string, error) {
-	if len(lines) == 0 {
-		return nil, nil
-	}
-	args := []string{"blame", "--incremental"}
-	for _, l := range lines {
-		args = append(args, "-L", fmt.Sprintf("%d,%d", l, l))
-	}
-	args = append(args, "--", path)
-	cmd := GitCommand(ctx, root, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return nil, errors.New(firstLine(msg))
-		}
-		return nil, err
-	}
-	return parseBlame(out), nil
-}
-
-// parseBlame reads `git blame --incremental` output: each entry opens with
-// "<sha> <orig line> <final line> <count>".
-func parseBlame(out []byte) map[int]string {
-	res := map[int]string{}
-	for _, line := range bytes.Split(out, []byte{'\n'}) {
-		f := bytes.Fields(line)
-		if len(f) != 4 || len(f[0]) != 40 || !isHexString(f[0]) {
-			continue
-		}
-		final, err1 := strconv.Atoi(string(f[2]))
-		count, err2 := strconv.Atoi(string(f[3]))
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		sha := string(f[0])
-		if strings.Trim(sha, "0") == "" {
-			sha = "" // not committed yet
-		}
-		if final < 1 || count < 1 || count > 4096 {
-			continue
-		}
-		for l := final; l < final+count; l++ {
-			res[l] = sha
-		}
-	}
-	return res
-}
-
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
 	}
 	return s
-}
-
-func isHexString(b []byte) bool {
-	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // historyBlob is a blob to read: first seen at path in commit.
@@ -116,9 +52,15 @@ func ScanHistory(ctx context.Context, root string, analyzers []Analyzer, opts Op
 	if len(hist) == 0 {
 		return nil
 	}
-	if reason := notARepository(ctx, root); reason != "" {
-		out.AddCoverage(inventory.Coverage{Source: source, Target: root, Status: inventory.CoverageSkipped,
+	switch inside, reason := inWorkTree(ctx, root); {
+	case reason != "":
+		// history was asked for and may well exist: incomplete
+		out.AddCoverage(inventory.Coverage{Source: source, Target: root, Status: inventory.CoverageFailed,
 			Reason: "history not scanned: " + reason})
+		return nil
+	case !inside:
+		out.AddCoverage(inventory.Coverage{Source: source, Target: root, Status: inventory.CoverageSkipped,
+			Reason: "history not scanned: not a git repository"})
 		return nil
 	}
 
@@ -208,24 +150,6 @@ func ScanHistory(ctx context.Context, root string, analyzers []Analyzer, opts Op
 	}
 	rec.flushAs(out, source, fmt.Sprintf("%d blobs of %d commits read", blobs, commits), blobs)
 	return nil
-}
-
-// notARepository says why root's history cannot be read, or "" when it can.
-func notARepository(ctx context.Context, root string) string {
-	if _, err := exec.LookPath("git"); err != nil {
-		return "git is not installed"
-	}
-	cmd := GitCommand(ctx, root, "rev-parse", "--is-inside-work-tree")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	switch {
-	case bytes.Contains(stderr.Bytes(), []byte("dubious ownership")):
-		return "git refuses this repository (dubious ownership)"
-	case err != nil || strings.TrimSpace(string(out)) != "true":
-		return "not a git repository"
-	}
-	return ""
 }
 
 func cmp(msg, fallback string) string {
