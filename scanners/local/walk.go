@@ -88,6 +88,12 @@ func Scan(ctx context.Context, root string, analyzers []Analyzer, opts Options, 
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", root, err)
 	}
+	// The root the user named is followed even when it is a symlink
+	// (WalkDir would not); locations keep the path as given. Symlinks
+	// inside the tree are not followed.
+	if real, err := filepath.EvalSymlinks(absRoot); err == nil {
+		absRoot = real
+	}
 	st, err := os.Stat(absRoot)
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", root, err)
