@@ -4,9 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,8 +41,10 @@ type historyBlob struct {
 // ScanHistory hands every blob reachable from any ref of the repository at
 // root to the analyzers that read history, once per blob, oldest commit
 // first, with a location in state "history" that names the path and the
-// commit that added the blob. Blobs of the current HEAD tree are skipped:
-// the work-tree scan covers them. It records coverage like Scan.
+// commit that added the blob. Blobs of the HEAD tree that the work tree has
+// unchanged at their path are skipped: the work-tree scan read them (a HEAD
+// version that the work tree changed or deleted is read here). It records
+// coverage like Scan.
 func ScanHistory(ctx context.Context, root string, analyzers []Analyzer, opts Options, out *inventory.Builder) error {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
@@ -64,7 +72,7 @@ func ScanHistory(ctx context.Context, root string, analyzers []Analyzer, opts Op
 		return nil
 	}
 
-	head, err := headBlobs(ctx, root)
+	head, err := unchangedHeadBlobs(ctx, root)
 	if err != nil {
 		rec.addFor(source, inventory.CoveragePartial, "git ls-tree HEAD: "+err.Error(), "")
 	}
@@ -159,10 +167,13 @@ func cmp(msg, fallback string) string {
 	return fallback
 }
 
-// headBlobs lists the blob ids of the HEAD tree (empty for a repository
-// without commits).
-func headBlobs(ctx context.Context, root string) (map[string]bool, error) {
-	cmd := GitCommand(ctx, root, "ls-tree", "-r", "-z", "HEAD")
+// unchangedHeadBlobs lists the blobs of the HEAD tree whose file in the work
+// tree under root has exactly that content (empty for a repository without
+// commits): the work-tree scan has read them. A HEAD blob whose file is
+// modified, deleted or not checked out (sparse) was not read there, so the
+// history scan reads it.
+func unchangedHeadBlobs(ctx context.Context, root string) (map[string]bool, error) {
+	cmd := GitCommand(ctx, root, "ls-tree", "-r", "-z", "-l", "HEAD")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -173,14 +184,55 @@ func headBlobs(ctx context.Context, root string) (map[string]bool, error) {
 		}
 		return set, errors.New(cmp(stderr.String(), err.Error()))
 	}
+	work, err := os.OpenRoot(root)
+	if err != nil {
+		return set, errors.New(describeErr(err))
+	}
+	defer work.Close()
 	for _, e := range bytes.Split(out, []byte{0}) {
-		// "<mode> blob <id>\t<path>"
-		f := bytes.Fields(e)
-		if len(f) >= 3 && string(f[1]) == "blob" {
-			set[string(f[2])] = true
+		// "<mode> blob <id> <size>\t<path>", the path relative to root
+		meta, path, ok := bytes.Cut(e, []byte{'\t'})
+		f := bytes.Fields(meta)
+		if !ok || len(f) != 4 || string(f[1]) != "blob" {
+			continue
+		}
+		size, err := strconv.ParseInt(string(f[3]), 10, 64)
+		if err != nil {
+			continue
+		}
+		if id := string(f[2]); sameBlob(work, string(path), id, size) {
+			set[id] = true
 		}
 	}
 	return set, nil
+}
+
+// sameBlob reports whether the regular file at path under work has the
+// content of the blob id of the given size.
+func sameBlob(work *os.Root, path, id string, size int64) bool {
+	var h hash.Hash
+	switch len(id) {
+	case 40:
+		h = sha1.New()
+	case 64:
+		h = sha256.New()
+	default:
+		return false
+	}
+	st, err := work.Lstat(filepath.FromSlash(path))
+	if err != nil || !st.Mode().IsRegular() || st.Size() != size {
+		return false
+	}
+	f, err := work.Open(filepath.FromSlash(path))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fmt.Fprintf(h, "blob %d\x00", size)
+	if n, err := io.Copy(h, io.LimitReader(f, size+1)); err != nil || n != size {
+		return false
+	}
+	return hex.EncodeToString(h.Sum(nil)) == id
 }
 
 // parseLog reads `git log --raw -z --format=%x01%H` output and calls fn for
@@ -201,7 +253,7 @@ func parseLog(r io.Reader, fn func(historyBlob) error) (commits int, err error) 
 			// ":<old mode> <new mode> <old id> <new id> <status>"
 			f := bytes.Fields(pending[1:])
 			pending = nil
-			if len(f) == 5 && (bytes.HasPrefix(f[1], []byte("100")) && len(f[3]) == 40) && commit != "" {
+			if len(f) == 5 && (bytes.HasPrefix(f[1], []byte("100")) && (len(f[3]) == 40 || len(f[3]) == 64)) && commit != "" {
 				if e := fn(historyBlob{id: string(f[3]), path: string(tok), commit: commit}); e != nil {
 					return commits, e
 				}

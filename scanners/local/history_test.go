@@ -3,7 +3,9 @@ package local
 import (
 	"context"
 	"maps"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -99,6 +101,51 @@ func TestScanHistory(t *testing.T) {
 	}
 	if c := coverageFor(cov, "3 blobs of"); len(c) != 1 || c[0].Status != inventory.CoverageComplete {
 		t.Errorf("summary = %+v (all %+v)", c, cov)
+	}
+}
+
+// TestScanHistoryReadsHeadVersionsTheWorkTreeChanged: a HEAD blob is skipped
+// only when the work tree has it unchanged; a locally modified or deleted
+// file's HEAD version was not read by the work-tree scan.
+func TestScanHistoryReadsHeadVersionsTheWorkTreeChanged(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	for _, format := range []string{"sha1", "sha256"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			if err := exec.Command("git", "init", "-q", "--object-format="+format, root).Run(); err != nil {
+				t.Skip("git cannot create a", format, "repository:", err)
+			}
+			write(t, root, "same.txt", "same\n")
+			write(t, root, "modified.txt", "committed\n")
+			write(t, root, "deleted.txt", "deleted\n")
+			write(t, root, "old.txt", "old\n")
+			gitRun(t, root, "add", ".")
+			gitRun(t, root, "commit", "-qm", "one")
+			c1 := gitOut(t, root, "rev-parse", "HEAD")
+			gitRun(t, root, "rm", "-q", "old.txt")
+			gitRun(t, root, "commit", "-qm", "two")
+			write(t, root, "modified.txt", "changed!!\n") // same size, other content
+			if err := os.Remove(filepath.Join(root, "deleted.txt")); err != nil {
+				t.Fatal(err)
+			}
+			h := &histSeen{}
+			b := inventory.NewBuilder()
+			if err := ScanHistory(context.Background(), root, []Analyzer{h}, Options{}, b); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"modified.txt@" + c1: "committed\n", "deleted.txt@" + c1: "deleted\n", "old.txt@" + c1: "old\n"}
+			if !maps.Equal(h.data, want) {
+				t.Errorf("blobs = %v, want %v", keys(h.data), keys(want))
+			}
+			_, cov := b.Build()
+			if c := coverageFor(cov, "3 blobs of"); len(c) != 1 || c[0].Status != inventory.CoverageComplete {
+				t.Errorf("coverage = %+v", cov)
+			}
+		})
 	}
 }
 
