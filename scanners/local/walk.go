@@ -151,6 +151,9 @@ func Scan(ctx context.Context, root string, analyzers []Analyzer, opts Options, 
 		if d.Name() == ".git" && p != absRoot {
 			// Git internals: objects, refs and the index. History is scanned by --history.
 			if d.IsDir() {
+				// An agent can read .git/config (remote URLs, persisted
+				// checkout credentials): say that it was not read.
+				rec.add(inventory.CoverageSkipped, "git internals not read (.git: config, objects, refs, index; --history reads the commits)", rel)
 				return fs.SkipDir
 			}
 			return nil

@@ -140,6 +140,7 @@ func TestScanGitStatesAndSkips(t *testing.T) {
 		"broken or looping symlink":      "loop",
 		"symlink to outside the scanned": "outside-link",
 		"not a regular file":             "fifo",
+		"git internals not read":         ".git",
 	}
 	for reason, path := range checks {
 		got := coverageFor(cov, reason)
