@@ -68,9 +68,9 @@ func gitCmd(ctx context.Context, env []string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// gitOverrides neutralise, for the subcommands agentreach runs (rev-parse,
-// ls-files, ls-tree, log --raw, cat-file --batch, blame of a commit,
-// config --get), every configuration key that makes git run a program:
+// gitOverrides neutralise, for the subcommands agentreach runs in a scanned
+// tree (rev-parse, ls-files, ls-tree, log --raw, cat-file --batch, blame of a
+// commit), every configuration key that makes git run a program:
 //   - core.fsmonitor: a hook run by commands that read the index;
 //   - core.hooksPath: no hook (none of these commands runs one, but a
 //     lazy fetch updates refs and would);
@@ -83,10 +83,13 @@ func gitCmd(ctx context.Context, env []string, args ...string) *exec.Cmd {
 //     partial clone is fetched on demand from the promisor remote, which runs
 //     the transport the configuration names (remote.<name>.uploadpack,
 //     core.sshCommand, ext::<command>, a credential helper, an askpass
-//     program). GIT_NO_LAZY_FETCH turns that off in git ≥ 2.39.4/2.44.1;
-//     on an older git no transport is allowed, so the fetch fails before
-//     it runs anything. Per-protocol keys are set because they override
-//     protocol.allow.
+//     program). GIT_NO_LAZY_FETCH turns that off (git releases since
+//     April 2024: 2.39.4, 2.45 and the maintenance releases between); an
+//     older git ignores it, and then no built-in transport is allowed, so
+//     the fetch fails before it runs anything. Per-protocol keys are set
+//     because they override protocol.allow. (A remote helper of another
+//     name, <name>::<url>, needs a git-remote-<name> program on PATH;
+//     relative PATH entries, which could find the tree's own, are dropped.)
 //
 // Filters (filter.<driver>.clean/smudge/process) and textconv
 // (diff.<driver>.textconv) cannot be switched off by configuration; they run
