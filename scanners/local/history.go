@@ -4,10 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
-	"os/exec"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,74 +26,11 @@ type HistoryAnalyzer interface {
 	AnalyzesHistory() bool
 }
 
-// Blame returns, for the given 1-based lines of a tracked file, the commit
-// that last changed each line ("" for a line that is not committed yet).
-// It reads git's incremental blame output, which carries no line content,
-// and passes only the path and line numbers on the command line.
-func Blame(ctx context.Context, root, path string, lines []int) (map[int]string, error) {
-	if len(lines) == 0 {
-		return nil, nil
-	}
-	args := []string{"blame", "--incremental"}
-	for _, l := range lines {
-		args = append(args, "-L", fmt.Sprintf("%d,%d", l, l))
-	}
-	args = append(args, "--", path)
-	cmd := GitCommand(ctx, root, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return nil, errors.New(firstLine(msg))
-		}
-		return nil, err
-	}
-	return parseBlame(out), nil
-}
-
-// parseBlame reads `git blame --incremental` output: each entry opens with
-// "<sha> <orig line> <final line> <count>".
-func parseBlame(out []byte) map[int]string {
-	res := map[int]string{}
-	for _, line := range bytes.Split(out, []byte{'\n'}) {
-		f := bytes.Fields(line)
-		if len(f) != 4 || len(f[0]) != 40 || !isHexString(f[0]) {
-			continue
-		}
-		final, err1 := strconv.Atoi(string(f[2]))
-		count, err2 := strconv.Atoi(string(f[3]))
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		sha := string(f[0])
-		if strings.Trim(sha, "0") == "" {
-			sha = "" // not committed yet
-		}
-		if final < 1 || count < 1 || count > 4096 {
-			continue
-		}
-		for l := final; l < final+count; l++ {
-			res[l] = sha
-		}
-	}
-	return res
-}
-
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
 	}
 	return s
-}
-
-func isHexString(b []byte) bool {
-	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // historyBlob is a blob to read: first seen at path in commit.
@@ -99,8 +41,10 @@ type historyBlob struct {
 // ScanHistory hands every blob reachable from any ref of the repository at
 // root to the analyzers that read history, once per blob, oldest commit
 // first, with a location in state "history" that names the path and the
-// commit that added the blob. Blobs of the current HEAD tree are skipped:
-// the work-tree scan covers them. It records coverage like Scan.
+// commit that added the blob. Blobs of the HEAD tree that the work tree has
+// unchanged at their path are skipped: the work-tree scan read them (a HEAD
+// version that the work tree changed or deleted is read here). It records
+// coverage like Scan.
 func ScanHistory(ctx context.Context, tree inventory.Source, analyzers []Analyzer, opts Options, out *inventory.Builder) error {
 	root, src := tree.Path, HistorySource(tree)
 	if opts.MaxFileSize <= 0 {
@@ -118,13 +62,19 @@ func ScanHistory(ctx context.Context, tree inventory.Source, analyzers []Analyze
 		return nil
 	}
 	out.AddSource(src)
-	if reason := notARepository(ctx, root); reason != "" {
-		out.AddCoverage(inventory.Coverage{Source: source, Target: root, Status: inventory.CoverageSkipped,
+	switch inside, reason := inWorkTree(ctx, root); {
+	case reason != "":
+		// history was asked for and may well exist: incomplete
+		out.AddCoverage(inventory.Coverage{Source: source, Target: root, Status: inventory.CoverageFailed,
 			Reason: "history not scanned: " + reason})
+		return nil
+	case !inside:
+		out.AddCoverage(inventory.Coverage{Source: source, Target: root, Status: inventory.CoverageSkipped,
+			Reason: "history not scanned: not a git repository"})
 		return nil
 	}
 
-	head, err := headBlobs(ctx, root)
+	head, err := unchangedHeadBlobs(ctx, root)
 	if err != nil {
 		rec.addFor(source, inventory.CoveragePartial, "git ls-tree HEAD: "+err.Error(), "")
 	}
@@ -212,24 +162,6 @@ func ScanHistory(ctx context.Context, tree inventory.Source, analyzers []Analyze
 	return nil
 }
 
-// notARepository says why root's history cannot be read, or "" when it can.
-func notARepository(ctx context.Context, root string) string {
-	if _, err := exec.LookPath("git"); err != nil {
-		return "git is not installed"
-	}
-	cmd := GitCommand(ctx, root, "rev-parse", "--is-inside-work-tree")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	switch {
-	case bytes.Contains(stderr.Bytes(), []byte("dubious ownership")):
-		return "git refuses this repository (dubious ownership)"
-	case err != nil || strings.TrimSpace(string(out)) != "true":
-		return "not a git repository"
-	}
-	return ""
-}
-
 func cmp(msg, fallback string) string {
 	if m := strings.TrimSpace(msg); m != "" {
 		return firstLine(m)
@@ -237,10 +169,13 @@ func cmp(msg, fallback string) string {
 	return fallback
 }
 
-// headBlobs lists the blob ids of the HEAD tree (empty for a repository
-// without commits).
-func headBlobs(ctx context.Context, root string) (map[string]bool, error) {
-	cmd := GitCommand(ctx, root, "ls-tree", "-r", "-z", "HEAD")
+// unchangedHeadBlobs lists the blobs of the HEAD tree whose file in the work
+// tree under root has exactly that content (empty for a repository without
+// commits): the work-tree scan has read them. A HEAD blob whose file is
+// modified, deleted or not checked out (sparse) was not read there, so the
+// history scan reads it.
+func unchangedHeadBlobs(ctx context.Context, root string) (map[string]bool, error) {
+	cmd := GitCommand(ctx, root, "ls-tree", "-r", "-z", "-l", "HEAD")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -251,14 +186,55 @@ func headBlobs(ctx context.Context, root string) (map[string]bool, error) {
 		}
 		return set, errors.New(cmp(stderr.String(), err.Error()))
 	}
+	work, err := os.OpenRoot(root)
+	if err != nil {
+		return set, errors.New(describeErr(err))
+	}
+	defer work.Close()
 	for _, e := range bytes.Split(out, []byte{0}) {
-		// "<mode> blob <id>\t<path>"
-		f := bytes.Fields(e)
-		if len(f) >= 3 && string(f[1]) == "blob" {
-			set[string(f[2])] = true
+		// "<mode> blob <id> <size>\t<path>", the path relative to root
+		meta, path, ok := bytes.Cut(e, []byte{'\t'})
+		f := bytes.Fields(meta)
+		if !ok || len(f) != 4 || string(f[1]) != "blob" {
+			continue
+		}
+		size, err := strconv.ParseInt(string(f[3]), 10, 64)
+		if err != nil {
+			continue
+		}
+		if id := string(f[2]); sameBlob(work, string(path), id, size) {
+			set[id] = true
 		}
 	}
 	return set, nil
+}
+
+// sameBlob reports whether the regular file at path under work has the
+// content of the blob id of the given size.
+func sameBlob(work *os.Root, path, id string, size int64) bool {
+	var h hash.Hash
+	switch len(id) {
+	case 40:
+		h = sha1.New()
+	case 64:
+		h = sha256.New()
+	default:
+		return false
+	}
+	st, err := work.Lstat(filepath.FromSlash(path))
+	if err != nil || !st.Mode().IsRegular() || st.Size() != size {
+		return false
+	}
+	f, err := work.Open(filepath.FromSlash(path))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fmt.Fprintf(h, "blob %d\x00", size)
+	if n, err := io.Copy(h, io.LimitReader(f, size+1)); err != nil || n != size {
+		return false
+	}
+	return hex.EncodeToString(h.Sum(nil)) == id
 }
 
 // parseLog reads `git log --raw -z --format=%x01%H` output and calls fn for
@@ -279,7 +255,7 @@ func parseLog(r io.Reader, fn func(historyBlob) error) (commits int, err error) 
 			// ":<old mode> <new mode> <old id> <new id> <status>"
 			f := bytes.Fields(pending[1:])
 			pending = nil
-			if len(f) == 5 && (bytes.HasPrefix(f[1], []byte("100")) && len(f[3]) == 40) && commit != "" {
+			if len(f) == 5 && (bytes.HasPrefix(f[1], []byte("100")) && (len(f[3]) == 40 || len(f[3]) == 64)) && commit != "" {
 				if e := fn(historyBlob{id: string(f[3]), path: string(tok), commit: commit}); e != nil {
 					return commits, e
 				}

@@ -2,7 +2,10 @@ package local
 
 import (
 	"context"
+	"maps"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -101,6 +104,51 @@ func TestScanHistory(t *testing.T) {
 	}
 }
 
+// TestScanHistoryReadsHeadVersionsTheWorkTreeChanged: a HEAD blob is skipped
+// only when the work tree has it unchanged; a locally modified or deleted
+// file's HEAD version was not read by the work-tree scan.
+func TestScanHistoryReadsHeadVersionsTheWorkTreeChanged(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	for _, format := range []string{"sha1", "sha256"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			if err := exec.Command("git", "init", "-q", "--object-format="+format, root).Run(); err != nil {
+				t.Skip("git cannot create a", format, "repository:", err)
+			}
+			write(t, root, "same.txt", "same\n")
+			write(t, root, "modified.txt", "committed\n")
+			write(t, root, "deleted.txt", "deleted\n")
+			write(t, root, "old.txt", "old\n")
+			gitRun(t, root, "add", ".")
+			gitRun(t, root, "commit", "-qm", "one")
+			c1 := gitOut(t, root, "rev-parse", "HEAD")
+			gitRun(t, root, "rm", "-q", "old.txt")
+			gitRun(t, root, "commit", "-qm", "two")
+			write(t, root, "modified.txt", "changed!!\n") // same size, other content
+			if err := os.Remove(filepath.Join(root, "deleted.txt")); err != nil {
+				t.Fatal(err)
+			}
+			h := &histSeen{}
+			b := inventory.NewBuilder()
+			if err := ScanHistory(context.Background(), inventory.Source{Path: root}, []Analyzer{h}, Options{}, b); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"modified.txt@" + c1: "committed\n", "deleted.txt@" + c1: "deleted\n", "old.txt@" + c1: "old\n"}
+			if !maps.Equal(h.data, want) {
+				t.Errorf("blobs = %v, want %v", keys(h.data), keys(want))
+			}
+			_, cov := b.Build()
+			if c := coverageFor(cov, "3 blobs of"); len(c) != 1 || c[0].Status != inventory.CoverageComplete {
+				t.Errorf("coverage = %+v", cov)
+			}
+		})
+	}
+}
+
 func keys(m map[string]string) []string {
 	var out []string
 	for k := range m {
@@ -130,22 +178,61 @@ func TestBlame(t *testing.T) {
 	root := t.TempDir()
 	gitRun(t, root, "init", "-q")
 	write(t, root, "f.txt", "one\ntwo\n")
+	write(t, root, "sub/g.txt", "x\r\nsame\r\n")
 	gitRun(t, root, "add", ".")
 	gitRun(t, root, "commit", "-qm", "one")
 	c1 := gitOut(t, root, "rev-parse", "HEAD")
-	write(t, root, "f.txt", "one\ntwo\nthree\n")
+	write(t, root, "f.txt", "one\ntwo\nthree\nsame\n")
 	gitRun(t, root, "commit", "-qam", "two")
 	c2 := gitOut(t, root, "rev-parse", "HEAD")
-	write(t, root, "f.txt", "one\ntwo\nthree\nfour\n")
-	got, err := Blame(context.Background(), root, "f.txt", []int{1, 3, 4})
+	// Local changes: a line above (so committed lines move), a changed
+	// line, an added one; a staged file that HEAD does not have.
+	write(t, root, "f.txt", "zero\none\ntwo\nTHREE\nsame\nfour\n")
+	write(t, root, "new.txt", "one\n")
+	gitRun(t, root, "add", "new.txt")
+	got, err := Blame(context.Background(), root, "f.txt", []int{1, 2, 3, 4, 5, 6, 7})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[1] != c1 || got[3] != c2 || got[4] != "" || len(got) != 3 {
-		t.Errorf("blame = %v (c1 %s c2 %s)", got, c1, c2)
+	want := map[int]string{1: "", 2: c1, 3: c1, 4: "", 5: c2, 6: ""}
+	if !maps.Equal(got, want) {
+		t.Errorf("blame = %v, want %v (c1 %s c2 %s)", got, want, c1, c2)
+	}
+	// Line endings differ between the work tree and HEAD (core.autocrlf).
+	write(t, root, "sub/g.txt", "x\nsame\n")
+	if got, err := Blame(context.Background(), root, "sub/g.txt", []int{2}); err != nil || got[2] != c1 {
+		t.Errorf("blame across line endings = %v, %v", got, err)
+	}
+	if got, err := Blame(context.Background(), root, "new.txt", []int{1}); err != nil || !maps.Equal(got, map[int]string{1: ""}) {
+		t.Errorf("blame of a file not in HEAD = %v, %v", got, err)
 	}
 	if _, err := Blame(context.Background(), root, "missing.txt", []int{1}); err == nil {
 		t.Error("blame of a missing file succeeded")
+	}
+	// A repository without commits: nothing is committed.
+	empty := t.TempDir()
+	gitRun(t, empty, "init", "-q")
+	write(t, empty, "a.txt", "a\n")
+	gitRun(t, empty, "add", ".")
+	if got, err := Blame(context.Background(), empty, "a.txt", []int{1}); err != nil || !maps.Equal(got, map[int]string{1: ""}) {
+		t.Errorf("blame without commits = %v, %v", got, err)
+	}
+}
+
+func TestMatchLines(t *testing.T) {
+	t.Parallel()
+	head := splitLines([]byte("a\nb\na\nc\na\n"))
+	work := splitLines([]byte("x\na\nb\nc\na\na\r\n"))
+	res, at := matchLines(work, head, []int{0, 1, 2, 3, 4, 5, 6, 7})
+	if !maps.Equal(res, map[int]string{1: ""}) {
+		t.Errorf("uncommitted = %v", res)
+	}
+	// nearest head line with the same content; the earlier one on a tie
+	if want := map[int]int{2: 1, 3: 2, 4: 4, 5: 5, 6: 5}; !maps.Equal(at, want) {
+		t.Errorf("head lines = %v, want %v", at, want)
+	}
+	if res, at := matchLines(work, nil, []int{2}); !maps.Equal(res, map[int]string{2: ""}) || len(at) != 0 {
+		t.Errorf("no head: %v %v", res, at)
 	}
 }
 
@@ -173,7 +260,7 @@ func FuzzParseBlame(f *testing.F) {
 	f.Add([]byte(strings.Repeat("f", 40) + " 1 -5 99999999999\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for l, sha := range parseBlame(data) {
-			if l < 1 || (sha != "" && len(sha) != 40) {
+			if l < 1 || (sha != "" && len(sha) != 40 && len(sha) != 64) {
 				t.Fatalf("line %d sha %q", l, sha)
 			}
 		}

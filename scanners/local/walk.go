@@ -90,6 +90,12 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", root, err)
 	}
+	// The root the user named is followed even when it is a symlink
+	// (WalkDir would not); locations keep the path as given. Symlinks
+	// inside the tree are not followed.
+	if real, err := filepath.EvalSymlinks(absRoot); err == nil {
+		absRoot = real
+	}
 	st, err := os.Stat(absRoot)
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", root, err)
@@ -157,6 +163,9 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 		if d.Name() == ".git" && p != absRoot {
 			// Git internals: objects, refs and the index. History is scanned by --history.
 			if d.IsDir() {
+				// An agent can read .git/config (remote URLs, persisted
+				// checkout credentials): say that it was not read.
+				rec.add(inventory.CoverageSkipped, "git internals not read (.git: config, objects, refs, index; --history reads the commits)", rel)
 				return fs.SkipDir
 			}
 			return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,7 @@ type seen struct {
 	data  map[string]string
 	fail  map[string]bool
 	panic map[string]bool
+	root  string // of the last file
 }
 
 func newSeen() *seen {
@@ -37,6 +39,7 @@ func (s *seen) Analyze(_ context.Context, f inventory.Location, data []byte, _ *
 	s.mu.Lock()
 	s.files[f.Path] = f.Git
 	s.data[f.Path] = string(data)
+	s.root = f.Root
 	s.mu.Unlock()
 	if s.fail[f.Path] {
 		return errors.New("cannot parse")
@@ -137,6 +140,7 @@ func TestScanGitStatesAndSkips(t *testing.T) {
 		"broken or looping symlink":      "loop",
 		"symlink to outside the scanned": "outside-link",
 		"not a regular file":             "fifo",
+		"git internals not read":         ".git",
 	}
 	for reason, path := range checks {
 		got := coverageFor(cov, reason)
@@ -258,4 +262,55 @@ func TestReadAllLimit(t *testing.T) {
 	if err != nil || len(data) != 1001 {
 		t.Errorf("len = %d, err = %v", len(data), err)
 	}
+}
+
+// TestScanThroughSymlinkedRoot: a root that is a symlink to a directory is
+// walked like the directory; locations keep the root as given.
+func TestScanThroughSymlinkedRoot(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	real := filepath.Join(base, "real")
+	write(t, real, "a.txt", "a\n")
+	write(t, real, "sub/b.txt", "b\n")
+	write(t, base, "outside.txt", "o\n")
+	if err := os.Symlink(filepath.Join("..", "outside.txt"), filepath.Join(real, "out-link")); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	if err := os.Symlink("real", filepath.Join(base, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("link", filepath.Join(base, "link2")); err != nil {
+		t.Fatal(err)
+	}
+	scan := func(root string) (*seen, []inventory.Coverage) {
+		s := newSeen()
+		b := inventory.NewBuilder()
+		if err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{s}, Options{}, b); err != nil {
+			t.Fatal(err)
+		}
+		_, cov := b.Build()
+		return s, cov
+	}
+	want, _ := scan(real)
+	for _, root := range []string{filepath.Join(base, "link"), filepath.Join(base, "link2")} {
+		got, cov := scan(root)
+		if !maps.Equal(got.data, want.data) || len(got.data) != 2 {
+			t.Errorf("%s: read %v, want %v", root, keysOf(got.data), keysOf(want.data))
+		}
+		if got.root != root {
+			t.Errorf("location root %q, want the root as given %q", got.root, root)
+		}
+		if c := coverageFor(cov, "symlink to outside the scanned tree not followed"); len(c) != 1 || c[0].Path != "out-link" {
+			t.Errorf("%s: symlink coverage %+v", root, cov)
+		}
+		for _, c := range cov {
+			if c.Target != root {
+				t.Errorf("coverage target %q, want the root as given %q", c.Target, root)
+			}
+		}
+	}
+}
+
+func keysOf(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
 }
