@@ -123,6 +123,15 @@ func ScanHistory(ctx context.Context, tree inventory.Source, analyzers []Analyze
 		defer bw.Flush()
 		seen := map[string]bool{}
 		commits, parseErr = parseLog(logOut, func(b historyBlob) error {
+			// git log names paths from the top of the work tree; a scan
+			// root below it reads its own part of the history only.
+			if tree.Subdir != "" {
+				rel, ok := strings.CutPrefix(b.path, tree.Subdir+"/")
+				if !ok {
+					return nil
+				}
+				b.path = rel
+			}
 			if head[b.id] || seen[b.id] {
 				return nil
 			}

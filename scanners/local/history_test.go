@@ -266,3 +266,33 @@ func FuzzParseBlame(f *testing.F) {
 		}
 	})
 }
+
+// TestScanHistoryOfSubdirectory: a scan root below the work tree's top level
+// reads its own part of the history, with paths relative to that root.
+func TestScanHistoryOfSubdirectory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	gitRun(t, root, "init", "-q")
+	write(t, root, "svc/app.txt", "old\n")
+	write(t, root, "other/secret.txt", "elsewhere\n")
+	gitRun(t, root, "add", ".")
+	gitRun(t, root, "commit", "-qm", "one")
+	write(t, root, "svc/app.txt", "new\n")
+	gitRun(t, root, "commit", "-qam", "two")
+
+	sub := filepath.Join(root, "svc")
+	src := TreeSource(context.Background(), sub)
+	if src.Subdir != "svc" {
+		t.Fatalf("subdir = %q, want svc", src.Subdir)
+	}
+	h := &histSeen{}
+	if err := ScanHistory(context.Background(), src, []Analyzer{h}, Options{}, inventory.NewBuilder()); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.files) != 1 || h.files[0].Path != "app.txt" || h.data["app.txt@"+h.files[0].Commit] != "old\n" || h.files[0].Source != HistorySource(src).ID {
+		t.Errorf("history of svc = %+v (%v), want only the old app.txt, relative to svc", h.files, h.data)
+	}
+}

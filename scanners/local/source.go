@@ -22,10 +22,8 @@ func TreeSource(ctx context.Context, root string) inventory.Source {
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		if out, err := GitCommand(ctx, root, "rev-parse", "--show-prefix").Output(); err == nil {
-			prefix := strings.TrimSuffix(strings.TrimSpace(string(out)), "/")
-			if remote := normaliseRemote(gitRemote(ctx, root)); remote != "" {
-				src.Remote, src.Subdir = remote, prefix
-			}
+			src.Subdir = strings.TrimSuffix(strings.TrimSpace(string(out)), "/")
+			src.Remote = normaliseRemote(gitRemote(ctx, root))
 		}
 	}
 	src.ID = inventory.TreeSourceID(root, src.Remote, src.Subdir)
