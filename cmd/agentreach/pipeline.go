@@ -186,8 +186,7 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	if opts.home != "" {
 		targets = append(targets, report.Target{Kind: "home", Name: inventory.HomeRoot})
 		runs = append(runs, sourceRun{inventory.HomeRoot, func() error {
-			err := agentconfig.ScanHome(ctx, opts.home, reg.agents, reg.homeOthers(opts.shuffle),
-				agentconfig.HomeOptions{MaxFileSize: opts.maxFileSize}, b)
+			err := local.ScanHome(ctx, opts.home, agentconfig.HomePaths, reg.forKind(inventory.SourceHome, opts.shuffle), lopts, b)
 			if err != nil {
 				return &usageError{err.Error()}
 			}

@@ -19,10 +19,10 @@ type scannerEntry struct {
 
 // scanners is the one registry of file analyzers: the tree scan, --history
 // and --home all take theirs from it, so an analyzer a newcomer adds here
-// runs on every source kind it names.
+// runs on every source kind it names (the tree walk and the home scan are
+// two producers over one file-reading policy, in scanners/local).
 type scanners struct {
 	entries []scannerEntry
-	agents  *agentconfig.Analyzer // --home drives it directly (it also parses the home's credential stores)
 }
 
 func newScanners(cfg *Config) *scanners {
@@ -31,10 +31,10 @@ func newScanners(cfg *Config) *scanners {
 	ag := agentconfig.NewAnalyzer()
 	ci := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(cfg.Agents)})
 	tree := inventory.SourceTree
-	return &scanners{agents: ag, entries: []scannerEntry{
+	return &scanners{entries: []scannerEntry{
 		{sa, []inventory.SourceKind{tree, inventory.SourceHistory, inventory.SourceHome}},
 		{ci, []inventory.SourceKind{tree}},
-		{ag, []inventory.SourceKind{tree}},
+		{ag, []inventory.SourceKind{tree, inventory.SourceHome}},
 	}}
 }
 
@@ -49,18 +49,6 @@ func (s *scanners) forKind(kind inventory.SourceKind, shuffle *rand.Rand) []loca
 	}
 	if shuffle != nil {
 		shuffle.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
-	}
-	return out
-}
-
-// homeOthers lists the analyzers --home hands files to besides the
-// agent-configuration analyzer it drives itself.
-func (s *scanners) homeOthers(shuffle *rand.Rand) []agentconfig.FileAnalyzer {
-	var out []agentconfig.FileAnalyzer
-	for _, a := range s.forKind(inventory.SourceHome, shuffle) {
-		if a != local.Analyzer(s.agents) {
-			out = append(out, a)
-		}
 	}
 	return out
 }

@@ -134,7 +134,7 @@ func (a *Analyzer) Name() string { return Source }
 // Wants implements the walker's Analyzer.
 func (a *Analyzer) Wants(p string, _ int64) bool {
 	f, _ := classify(p)
-	return f != fmtNone
+	return f != fmtNone || isHomeStore(p)
 }
 
 func (a *Analyzer) state(root string) *rootState {
@@ -150,6 +150,12 @@ func (a *Analyzer) state(root string) *rootState {
 // an error (a coverage entry); nothing of it is recorded.
 func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []byte, _ *inventory.Builder) error {
 	fm, client := classify(file.Path)
+	if fm == fmtNone {
+		if inventory.IsHome(file) && isHomeStore(file.Path) {
+			return a.analyzeStore(file, data)
+		}
+		return nil // a store path inside a repository: the detection engine reads it
+	}
 	if fm == fmtCodeowners {
 		rules := parseCodeowners(data)
 		rank := map[string]int{".github/CODEOWNERS": 3, "CODEOWNERS": 2, "docs/CODEOWNERS": 1, ".gitlab/CODEOWNERS": 1}[file.Path]
@@ -255,6 +261,9 @@ func (a *Analyzer) Finish(_ context.Context, src inventory.Source, out *inventor
 	st := a.roots[src.ID]
 	delete(a.roots, src.ID)
 	a.mu.Unlock()
+	if src.Kind == inventory.SourceHome {
+		finishHome(out)
+	}
 	if st == nil {
 		return nil
 	}

@@ -2,14 +2,8 @@ package agentconfig
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
-	"errors"
-	"fmt"
-	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -22,15 +16,6 @@ import (
 // from an explicit allow-list of agent and credential locations; it never
 // walks the whole home and never follows into browser profiles, keychains
 // or caches.
-
-// FileAnalyzer is what ScanHome hands each allow-listed file to besides its
-// own parsers (the detection engine satisfies it, so shell history and other
-// stores are searched for token formats without this package importing it).
-type FileAnalyzer interface {
-	Name() string
-	Wants(path string, size int64) bool
-	Analyze(ctx context.Context, file inventory.Location, data []byte, out *inventory.Builder) error
-}
 
 // WorkstationAgentID is the agent that stands for everything running as the
 // developer: it reaches every credential found under the home.
@@ -97,34 +82,18 @@ var homeAgentConfigs = []string{
 // agent directories that hold one file per agent or server.
 var homeGlobs = []string{".ssh", ".aws/amazonq/cli-agents", ".continue/mcpServers"}
 
-// HomeOptions tune a home scan.
-type HomeOptions struct {
-	MaxFileSize int64 // 0: 10 MiB
-}
-
-// ScanHome scans the allow-listed locations of a home directory. Its
-// locations have Root "~" and paths relative to the home. Files are given to
-// the analyzer a (agent configurations), to the home store parsers, and to
-// the other analyzers that want them; afterwards the workstation agent
-// reaches every credential found there.
-func ScanHome(ctx context.Context, home string, a *Analyzer, others []FileAnalyzer, opts HomeOptions, out *inventory.Builder) error {
-	if opts.MaxFileSize <= 0 {
-		opts.MaxFileSize = 10 << 20
-	}
-	abs, err := filepath.Abs(home)
-	if err != nil {
-		return fmt.Errorf("scan home %s: %w", home, err)
-	}
-	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
-		return fmt.Errorf("scan home %s: not a readable directory", home)
-	}
+// HomePaths is the allow-list of a home scan (local.ScanHome): the user-level
+// agent configurations and credential stores, and the direct files of the
+// directories in homeGlobs, relative to the home. Nothing else of the home
+// is ever read.
+func HomePaths(home fs.FS) []string {
 	var paths []string
 	for p := range homeStores {
 		paths = append(paths, p)
 	}
 	paths = append(paths, homeAgentConfigs...)
 	for _, d := range homeGlobs {
-		entries, err := os.ReadDir(filepath.Join(abs, filepath.FromSlash(d)))
+		entries, err := fs.ReadDir(home, d)
 		if err != nil {
 			continue
 		}
@@ -135,122 +104,23 @@ func ScanHome(ctx context.Context, home string, a *Analyzer, others []FileAnalyz
 		}
 	}
 	sort.Strings(paths)
-	read, problems := 0, 0
-	for _, rel := range paths {
-		if ctx.Err() != nil {
-			out.AddCoverage(inventory.Coverage{Source: Source, Target: inventory.HomeRoot, Status: inventory.CoverageFailed, Reason: "home scan interrupted"})
-			break
-		}
-		data, status, reason := readHomeFile(abs, rel, opts.MaxFileSize)
-		if status != "" {
-			out.AddCoverage(inventory.Coverage{Source: Source, Target: inventory.HomeRoot, Path: rel, Status: status, Reason: reason})
-			if status != inventory.CoverageSkipped {
-				problems++
-			}
-			continue
-		}
-		if data == nil {
-			continue // absent: nothing to read
-		}
-		read++
-		loc := inventory.Location{Source: inventory.HomeSourceID, Root: inventory.HomeRoot, Path: rel, Git: inventory.GitNone}
-		for _, o := range others {
-			if o.Wants(rel, int64(len(data))) {
-				if err := o.Analyze(ctx, loc, data, out); err != nil {
-					out.AddCoverage(inventory.Coverage{Source: o.Name(), Target: inventory.HomeRoot, Path: rel, Status: inventory.CoveragePartial, Reason: err.Error()})
-					problems++
-				}
-			}
-		}
-		if a.Wants(rel, int64(len(data))) {
-			if err := a.Analyze(ctx, loc, data, out); err != nil {
-				out.AddCoverage(inventory.Coverage{Source: Source, Target: inventory.HomeRoot, Path: rel, Status: inventory.CoveragePartial, Reason: err.Error()})
-				problems++
-			}
-			continue
-		}
-		if err := a.analyzeStore(loc, data); err != nil {
-			out.AddCoverage(inventory.Coverage{Source: Source, Target: inventory.HomeRoot, Path: rel, Status: inventory.CoveragePartial, Reason: err.Error()})
-			problems++
-		}
-	}
-	src := inventory.Source{ID: inventory.HomeSourceID, Kind: inventory.SourceHome, Path: inventory.HomeRoot}
-	out.AddSource(src)
-	if err := a.Finish(ctx, src, out); err != nil {
-		return err
-	}
+	return paths
+}
+
+// isHomeStore reports a credential store of the home allow-list.
+func isHomeStore(p string) bool {
+	_, ok := homeStores[p]
+	return ok || strings.HasPrefix(p, ".ssh/")
+}
+
+// finishHome adds the workstation agent and, through the link stage, its
+// reach to every credential found under the home, whatever scanner found it.
+func finishHome(out *inventory.Builder) {
 	out.AddAgent(inventory.Agent{
 		ID: WorkstationAgentID, Kind: inventory.AgentWorkstation, Name: "developer workstation (home directory)", Platform: inventory.PlatformLocal,
 		Product: "workstation", StartableBy: inventory.AudienceLocalUser, Location: inventory.Location{Source: inventory.HomeSourceID, Root: inventory.HomeRoot, Path: "."},
 	})
-	// The link stage gives the workstation agent an edge to every credential
-	// found under the home, whatever scanner found it.
 	out.AddSourceReach(inventory.SourceReach{Agent: WorkstationAgentID, Source: inventory.HomeSourceID, Via: inventory.ViaFileRead})
-	status := inventory.CoverageComplete
-	if problems > 0 {
-		status = inventory.CoveragePartial
-	}
-	out.AddCoverage(inventory.Coverage{Source: Source, Target: inventory.HomeRoot, Status: status, Count: read,
-		Reason: fmt.Sprintf("home directory: %d of %d allow-listed agent and credential locations present and read; browser profiles, keychains and caches are never read", read, len(paths))})
-	return nil
-}
-
-// readHomeFile reads one allow-listed file. A missing file returns nil data
-// and no status; a symlink is followed only to a regular file inside the
-// home.
-func readHomeFile(home, rel string, maxSize int64) ([]byte, inventory.CoverageStatus, string) {
-	p := filepath.Join(home, filepath.FromSlash(rel))
-	fi, err := os.Lstat(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", ""
-	}
-	if err != nil {
-		return nil, inventory.CoveragePartial, "unreadable: " + describe(err)
-	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		target, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return nil, inventory.CoverageSkipped, "broken or looping symlink not followed"
-		}
-		realHome, _ := filepath.EvalSymlinks(home)
-		if r, err := filepath.Rel(realHome, target); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-			return nil, inventory.CoverageSkipped, "symlink to outside the home not followed"
-		}
-		if fi, err = os.Stat(target); err != nil {
-			return nil, inventory.CoveragePartial, "unreadable: " + describe(err)
-		}
-		p = target
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, "", ""
-	}
-	if fi.Size() > maxSize {
-		return nil, inventory.CoverageSkipped, fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)
-	}
-	fh, err := os.Open(p)
-	if err != nil {
-		return nil, inventory.CoveragePartial, "unreadable: " + describe(err)
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxSize+1))
-	if err != nil {
-		return nil, inventory.CoveragePartial, "unreadable: " + describe(err)
-	}
-	if int64(len(data)) > maxSize {
-		return nil, inventory.CoverageSkipped, fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)
-	}
-	if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
-		return nil, inventory.CoverageSkipped, "binary file"
-	}
-	return data, "", ""
-}
-
-func describe(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // analyzeStore parses one credential store of a home.

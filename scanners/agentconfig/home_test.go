@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentreach/agentreach/fixtures/faketoken"
 	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/scanners/local"
 )
 
 // opensshKey builds an openssh-key-v1 private key file with the given
@@ -38,7 +39,7 @@ func opensshKey(cipher string, filler string) string {
 	return b.String()
 }
 
-// recorder is a FileAnalyzer standing in for the detection engine: it
+// recorder is an analyzer standing in for the detection engine: it
 // records which files it was handed.
 type recorder struct{ seen []string }
 
@@ -89,7 +90,7 @@ func TestScanHome(t *testing.T) {
 	a := NewAnalyzer()
 	engine := &recorder{}
 	b := inventory.NewBuilder()
-	if err := ScanHome(context.Background(), home, a, []FileAnalyzer{engine}, HomeOptions{}, b); err != nil {
+	if err := local.ScanHome(context.Background(), home, HomePaths, []local.Analyzer{engine, a}, local.Options{}, b); err != nil {
 		t.Fatal(err)
 	}
 	inv, cov := b.Build()
@@ -159,7 +160,7 @@ func TestScanHome(t *testing.T) {
 		if c.Path == ".git-credentials" && strings.Contains(c.Reason, "outside the home") {
 			symlink = true
 		}
-		if c.Path == "" && c.Source == Source && c.Target == inventory.HomeRoot && strings.Contains(c.Reason, "home directory") {
+		if c.Path == "" && c.Source == local.HomeSource && c.Target == inventory.HomeRoot && strings.Contains(c.Reason, "home directory") {
 			summary = c.Status == inventory.CoveragePartial
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -77,12 +76,7 @@ type job struct {
 // scanned; problems with single files are coverage entries.
 func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts Options, out *inventory.Builder) error {
 	root := src.Path
-	if opts.MaxFileSize <= 0 {
-		opts.MaxFileSize = DefaultMaxFileSize
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = 2 * runtime.GOMAXPROCS(0)
-	}
+	opts = opts.withDefaults()
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -245,33 +239,18 @@ func analyzeFile(ctx context.Context, src inventory.Source, j job, buf []byte, g
 	if ctx.Err() != nil {
 		return buf
 	}
-	open := opts.openFile
-	if open == nil {
-		open = func(p string) (io.ReadCloser, error) { return os.Open(p) }
+	open := func() (fs.File, error) { return os.Open(j.abs) }
+	if opts.openFile != nil {
+		open = func() (fs.File, error) {
+			rc, err := opts.openFile(j.abs)
+			if err != nil {
+				return nil, err
+			}
+			return readerFile{rc}, nil
+		}
 	}
-	f, err := open(j.abs)
-	if err != nil {
-		rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), j.rel)
-		return buf
-	}
-	defer f.Close()
-	// Read at most the cap plus one byte: the file may have grown since stat.
-	limit := opts.MaxFileSize + 1
-	if cap(buf) < int(min(j.size+1, limit)) {
-		buf = make([]byte, 0, min(j.size+1, limit))
-	}
-	data, err := readAll(f, buf[:0], limit)
-	buf = data[:0]
-	if err != nil {
-		rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), j.rel)
-		return buf
-	}
-	if int64(len(data)) > opts.MaxFileSize {
-		rec.add(inventory.CoverageSkipped, fmt.Sprintf("larger than the size cap (%d bytes)", opts.MaxFileSize), j.rel)
-		return buf
-	}
-	if isBinary(data) {
-		rec.add(inventory.CoverageSkipped, "binary file", "")
+	data, buf, ok := readFile(open, j.rel, j.size, buf, opts, rec, Source)
+	if !ok {
 		return buf
 	}
 	file := inventory.Location{Source: src.ID, Root: src.Path, Path: j.rel, Git: git.state(j.rel)}
@@ -284,6 +263,44 @@ func analyzeFile(ctx context.Context, src inventory.Source, j job, buf []byte, g
 	}
 	return buf
 }
+
+// readFile reads one file of a source under the policy every producer
+// shares: at most the size cap (plus one byte, to see a file that grew since
+// stat), binary files skipped; problems become coverage entries of source.
+// It returns the data (valid until buf is reused), the buffer for reuse, and
+// whether the file is to be analysed.
+func readFile(open func() (fs.File, error), rel string, size int64, buf []byte, opts Options, rec *recorder, source string) ([]byte, []byte, bool) {
+	f, err := open()
+	if err != nil {
+		rec.addFor(source, inventory.CoveragePartial, "unreadable: "+describeErr(err), rel)
+		return nil, buf, false
+	}
+	defer f.Close()
+	limit := opts.MaxFileSize + 1
+	if cap(buf) < int(min(size+1, limit)) {
+		buf = make([]byte, 0, min(size+1, limit))
+	}
+	data, err := readAll(f, buf[:0], limit)
+	buf = data[:0]
+	if err != nil {
+		rec.addFor(source, inventory.CoveragePartial, "unreadable: "+describeErr(err), rel)
+		return nil, buf, false
+	}
+	if int64(len(data)) > opts.MaxFileSize {
+		rec.addFor(source, inventory.CoverageSkipped, fmt.Sprintf("larger than the size cap (%d bytes)", opts.MaxFileSize), rel)
+		return nil, buf, false
+	}
+	if isBinary(data) {
+		rec.addFor(source, inventory.CoverageSkipped, "binary file", "")
+		return nil, buf, false
+	}
+	return data, buf, true
+}
+
+// readerFile adapts the test seam's io.ReadCloser to fs.File.
+type readerFile struct{ io.ReadCloser }
+
+func (readerFile) Stat() (fs.FileInfo, error) { return nil, errors.ErrUnsupported }
 
 // runAnalyzer runs one analyzer on one file, turning an error or a panic
 // into a coverage entry.
