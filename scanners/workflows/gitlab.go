@@ -65,7 +65,9 @@ type glPipeline struct {
 	variables []glVar
 	deflt     ynode
 	defFile   inventory.Location
-	notes     []string
+	notes     []string    // data the scan should have read and did not (partial)
+	outside   []glOutside // references beyond the scan's reach (out of scope)
+	beyond    bool        // some include is beyond the scan's reach
 	budget    *int
 	project   string // the project directory (relative to the scan root) that local includes are relative to
 }
@@ -81,6 +83,13 @@ func projectDir(p string) string {
 		}
 	}
 	return dir
+}
+
+// glOutside is a reference beyond the scan's reach and the file that makes
+// it.
+type glOutside struct {
+	file   inventory.Location
+	reason string
 }
 
 type glVar struct {
@@ -141,6 +150,10 @@ func (r *resolver) gitlab(ctx context.Context, rootFS fs.FS) error {
 		for _, n := range p.notes {
 			r.out.AddCoverage(inventory.Coverage{Source: Source, Target: p.main.file.Root, Path: p.main.file.Path, Status: inventory.CoveragePartial, Reason: n})
 		}
+		// A file included by several pipelines names its references once.
+		for _, o := range p.outside {
+			r.scope.add(o.file, o.reason)
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -159,7 +172,11 @@ func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, se
 	}
 	for _, inc := range includes(top.get("include")) {
 		if inc.remote != "" {
-			p.notes = append(p.notes, fmt.Sprintf("include %s is not local and was not read", inc.remote))
+			// Another project, a template, a remote URL or a component:
+			// beyond a scan of this tree, not missing from it.
+			p.outside = append(p.outside, glOutside{file: f.file,
+				reason: fmt.Sprintf("include %s is outside the scanned tree and was not read", inc.remote)})
+			p.beyond = true
 			continue
 		}
 		if depth+1 > maxIncludeDepth || len(seen) >= maxIncludes {
@@ -194,7 +211,7 @@ func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, se
 
 type glInclude struct {
 	local  string
-	remote string // project:, remote:, template:, component: — named for coverage
+	remote string // project:, remote:, template:, component: — named (sanitised) for coverage
 }
 
 func includes(y ynode) []glInclude {
@@ -203,8 +220,8 @@ func includes(y ynode) []glInclude {
 		switch {
 		case it.isScalar():
 			s := it.str()
-			if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
-				out = append(out, glInclude{remote: s})
+			if isURL(s) {
+				out = append(out, glInclude{remote: "remote: " + sanitizeRef(s)})
 			} else {
 				out = append(out, glInclude{local: s})
 			}
@@ -215,7 +232,19 @@ func includes(y ynode) []glInclude {
 			}
 			for _, k := range []string{"project", "remote", "template", "component"} {
 				if v := it.get(k).str(); v != "" {
-					out = append(out, glInclude{remote: k + ": " + v})
+					name := k + ": " + sanitizeRef(v)
+					if k == "project" {
+						if files := it.get("file").strs(); len(files) > 0 {
+							for i := range files {
+								files[i] = sanitizeRef(files[i])
+							}
+							name += ", file: " + oneLine(strings.Join(files, ", "))
+						}
+						if ref := it.get("ref").str(); ref != "" {
+							name += ", ref: " + sanitizeRef(ref)
+						}
+					}
+					out = append(out, glInclude{remote: name})
 					return
 				}
 			}
@@ -229,6 +258,12 @@ func includes(y ynode) []glInclude {
 		add(y)
 	}
 	return out
+}
+
+// isURL reports a bare include string that GitLab reads as a remote URL.
+func isURL(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
 // resolveLocal finds a local include among the walked files or reads it
@@ -352,7 +387,15 @@ func (p *glPipeline) resolveJob(d glDef, depth int, seen map[string]bool) map[st
 	for _, parent := range d.node.get("extends").strs() {
 		pd, ok := p.defs[parent]
 		if !ok {
-			p.notes = appendUnique(p.notes, fmt.Sprintf("job %s extends %s, which is not defined in the files read", d.name, parent))
+			if p.beyond {
+				// The pipeline includes files beyond the scan's reach; an
+				// undefined parent is most likely one of theirs (a
+				// template's hidden job), not missing from this tree.
+				p.outside = append(p.outside, glOutside{file: d.file,
+					reason: fmt.Sprintf("job %s extends %s, which is not defined in the files read (presumably in an include outside the scanned tree)", d.name, parent)})
+			} else {
+				p.notes = appendUnique(p.notes, fmt.Sprintf("job %s extends %s, which is not defined in the files read", d.name, parent))
+			}
 			continue
 		}
 		for k, v := range p.resolveJob(pd, depth+1, seen) {

@@ -23,6 +23,7 @@ type resolver struct {
 	agents *agentTable
 	st     *rootState
 	out    *inventory.Builder
+	scope  outOfScope // references beyond the scan's reach, flushed by Finish
 
 	byPath  map[string]*ghWorkflow
 	byName  map[string][]*ghWorkflow
