@@ -147,6 +147,9 @@ func (r *resolver) gitlab(ctx context.Context, rootFS fs.FS) error {
 	var errs []error
 	for _, p := range pipelines {
 		r.emitGitLab(p)
+		if *p.budget <= 0 {
+			p.notes = append(p.notes, "YAML node budget exhausted: the pipeline was read only in part")
+		}
 		for _, n := range p.notes {
 			r.out.AddCoverage(inventory.Coverage{Source: Source, Target: p.main.file.Root, Path: p.main.file.Path, Status: inventory.CoveragePartial, Reason: n})
 		}

@@ -172,3 +172,19 @@ func TestOutOfScopeEntriesAreBoundedPerFile(t *testing.T) {
 		t.Errorf("entries not listed counted as %d, want 50", counted)
 	}
 }
+
+func TestGitLabNodeBudgetExhaustedIsPartial(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	// Each job reads the template's 1100 tags: 2000 jobs visit more nodes
+	// than the budget allows.
+	b.WriteString(".t:\n  tags: [" + strings.Repeat("a, ", 1100) + "a]\n")
+	for i := range maxGitLabJobs {
+		fmt.Fprintf(&b, "j%d:\n  extends: .t\n", i)
+	}
+	cov := scanGitLabTree(t, map[string]string{".gitlab-ci.yml": b.String()})
+	partial := byStatus(cov, inventory.CoveragePartial)
+	if len(partial) != 1 || !strings.Contains(partial[0].Reason, "budget exhausted") {
+		t.Errorf("partial = %+v", partial)
+	}
+}
