@@ -188,3 +188,29 @@ func TestGitLabNodeBudgetExhaustedIsPartial(t *testing.T) {
 		t.Errorf("partial = %+v", partial)
 	}
 }
+
+func TestGitHubReusableWorkflowInAnotherRepositoryIsOutOfScope(t *testing.T) {
+	t.Parallel()
+	caller := `on: push
+jobs:
+  deploy:
+    uses: octo/shared/.github/workflows/deploy.yml@v1
+    secrets: inherit
+  again:
+    uses: octo/shared/.github/workflows/deploy.yml@v1
+  local:
+    uses: ./.github/workflows/called.yml
+`
+	called := "on: workflow_call\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n"
+	_, cov := scan(t, map[string]string{".github/workflows/caller.yml": caller, ".github/workflows/called.yml": called})
+	oos := byStatus(cov, inventory.CoverageOutOfScope)
+	if len(oos) != 1 || oos[0].Path != ".github/workflows/caller.yml" ||
+		oos[0].Reason != "reusable workflow octo/shared/.github/workflows/deploy.yml@v1 is in another repository and was not read" {
+		t.Errorf("out of scope = %+v", oos)
+	}
+	for _, c := range cov {
+		if c.Incomplete() {
+			t.Errorf("incomplete: %+v", c)
+		}
+	}
+}
