@@ -68,6 +68,7 @@ type glPipeline struct {
 	notes     []string    // data the scan should have read and did not (partial)
 	outside   []glOutside // references beyond the scan's reach (out of scope)
 	beyond    bool        // some include is beyond the scan's reach
+	gap       bool        // some local include was not read
 	budget    *int
 	project   string // the project directory (relative to the scan root) that local includes are relative to
 }
@@ -184,6 +185,7 @@ func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, se
 		}
 		if depth+1 > maxIncludeDepth || len(seen) >= maxIncludes {
 			p.notes = append(p.notes, fmt.Sprintf("include %s not read: include limit reached", inc.local))
+			p.gap = true
 			continue
 		}
 		for _, target := range p.resolveLocal(inc.local, byPath, rootFS) {
@@ -280,6 +282,7 @@ func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS 
 	}
 	if strings.Contains(rel, "$") {
 		p.notes = append(p.notes, fmt.Sprintf("include %s uses a variable and was not read", ref))
+		p.gap = true
 		return nil
 	}
 	if strings.ContainsAny(rel, "*?[") {
@@ -305,6 +308,7 @@ func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS 
 	}
 	if rootFS == nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s not found", ref))
+		p.gap = true
 		return nil
 	}
 	if f := p.readLocal(rel, rootFS); f != nil {
@@ -318,17 +322,20 @@ func (p *glPipeline) readLocal(rel string, rootFS fs.FS) *glFile {
 	fh, err := rootFS.Open(rel)
 	if err != nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", rel, describeFSErr(err)))
+		p.gap = true
 		return nil
 	}
 	defer fh.Close()
 	data, err := io.ReadAll(io.LimitReader(fh, MaxCIFileBytes+1))
 	if err != nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", rel, describeFSErr(err)))
+		p.gap = true
 		return nil
 	}
 	f, err := parseGitLabFile(inventory.Location{Source: p.main.file.Source, Root: p.main.file.Root, Path: rel, Git: inventory.GitUnknown}, data)
 	if err != nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s: %v", rel, err))
+		p.gap = true
 		return nil
 	}
 	return f
@@ -390,10 +397,11 @@ func (p *glPipeline) resolveJob(d glDef, depth int, seen map[string]bool) map[st
 	for _, parent := range d.node.get("extends").strs() {
 		pd, ok := p.defs[parent]
 		if !ok {
-			if p.beyond {
-				// The pipeline includes files beyond the scan's reach; an
-				// undefined parent is most likely one of theirs (a
-				// template's hidden job), not missing from this tree.
+			if p.beyond && !p.gap {
+				// The pipeline includes files beyond the scan's reach and
+				// read every local one; an undefined parent is most likely
+				// theirs (a template's hidden job), not missing from this
+				// tree. With a local include unread, it may be in that file.
 				p.outside = append(p.outside, glOutside{file: d.file,
 					reason: fmt.Sprintf("job %s extends %s, which is not defined in the files read (presumably in an include outside the scanned tree)", d.name, parent)})
 			} else {

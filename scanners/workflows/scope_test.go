@@ -129,10 +129,13 @@ deploy:
 
 func TestGitLabMissingLocalIncludeStaysPartial(t *testing.T) {
 	t.Parallel()
-	main := "include:\n  - template: Auto-DevOps.gitlab-ci.yml\n  - local: /ci/missing.yml\njob:\n  script: [make]\n"
+	// .hidden may be defined in the missing file: its absence is missing
+	// data too, though the pipeline also includes a template.
+	main := "include:\n  - template: Auto-DevOps.gitlab-ci.yml\n  - local: /ci/missing.yml\njob:\n  extends: .hidden\n  script: [make]\n"
 	cov := scanGitLabTree(t, map[string]string{".gitlab-ci.yml": main})
 	partial := byStatus(cov, inventory.CoveragePartial)
-	if len(partial) != 1 || !strings.Contains(partial[0].Reason, "ci/missing.yml") {
+	if len(partial) != 2 || !strings.Contains(partial[0].Reason+partial[1].Reason, "ci/missing.yml") ||
+		!strings.Contains(partial[0].Reason+partial[1].Reason, "extends .hidden") {
 		t.Errorf("partial = %+v", partial)
 	}
 	if n := len(byStatus(cov, inventory.CoverageOutOfScope)); n != 1 {
