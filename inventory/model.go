@@ -373,15 +373,25 @@ type CoverageStatus string
 
 // Coverage states. Skipped is a policy decision (a binary file, a file over
 // the size cap); Partial and Failed mean data is missing and the scan is
-// incomplete.
+// incomplete. OutOfScope names a reference beyond the scan's reach (a GitLab
+// template or another project's include, a reusable workflow in another
+// repository): it is listed so that nobody mistakes it for read, but it is
+// not missing data — the scan read everything it was asked to — so it never
+// makes a scan incomplete.
 const (
-	CoverageComplete CoverageStatus = "complete"
-	CoverageSkipped  CoverageStatus = "skipped"
-	CoveragePartial  CoverageStatus = "partial"
-	CoverageFailed   CoverageStatus = "failed"
+	CoverageComplete   CoverageStatus = "complete"
+	CoverageSkipped    CoverageStatus = "skipped"
+	CoveragePartial    CoverageStatus = "partial"
+	CoverageFailed     CoverageStatus = "failed"
+	CoverageOutOfScope CoverageStatus = "out-of-scope"
 )
 
-// Incomplete reports whether the entry means that data is missing.
+// OutOfScope reports whether the entry names a reference beyond the scan's
+// reach.
+func (c Coverage) OutOfScope() bool { return c.Status == CoverageOutOfScope }
+
+// Incomplete reports whether the entry means that data is missing. An
+// out-of-scope entry is not incomplete.
 func (c Coverage) Incomplete() bool {
 	return c.Status == CoveragePartial || c.Status == CoverageFailed
 }

@@ -69,6 +69,26 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 			fmt.Fprintf(&tail, "- %s not evaluable: %s\n", n.RuleID, mdText(n.Reason))
 		}
 	}
+	var outside []inventory.Coverage
+	for _, c := range r.Coverage {
+		if c.OutOfScope() {
+			outside = append(outside, c)
+		}
+	}
+	if len(outside) > 0 {
+		tail.WriteString("\n### Out of scope\n\nReferences beyond the scan's reach, not read; the scan is not incomplete for them.\n\n")
+		for i, c := range outside {
+			if i == 50 {
+				fmt.Fprintf(&tail, "- … %d more in the JSON report\n", len(outside)-i)
+				break
+			}
+			where := c.Source
+			if c.Path != "" {
+				where += " `" + mdCode(c.Path) + "`"
+			}
+			fmt.Fprintf(&tail, "- %s: %s\n", where, mdText(c.Reason))
+		}
+	}
 	tail.WriteString(fmt.Sprintf("\n<sub>%s %s · schema v%d</sub>\n", r.Tool.Name, mdText(r.Tool.Version), SchemaVersion))
 
 	var rows bytes.Buffer

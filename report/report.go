@@ -74,6 +74,10 @@ type Summary struct {
 	Reaches     int                        `json:"reaches"`
 	Workflows   int                        `json:"workflows"`
 	Incomplete  int                        `json:"incomplete_sources"`
+	// OutOfScope counts the references beyond the scan's reach that
+	// coverage lists (GitLab template includes, reusable workflows in other
+	// repositories, …). They never make a scan partial.
+	OutOfScope int `json:"out_of_scope,omitempty"`
 }
 
 // Status values of a scan.
@@ -146,8 +150,11 @@ func (r *Report) Finalize() {
 	s.Reaches = len(inv.Reaches)
 	s.Workflows = len(inv.Workflows)
 	for _, c := range r.Coverage {
-		if c.Incomplete() {
+		switch {
+		case c.Incomplete():
 			s.Incomplete++
+		case c.OutOfScope():
+			s.OutOfScope += max(c.Count, 1)
 		}
 	}
 	r.Summary = s

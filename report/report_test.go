@@ -185,7 +185,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport()} {
+	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport(), "out of scope": outOfScopeReport(t, 2)} {
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(render(t, FormatJSON, Options{}, r)))
 		if err != nil {
 			t.Fatal(err)

@@ -27,6 +27,10 @@ var _ Reporter = SARIF{}
 // SchemaURI is the $schema GitHub's examples use.
 const SchemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 
+// maxOutOfScopeNotes bounds the out-of-scope coverage entries repeated as
+// SARIF notifications; the JSON report lists them all.
+const maxOutOfScopeNotes = 100
+
 // Write implements Reporter.
 func (SARIF) Write(_ context.Context, w io.Writer, r *Report) error {
 	log, err := BuildSARIF(r)
@@ -87,15 +91,32 @@ func BuildSARIF(r *Report) (*sarif.Report, error) {
 
 	inv := sarif.NewInvocation()
 	inv.WithExecutionSuccessful(true)
+	outside := 0
 	for _, c := range r.Coverage {
-		if !c.Incomplete() {
+		level := sarif.LevelWarning
+		switch {
+		case c.Incomplete():
+		case c.OutOfScope():
+			// Beyond the scan's reach, not missing data: a note.
+			if outside++; outside > maxOutOfScopeNotes {
+				continue
+			}
+			level = sarif.LevelNote
+		default:
 			continue
 		}
 		msg := fmt.Sprintf("%s: %s", c.Source, c.Reason)
 		if c.Path != "" {
 			msg = fmt.Sprintf("%s: %s: %s", c.Source, c.Path, c.Reason)
 		}
-		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(msg)))
+		if c.OutOfScope() {
+			msg = "out of scope: " + msg
+		}
+		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(level).WithMessage(sarif.NewTextMessage(msg)))
+	}
+	if outside > maxOutOfScopeNotes {
+		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(
+			fmt.Sprintf("out of scope: %d more references beyond the scan's reach in the JSON report's coverage", outside-maxOutOfScopeNotes))))
 	}
 	for _, n := range r.NotEvaluable {
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).

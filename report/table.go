@@ -130,16 +130,38 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 				fmt.Fprintf(w, "  … %d more in the JSON report's coverage\n", problems-shown)
 				break
 			}
-			where := c.Source
-			if c.Path != "" {
-				where += " " + c.Path
-			}
-			fmt.Fprintf(w, "  %s: %s\n", where, c.Reason)
+			fmt.Fprintf(w, "  %s: %s\n", coverageWhere(c), c.Reason)
 			shown++
+		}
+	}
+	if s.OutOfScope > 0 {
+		fmt.Fprintf(w, "Out of scope, not read (%d): references beyond the scan's reach; the scan is not incomplete for them\n", s.OutOfScope)
+		shown, listed := 0, 0
+		for _, c := range r.Coverage {
+			if !c.OutOfScope() {
+				continue
+			}
+			listed++
+			if shown == 10 {
+				continue
+			}
+			fmt.Fprintf(w, "  %s: %s\n", coverageWhere(c), c.Reason)
+			shown++
+		}
+		if listed > shown {
+			fmt.Fprintf(w, "  … %d more in the JSON report's coverage\n", listed-shown)
 		}
 	}
 	for _, n := range r.NotEvaluable {
 		fmt.Fprintf(w, "Not evaluable: %s: %s\n", n.RuleID, n.Reason)
 	}
 	return nil
+}
+
+// coverageWhere names a coverage entry's source and path.
+func coverageWhere(c inventory.Coverage) string {
+	if c.Path != "" {
+		return c.Source + " " + c.Path
+	}
+	return c.Source
 }

@@ -180,7 +180,8 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 		Long: "Scan local checkouts, home directories or CI workspaces for credentials that agents can reach.\n\n" +
 			"Output formats (-o FORMAT or -o FORMAT=FILE, repeatable; default: table to stdout):\n" + indent(report.FormatHelp()) +
 			"\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or fatal error;\n" +
-			"3 the scan was incomplete (a source could not be read fully) and --allow-partial was not given.",
+			"3 the scan was incomplete (a source could not be read fully) and --allow-partial was not given;\n" +
+			"references beyond the scan's reach (out-of-scope in coverage) do not make it incomplete.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.resolve(args, stdio, getenv)
 			if err != nil {

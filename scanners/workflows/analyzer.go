@@ -124,5 +124,7 @@ func (a *Analyzer) Finish(ctx context.Context, src inventory.Source, out *invent
 	if usedDefault {
 		out.AddCoverage(inventory.Coverage{Source: Source, Target: src.Path, Status: inventory.CoverageComplete, Reason: DefaultPermissionsNote})
 	}
-	return r.gitlab(ctx, src.FS)
+	err := r.gitlab(ctx, src.FS)
+	r.scope.flush(out)
+	return err
 }

@@ -65,7 +65,10 @@ type glPipeline struct {
 	variables []glVar
 	deflt     ynode
 	defFile   inventory.Location
-	notes     []string
+	notes     []string    // data the scan should have read and did not (partial)
+	outside   []glOutside // references beyond the scan's reach (out of scope)
+	beyond    bool        // some include is beyond the scan's reach
+	gap       bool        // some local include was not read
 	budget    *int
 	project   string // the project directory (relative to the scan root) that local includes are relative to
 }
@@ -81,6 +84,13 @@ func projectDir(p string) string {
 		}
 	}
 	return dir
+}
+
+// glOutside is a reference beyond the scan's reach and the file that makes
+// it.
+type glOutside struct {
+	file   inventory.Location
+	reason string
 }
 
 type glVar struct {
@@ -138,8 +148,15 @@ func (r *resolver) gitlab(ctx context.Context, rootFS fs.FS) error {
 	var errs []error
 	for _, p := range pipelines {
 		r.emitGitLab(p)
+		if *p.budget <= 0 {
+			p.notes = append(p.notes, "YAML node budget exhausted: the pipeline was read only in part")
+		}
 		for _, n := range p.notes {
 			r.out.AddCoverage(inventory.Coverage{Source: Source, Target: p.main.file.Root, Path: p.main.file.Path, Status: inventory.CoveragePartial, Reason: n})
+		}
+		// A file included by several pipelines names its references once.
+		for _, o := range p.outside {
+			r.scope.add(o.file, o.reason)
 		}
 	}
 	return errors.Join(errs...)
@@ -159,11 +176,16 @@ func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, se
 	}
 	for _, inc := range includes(top.get("include")) {
 		if inc.remote != "" {
-			p.notes = append(p.notes, fmt.Sprintf("include %s is not local and was not read", inc.remote))
+			// Another project, a template, a remote URL or a component:
+			// beyond a scan of this tree, not missing from it.
+			p.outside = append(p.outside, glOutside{file: f.file,
+				reason: fmt.Sprintf("include %s is outside the scanned tree and was not read", inc.remote)})
+			p.beyond = true
 			continue
 		}
 		if depth+1 > maxIncludeDepth || len(seen) >= maxIncludes {
 			p.notes = append(p.notes, fmt.Sprintf("include %s not read: include limit reached", inc.local))
+			p.gap = true
 			continue
 		}
 		for _, target := range p.resolveLocal(inc.local, byPath, rootFS) {
@@ -194,7 +216,7 @@ func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, se
 
 type glInclude struct {
 	local  string
-	remote string // project:, remote:, template:, component: — named for coverage
+	remote string // project:, remote:, template:, component: — named (sanitised) for coverage
 }
 
 func includes(y ynode) []glInclude {
@@ -203,8 +225,8 @@ func includes(y ynode) []glInclude {
 		switch {
 		case it.isScalar():
 			s := it.str()
-			if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
-				out = append(out, glInclude{remote: s})
+			if isURL(s) {
+				out = append(out, glInclude{remote: "remote: " + sanitizeRef(s)})
 			} else {
 				out = append(out, glInclude{local: s})
 			}
@@ -215,7 +237,19 @@ func includes(y ynode) []glInclude {
 			}
 			for _, k := range []string{"project", "remote", "template", "component"} {
 				if v := it.get(k).str(); v != "" {
-					out = append(out, glInclude{remote: k + ": " + v})
+					name := k + ": " + sanitizeRef(v)
+					if k == "project" {
+						if files := it.get("file").strs(); len(files) > 0 {
+							for i := range files {
+								files[i] = sanitizeRef(files[i])
+							}
+							name += ", file: " + oneLine(strings.Join(files, ", "))
+						}
+						if ref := it.get("ref").str(); ref != "" {
+							name += ", ref: " + sanitizeRef(ref)
+						}
+					}
+					out = append(out, glInclude{remote: name})
 					return
 				}
 			}
@@ -231,6 +265,12 @@ func includes(y ynode) []glInclude {
 	return out
 }
 
+// isURL reports a bare include string that GitLab reads as a remote URL.
+func isURL(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
 // resolveLocal finds a local include among the walked files or reads it
 // from the scan root (never outside it).
 func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS fs.FS) []*glFile {
@@ -242,6 +282,7 @@ func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS 
 	}
 	if strings.Contains(rel, "$") {
 		p.notes = append(p.notes, fmt.Sprintf("include %s uses a variable and was not read", ref))
+		p.gap = true
 		return nil
 	}
 	if strings.ContainsAny(rel, "*?[") {
@@ -267,6 +308,7 @@ func (p *glPipeline) resolveLocal(ref string, byPath map[string]*glFile, rootFS 
 	}
 	if rootFS == nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s not found", ref))
+		p.gap = true
 		return nil
 	}
 	if f := p.readLocal(rel, rootFS); f != nil {
@@ -280,17 +322,20 @@ func (p *glPipeline) readLocal(rel string, rootFS fs.FS) *glFile {
 	fh, err := rootFS.Open(rel)
 	if err != nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", rel, describeFSErr(err)))
+		p.gap = true
 		return nil
 	}
 	defer fh.Close()
 	data, err := io.ReadAll(io.LimitReader(fh, MaxCIFileBytes+1))
 	if err != nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", rel, describeFSErr(err)))
+		p.gap = true
 		return nil
 	}
 	f, err := parseGitLabFile(inventory.Location{Source: p.main.file.Source, Root: p.main.file.Root, Path: rel, Git: inventory.GitUnknown}, data)
 	if err != nil {
 		p.notes = append(p.notes, fmt.Sprintf("include %s: %v", rel, err))
+		p.gap = true
 		return nil
 	}
 	return f
@@ -352,7 +397,16 @@ func (p *glPipeline) resolveJob(d glDef, depth int, seen map[string]bool) map[st
 	for _, parent := range d.node.get("extends").strs() {
 		pd, ok := p.defs[parent]
 		if !ok {
-			p.notes = appendUnique(p.notes, fmt.Sprintf("job %s extends %s, which is not defined in the files read", d.name, parent))
+			if p.beyond && !p.gap {
+				// The pipeline includes files beyond the scan's reach and
+				// read every local one; an undefined parent is most likely
+				// theirs (a template's hidden job), not missing from this
+				// tree. With a local include unread, it may be in that file.
+				p.outside = append(p.outside, glOutside{file: d.file,
+					reason: fmt.Sprintf("job %s extends %s, which is not defined in the files read (presumably in an include outside the scanned tree)", d.name, parent)})
+			} else {
+				p.notes = appendUnique(p.notes, fmt.Sprintf("job %s extends %s, which is not defined in the files read", d.name, parent))
+			}
 			continue
 		}
 		for k, v := range p.resolveJob(pd, depth+1, seen) {

@@ -23,6 +23,7 @@ type resolver struct {
 	agents *agentTable
 	st     *rootState
 	out    *inventory.Builder
+	scope  outOfScope // references beyond the scan's reach, flushed by Finish
 
 	byPath  map[string]*ghWorkflow
 	byName  map[string][]*ghWorkflow
@@ -86,8 +87,14 @@ func (r *resolver) github() bool {
 	}
 	for _, g := range r.st.workflows {
 		for i, gj := range g.jobs {
-			if gj.call != nil && gj.call.local != "" {
+			switch {
+			case gj.call == nil:
+			case gj.call.local != "":
 				r.callers[gj.call.local] = append(r.callers[gj.call.local], caller{g: g, job: i})
+			default:
+				// A reusable workflow in another repository: its jobs are
+				// beyond a scan of this tree, not missing from it.
+				r.scope.add(g.file, fmt.Sprintf("reusable workflow %s is in another repository and was not read", sanitizeRef(gj.call.uses)))
 			}
 		}
 		r.expandActions(g)
