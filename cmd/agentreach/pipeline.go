@@ -156,9 +156,12 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	started := opts.now().UTC()
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
-	secretsAnalyzer, agents := secrets.NewAnalyzer(), agentconfig.NewAnalyzer()
-	secretsAnalyzer.Blame = local.Blame
-	ciAnalyzer := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(opts.config.Agents)})
+	// One engine detects, identifies and redacts values for every scanner,
+	// so that a value is one credential whichever scanner sees it.
+	engine := secrets.NewEngine(nil)
+	secretsAnalyzer := &secrets.Analyzer{Engine: engine, Blame: local.Blame}
+	agents := agentconfig.NewAnalyzer(engine)
+	ciAnalyzer := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(opts.config.Agents), Values: engine})
 	analyzers := []local.Analyzer{secretsAnalyzer, ciAnalyzer, agents}
 	var targets []report.Target
 	for _, p := range opts.paths {

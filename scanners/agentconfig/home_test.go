@@ -86,7 +86,7 @@ func TestScanHome(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a := NewAnalyzer()
+	a := NewAnalyzer(testEngine)
 	engine := &recorder{}
 	b := inventory.NewBuilder()
 	if err := ScanHome(context.Background(), home, a, []FileAnalyzer{engine}, HomeOptions{}, b); err != nil {
@@ -95,7 +95,7 @@ func TestScanHome(t *testing.T) {
 	inv, cov := b.Build()
 
 	byValue := func(v string) *inventory.Credential {
-		return inv.Credential(inventory.EmbeddedCredentialID(sha256Hex(v)))
+		return inv.Credential(idOf(v))
 	}
 	for _, tc := range []struct {
 		name, value, store string

@@ -3,8 +3,6 @@ package secrets
 import (
 	"bytes"
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"path"
 	"slices"
@@ -389,58 +387,6 @@ func Redact(f *Format, v []byte) string {
 	}
 	head = max(0, min(head, n-tail-8))
 	return string(v[:head]) + "…" + string(v[n-tail:])
-}
-
-// Hash is the SHA-256 of a value, hex encoded: the identity that merges the
-// same value found in several places.
-func Hash(v []byte) string {
-	sum := sha256.Sum256(v)
-	return hex.EncodeToString(sum[:])
-}
-
-// identityOf is the byte string whose hash identifies the value of m.
-func identityOf(f *Format, v []byte) []byte {
-	if f != nil && f.identity != nil {
-		if id := f.identity(v); len(id) > 0 {
-			return id
-		}
-	}
-	return v
-}
-
-// CredentialID is the inventory id of an embedded value (shared by every
-// scanner that sees the value: see inventory.EmbeddedCredentialID).
-func CredentialID(v []byte) string {
-	return inventory.EmbeddedCredentialID(Hash(v))
-}
-
-// Credential builds the inventory credential for a match in a file.
-func Credential(m Match, file inventory.Location) inventory.Credential {
-	loc := file
-	loc.Line, loc.Column = m.Line, m.Column
-	endLine := m.Line + bytes.Count(m.Value, []byte{'\n'})
-	endCol := m.Column + len(m.Value)
-	if endLine != m.Line {
-		endCol = len(m.Value) - bytes.LastIndexByte(m.Value, '\n')
-	}
-	loc.EndLine, loc.EndColumn = endLine, endCol
-	sum := Hash(identityOf(m.Format, m.Value))
-	return inventory.Credential{
-		ID:        inventory.EmbeddedCredentialID(sum),
-		Kind:      inventory.KindEmbeddedKey,
-		Platform:  cmp.Or(m.Platform, m.Format.Platform),
-		Type:      m.Format.ID,
-		Name:      m.Format.Title,
-		Storage:   "file",
-		Lifetime:  cmp.Or(m.Lifetime, m.Format.Lifetime),
-		Reach:     cmp.Or(m.Reach, m.Format.Reach),
-		Locations: []inventory.Location{loc},
-		Redacted:  Redact(m.Format, m.Value),
-		SHA256:    sum,
-		Attributes: map[string]string{
-			"token_kind": string(m.Format.Kind),
-		},
-	}
 }
 
 // Contains reports whether s holds a detectable credential; other packages

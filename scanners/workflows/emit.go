@@ -371,8 +371,7 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 		reach(id, inventory.ViaRunner, job.Location, nil)
 	}
 	for _, l := range gj.literals {
-		id := inventory.EmbeddedCredentialID(l.sha)
-		if r.out.HasCredential(id) {
+		if id, ok := r.literalID(l.name, l.value); ok && r.out.HasCredential(id) {
 			reach(id, l.via, l.loc, nil)
 		}
 	}

@@ -681,8 +681,7 @@ func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, va
 	}
 	for _, v := range vars {
 		if l, ok := literalValue(v.value); ok && glCredentialVar(v.name) {
-			id := inventory.EmbeddedCredentialID(l)
-			if r.out.HasCredential(id) {
+			if id, ok := r.literalID(v.name, l); ok && r.out.HasCredential(id) {
 				reach(id, inventory.ViaCIVariable, v.loc, nil)
 			}
 		}
