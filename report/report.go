@@ -15,8 +15,10 @@ import (
 	"github.com/agentreach/agentreach/rules"
 )
 
-// SchemaVersion is the version of the JSON report (docs/schema/report.v1.json).
-const SchemaVersion = 1
+// SchemaVersion is the version of the JSON report (docs/schema/report.v2.json).
+// Version 2 replaced the plain SHA-256 of embedded values (sha256) by a keyed
+// HMAC (value_hmac), which changed the ids of embedded credentials.
+const SchemaVersion = 2
 
 // Report is everything one scan produced.
 type Report struct {

@@ -40,6 +40,8 @@ type scanOptions struct {
 	color        bool
 	width        int
 	now          func() time.Time
+	hashKey      *hashKey // the key of embedded-value fingerprints
+	ci           bool     // running in CI (the CI variable is set)
 }
 
 // output is one -o value.
@@ -103,6 +105,11 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 		}
 		opts.outputs = append(opts.outputs, output{format: format, file: file})
 	}
+	opts.hashKey, err = loadHashKey(getenv)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	opts.ci = getenv("CI") != ""
 	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c > 40 {
 		opts.width = c
@@ -158,7 +165,16 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 	b := inventory.NewBuilder()
 	// One engine detects, identifies and redacts values for every scanner,
 	// so that a value is one credential whichever scanner sees it.
-	engine := secrets.NewEngine(nil)
+	hasher, err := secrets.NewHasher(opts.hashKey.key)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	logger.Info("fingerprint key", "source", opts.hashKey.source)
+	if opts.hashKey.created && opts.ci {
+		logger.Warn("created a new fingerprint key: ids and fingerprints of embedded credentials will not match those of other runs; "+
+			"set "+hashKeyEnv+" from a CI secret to keep them stable", "file", opts.hashKey.source)
+	}
+	engine := secrets.NewEngine(nil, secrets.WithHasher(hasher))
 	secretsAnalyzer := &secrets.Analyzer{Engine: engine, Blame: local.Blame}
 	agents := agentconfig.NewAnalyzer(engine)
 	ciAnalyzer := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(opts.config.Agents), Values: engine})

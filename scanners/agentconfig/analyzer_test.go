@@ -16,7 +16,7 @@ import (
 var testEngine = secrets.NewEngine(nil)
 
 // idOf is the embedded-credential id of a value.
-func idOf(v string) string { return secrets.CredentialID([]byte(v)) }
+func idOf(v string) string { return testEngine.CredentialID([]byte(v)) }
 
 // scan runs the analyzer over in-memory files of one root.
 func scan(t *testing.T, files map[string]string) *inventory.Inventory {
@@ -153,7 +153,7 @@ func TestMCPServerCredentials(t *testing.T) {
 				if c == nil {
 					t.Fatalf("no reference credential %s", id)
 				}
-				if c.Kind == inventory.KindEmbeddedKey || c.SHA256 != "" || c.Storage == "" {
+				if c.Kind == inventory.KindEmbeddedKey || c.ValueHMAC != "" || c.Storage == "" {
 					t.Errorf("reference %s = %+v", id, c)
 				}
 				if len(inv.AgentsReaching(id)) == 0 {

@@ -19,7 +19,7 @@ func fuzzFile(t *testing.T, path string, data []byte) {
 	}
 	inv, _ := b.Build()
 	for _, c := range inv.Credentials {
-		if c.Kind != inventory.KindEmbeddedKey && c.SHA256 != "" {
+		if c.Kind != inventory.KindEmbeddedKey && c.ValueHMAC != "" {
 			t.Fatalf("reference with a hash: %+v", c)
 		}
 	}

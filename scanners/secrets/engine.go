@@ -3,6 +3,8 @@ package secrets
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"path"
 	"slices"
@@ -74,11 +76,13 @@ type Engine struct {
 	tables   [2]*prefilter // [0] code files, [1] configuration files
 	pool     sync.Pool
 	examples map[string]bool // SHA-256 of published documentation examples
+	hasher   *Hasher         // fingerprints of values
 }
 
 // publishedExamples are the SHA-256 hashes of values that vendors publish in
 // their documentation (the jwt.io sample token, Stripe's and Slack's docs
-// examples): well-formed, never secret. Only hashes are kept.
+// examples): well-formed, never secret. Only hashes are kept; these plain
+// hashes of public values never reach a report.
 var publishedExamples = []string{
 	"7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
 	"2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
@@ -87,11 +91,18 @@ var publishedExamples = []string{
 }
 
 // NewEngine returns an engine over the given formats (Formats() when nil).
-func NewEngine(formats []*Format) *Engine {
+// Without WithHasher it fingerprints values under a random key of its own.
+func NewEngine(formats []*Format, opts ...Option) *Engine {
 	if formats == nil {
 		formats = Formats()
 	}
 	e := &Engine{formats: formats, examples: map[string]bool{}}
+	for _, o := range opts {
+		o(e)
+	}
+	if e.hasher == nil {
+		e.hasher = RandomHasher()
+	}
 	for _, h := range publishedExamples {
 		e.examples[h] = true
 	}
@@ -187,11 +198,18 @@ func resolve(hits []hit) []hit {
 func (e *Engine) dropExamples(data []byte, hits []hit) []hit {
 	out := hits[:0]
 	for _, h := range hits {
-		if !e.examples[Hash(data[h.start:h.end])] {
+		if !e.examples[exampleDigest(data[h.start:h.end])] {
 			out = append(out, h)
 		}
 	}
 	return out
+}
+
+// exampleDigest is the plain SHA-256 of a value, compared with the hashes
+// of published examples only.
+func exampleDigest(v []byte) string {
+	sum := sha256.Sum256(v)
+	return hex.EncodeToString(sum[:])
 }
 
 // dropRepeatedKeys drops the key-name detections of every key name that

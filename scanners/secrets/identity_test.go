@@ -2,6 +2,8 @@ package secrets
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -62,5 +64,34 @@ func TestEmbeddedJudgesLikeAFileScan(t *testing.T) {
 				t.Errorf("%s: file scan %s %s %s, parser call %s %s %s", tt.name, f.ID, f.Type, f.Redacted, c.ID, c.Type, c.Redacted)
 			}
 		}
+	}
+}
+
+// TestHasher: fingerprints are keyed (the same key gives the same
+// fingerprint, another key another one, never the plain SHA-256), and short
+// keys are refused.
+func TestHasher(t *testing.T) {
+	t.Parallel()
+	v := []byte("Vq3mZ8kP")
+	plain := sha256.Sum256(v)
+	a, err := NewHasher([]byte(strings.Repeat("a", MinKeyLen)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := NewHasher([]byte(strings.Repeat("a", MinKeyLen)))
+	b, _ := NewHasher([]byte(strings.Repeat("b", MinKeyLen)))
+	if a.Sum(v) != a2.Sum(v) || a.Sum(v) == b.Sum(v) || a.Sum(v) == hex.EncodeToString(plain[:]) || len(a.Sum(v)) != 64 {
+		t.Errorf("sums %s %s %s", a.Sum(v), a2.Sum(v), b.Sum(v))
+	}
+	if RandomHasher().Sum(v) == RandomHasher().Sum(v) {
+		t.Error("random hashers share a key")
+	}
+	if _, err := NewHasher([]byte(strings.Repeat("a", MinKeyLen-1))); err == nil {
+		t.Error("a short key was accepted")
+	}
+	// Two engines with the same key agree; without one they do not.
+	ea, eb := NewEngine(nil, WithHasher(a)), NewEngine(nil, WithHasher(a2))
+	if ea.CredentialID(v) != eb.CredentialID(v) || NewEngine(nil).CredentialID(v) == NewEngine(nil).CredentialID(v) {
+		t.Error("engine ids")
 	}
 }
