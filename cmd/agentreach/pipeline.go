@@ -157,24 +157,29 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 	return opts, nil
 }
 
-// runScan runs the pipeline: targets → scanners → inventory → rules →
-// findings → report.
-func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*report.Report, error) {
-	started := opts.now().UTC()
-	version, commit := toolVersion()
-	b := inventory.NewBuilder()
-	// One engine detects, identifies and redacts values for every scanner,
-	// so that a value is one credential whichever scanner sees it.
-	hasher, err := secrets.NewHasher(opts.hashKey.key)
+// newEngine returns the one detection engine of a scan: it detects,
+// fingerprints (with the scan's key) and redacts values for every scanner,
+// so that a value is one credential whichever scanner sees it, and it
+// sanitizes every report string and log line.
+func newEngine(key *hashKey) (*secrets.Engine, error) {
+	hasher, err := secrets.NewHasher(key.key)
 	if err != nil {
 		return nil, &usageError{err.Error()}
 	}
+	return secrets.NewEngine(nil, secrets.WithHasher(hasher)), nil
+}
+
+// runScan runs the pipeline: targets → scanners → inventory → rules →
+// findings → report.
+func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, logger *slog.Logger) (*report.Report, error) {
+	started := opts.now().UTC()
+	version, commit := toolVersion()
+	b := inventory.NewBuilder()
 	logger.Info("fingerprint key", "source", opts.hashKey.source)
 	if opts.hashKey.created && opts.ci {
 		logger.Warn("created a new fingerprint key: ids and fingerprints of embedded credentials will not match those of other runs; "+
 			"set "+hashKeyEnv+" from a CI secret to keep them stable", "file", opts.hashKey.source)
 	}
-	engine := secrets.NewEngine(nil, secrets.WithHasher(hasher))
 	secretsAnalyzer := &secrets.Analyzer{Engine: engine, Blame: local.Blame}
 	agents := agentconfig.NewAnalyzer(engine)
 	ciAnalyzer := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(opts.config.Agents), Values: engine})
@@ -235,30 +240,16 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 		Inventory:    inv,
 		Rules:        rules.All(),
 	}
-	sanitize(rep)
 	if opts.baseline != nil {
 		rep.ApplyBaseline(opts.baseline)
 	}
 	rep.Finalize()
+	// The report boundary: every string any format writes — ids,
+	// subjects, names, paths, messages, reasons — is sanitized here, once.
+	// A token used as a job id, an MCP server name or a file name is then
+	// redacted everywhere alike, and references still resolve.
+	rep.Sanitize(engine.Sanitize)
 	return rep, nil
-}
-
-// sanitize is defence in depth: texts that quote input (parser errors,
-// coverage reasons) never carry a detectable credential.
-func sanitize(rep *report.Report) {
-	e := secrets.NewEngine(nil)
-	for i := range rep.Coverage {
-		rep.Coverage[i].Reason = e.Sanitize(rep.Coverage[i].Reason)
-		rep.Coverage[i].Path = e.Sanitize(rep.Coverage[i].Path)
-	}
-	for i := range rep.NotEvaluable {
-		rep.NotEvaluable[i].Reason = e.Sanitize(rep.NotEvaluable[i].Reason)
-	}
-	for _, fs := range [][]inventory.Finding{rep.Findings, rep.Suppressed} {
-		for i := range fs {
-			fs[i].Message = e.Sanitize(fs[i].Message)
-		}
-	}
 }
 
 // category is the stable SARIF automationDetails.id of the scanned scope, so

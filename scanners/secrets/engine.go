@@ -416,7 +416,28 @@ func (e *Engine) Contains(s string) bool {
 }
 
 // Sanitize replaces every detected credential in s by its redacted preview.
+// A token followed by "/" — a directory, or a JSON-pointer segment, named
+// with a token — looks like part of a base64 blob to the detectors, so each
+// "/"-separated segment is also sanitized on its own.
 func (e *Engine) Sanitize(s string) string {
+	s = e.sanitize(s)
+	if !strings.Contains(s, "/") {
+		return s
+	}
+	parts := strings.Split(s, "/")
+	changed := false
+	for i, p := range parts {
+		if q := e.sanitize(p); q != p {
+			parts[i], changed = q, true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(parts, "/")
+}
+
+func (e *Engine) sanitize(s string) string {
 	data := []byte(s)
 	type span struct {
 		start, end int

@@ -156,4 +156,13 @@ func TestSanitize(t *testing.T) {
 	if !e.Contains(a) || e.Contains("nothing here") {
 		t.Error("Contains")
 	}
+	// A token named as a directory or a JSON-pointer segment.
+	for _, p := range []string{"dir/" + a + "/.mcp.json", "/mcpServers/" + a + "/env/X", a + "/x", "x/" + a} {
+		if got := e.Sanitize(p); strings.Contains(got, a[4:]) || !strings.Contains(got, "ghp_…") {
+			t.Errorf("sanitized path = %q", got)
+		}
+	}
+	if p := "docs/a/b.md"; e.Sanitize(p) != p {
+		t.Errorf("a plain path changed: %q", e.Sanitize(p))
+	}
 }
