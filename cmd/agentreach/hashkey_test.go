@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -174,5 +178,71 @@ func TestKeyFileCreatedOnce(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d runs created the key, want 1", n)
+	}
+}
+
+// TestGuessablePasswordNotHashedPlainly: a short, guessable password that
+// the detectors accept is identified by its HMAC under the scan's key; its
+// plain SHA-256 (which anyone could compute from a guess) appears in no
+// output, not even 12 hex digits of it.
+func TestGuessablePasswordNotHashedPlainly(t *testing.T) {
+	t.Parallel()
+	pw := "Summer" + "2024" // assembled, so no source line holds a password assignment
+	root := t.TempDir()
+	writeFile(t, root, "config/.env", "DB_HOST=db.internal\nDB_PASSWORD="+pw+"\n")
+	writeFile(t, root, "config/app.properties", "spring.datasource.password="+pw+"\n")
+	outputs := scanAllFormats(t, root)
+
+	plain := sha256.Sum256([]byte(pw))
+	plainHex := hex.EncodeToString(plain[:])
+	mac := hmac.New(sha256.New, []byte(testHashKey))
+	mac.Write([]byte(pw))
+	keyed := hex.EncodeToString(mac.Sum(nil))
+	id := "embedded:" + keyed[:16]
+
+	var rep struct {
+		Inventory struct {
+			Credentials []struct {
+				ID        string `json:"id"`
+				Type      string `json:"type"`
+				ValueHMAC string `json:"value_hmac"`
+				SHA256    string `json:"sha256"`
+				Locations []any  `json:"locations"`
+			} `json:"credentials"`
+		} `json:"inventory"`
+	}
+	if err := json.Unmarshal([]byte(outputs["json"]), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range rep.Inventory.Credentials {
+		if c.SHA256 != "" {
+			t.Errorf("credential %s has a sha256 field", c.ID)
+		}
+		if c.ID == id {
+			found = true
+			if c.ValueHMAC != keyed || c.Type != "generic-password" || len(c.Locations) != 2 {
+				t.Errorf("credential %+v, want value_hmac %s, type generic-password, two locations", c, keyed)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no credential %s in %s", id, outputs["json"])
+	}
+	for _, f := range []string{"json", "sarif", "csv"} {
+		if !strings.Contains(outputs[f], id) {
+			t.Errorf("%s does not name the credential %s", f, id)
+		}
+	}
+	for name, text := range outputs {
+		if strings.Contains(text, pw) {
+			t.Errorf("%s holds the password", name)
+		}
+		for i := 0; i+12 <= len(plainHex); i++ {
+			if strings.Contains(strings.ToLower(text), plainHex[i:i+12]) {
+				t.Errorf("%s holds %s, 12 hex digits of the password's plain SHA-256", name, plainHex[i:i+12])
+				break
+			}
+		}
 	}
 }
