@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/agentreach/agentreach/scanners/secrets"
 )
@@ -23,16 +24,26 @@ const hashKeyEnv = "AGENTREACH_HASH_KEY"
 // hashKey is the fingerprint key of a scan and where it came from.
 type hashKey struct {
 	key     []byte
-	source  string // hashKeyEnv, or the path of the key file
+	source  string // hashKeyEnv, the path of the key file, or "random"
 	created bool   // the key file was created by this run
+	// noFile says why there is no key file (no configuration directory, a
+	// read-only one): the run then uses a random key of its own.
+	noFile error
 }
+
+// errNoKeyFile marks a key file that could not be created, as opposed to
+// one that exists and is refused.
+var errNoKeyFile = errors.New("no fingerprint key file")
 
 // loadHashKey returns the fingerprint key: AGENTREACH_HASH_KEY when it is
 // set (at least secrets.MinKeyLen bytes, used as given, surrounding blanks
 // trimmed); otherwise the key file agentreach/hash-key in the user's
 // configuration directory, created with a random key on first use. The key
 // file holds a value of the same form, so that setting AGENTREACH_HASH_KEY
-// to its content gives the same fingerprints.
+// to its content gives the same fingerprints. When there is no directory to
+// keep the file in (no $HOME, a read-only file system) the run uses a random
+// key of its own and says so; a key file that exists but is refused (other
+// users can read it, a symlink, too short) is an error.
 func loadHashKey(getenv func(string) string) (*hashKey, error) {
 	if v := strings.TrimSpace(getenv(hashKeyEnv)); v != "" {
 		if len(v) < secrets.MinKeyLen {
@@ -41,12 +52,20 @@ func loadHashKey(getenv func(string) string) (*hashKey, error) {
 		}
 		return &hashKey{key: []byte(v), source: hashKeyEnv}, nil
 	}
+	random := func(why error) *hashKey {
+		key := make([]byte, 32)
+		_, _ = rand.Read(key) // never fails (crypto/rand)
+		return &hashKey{key: []byte(hex.EncodeToString(key)), source: "random", noFile: why}
+	}
 	dir, err := userConfigDir(getenv)
 	if err != nil {
-		return nil, fmt.Errorf("no %s and no configuration directory for the key file (%v); set %s", hashKeyEnv, err, hashKeyEnv)
+		return random(fmt.Errorf("no configuration directory: %w", err)), nil
 	}
 	path := filepath.Join(dir, "agentreach", "hash-key")
 	key, created, err := keyFile(path)
+	if errors.Is(err, errNoKeyFile) {
+		return random(err), nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +115,7 @@ func keyFile(path string) (key []byte, created bool, err error) {
 		return key, false, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, false, fmt.Errorf("create the fingerprint key directory: %w", err)
+		return nil, false, fmt.Errorf("%w: %w", errNoKeyFile, err)
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
@@ -104,7 +123,7 @@ func keyFile(path string) (key []byte, created bool, err error) {
 	}
 	err = createExclusive(path, []byte(hex.EncodeToString(raw)+"\n"))
 	if err != nil && !errors.Is(err, fs.ErrExist) {
-		return nil, false, fmt.Errorf("create the fingerprint key file: %w", err)
+		return nil, false, fmt.Errorf("%w: %w", errNoKeyFile, err)
 	}
 	created = err == nil
 	key, err = readKeyFile(path)
@@ -151,8 +170,13 @@ func createExclusive(path string, content []byte) error {
 // (a symlink, a directory) or that other users can read or write.
 func readKeyFile(path string) ([]byte, error) {
 	fi, err := os.Lstat(path)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, err
+	case errors.Is(err, syscall.ENOTDIR):
+		return nil, fmt.Errorf("%w: %w", errNoKeyFile, err) // the configuration "directory" is a file
+	case err != nil:
+		return nil, fmt.Errorf("read the fingerprint key file: %w", err)
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("fingerprint key file %s is not a regular file (%s); remove it, or set %s", path, fi.Mode().Type(), hashKeyEnv)

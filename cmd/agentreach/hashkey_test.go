@@ -139,11 +139,21 @@ func TestHashKeyFromEnvironment(t *testing.T) {
 	if res.code != ExitUsage || !strings.Contains(res.err, hashKeyEnv+" is 31 bytes; it must be at least 32") || strings.Contains(res.err, short) {
 		t.Errorf("short key: exit %d, stderr %q", res.code, res.err)
 	}
-	// Without the variable and without a configuration directory the
-	// error says what to set.
-	res = run(t, map[string]string{hashKeyEnv: "  "}, "scan", root)
-	if res.code != ExitUsage || !strings.Contains(res.err, "set "+hashKeyEnv) {
-		t.Errorf("no key: exit %d, stderr %q", res.code, res.err)
+	// Without the variable and without a configuration directory (or with
+	// one that cannot hold the file) the run uses a random key and says
+	// what to set.
+	notDir := filepath.Join(t.TempDir(), "file") // a "directory" that cannot hold the key file
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, env := range map[string]map[string]string{
+		"no directory":       {hashKeyEnv: "  "},
+		"unusable directory": {hashKeyEnv: "", "XDG_CONFIG_HOME": notDir, "HOME": notDir, "AppData": notDir},
+	} {
+		res = run(t, env, "scan", root)
+		if res.code != ExitOK || !strings.Contains(res.err, "random key") || !strings.Contains(res.err, "set "+hashKeyEnv) {
+			t.Errorf("%s: exit %d, stderr %q", name, res.code, res.err)
+		}
 	}
 }
 

@@ -175,10 +175,15 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 	started := opts.now().UTC()
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
-	logger.Info("fingerprint key", "source", opts.hashKey.source)
-	if opts.hashKey.created && opts.ci {
+	switch k := opts.hashKey; {
+	case k.noFile != nil:
+		logger.Warn("this run fingerprints embedded credentials with a random key: their ids and fingerprints will not match those of other runs; "+
+			"set "+hashKeyEnv+" to keep them stable", "reason", k.noFile.Error())
+	case k.created && opts.ci:
 		logger.Warn("created a new fingerprint key: ids and fingerprints of embedded credentials will not match those of other runs; "+
-			"set "+hashKeyEnv+" from a CI secret to keep them stable", "file", opts.hashKey.source)
+			"set "+hashKeyEnv+" from a CI secret to keep them stable", "file", k.source)
+	default:
+		logger.Info("fingerprint key", "source", k.source)
 	}
 	secretsAnalyzer := &secrets.Analyzer{Engine: engine, Blame: local.Blame}
 	agents := agentconfig.NewAnalyzer(engine)
