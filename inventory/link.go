@@ -292,7 +292,7 @@ func mergeCredentials(parts []Credential) Credential {
 		fill(&out.Revocation, c.Revocation)
 		fill(&out.Type, c.Type)
 		fill((*string)(&out.Kind), string(c.Kind))
-		fill(&out.SHA256, c.SHA256)
+		fill(&out.ValueHMAC, c.ValueHMAC)
 		if out.Lifetime == "" || out.Lifetime == LifetimeUnknown {
 			out.Lifetime = c.Lifetime
 		}

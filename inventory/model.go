@@ -154,20 +154,23 @@ type Scope struct {
 }
 
 // EmbeddedCredentialID is the inventory id of a credential value found in a
-// file, derived from the hex SHA-256 of the value. Every scanner that sees the
-// same value (the detection engine, the agent-config and CI parsers) uses it,
-// so that the value becomes one credential with all its locations and reach
-// edges. The first 16 hex digits identify a high-entropy value without
-// revealing it.
-func EmbeddedCredentialID(sha256hex string) string {
-	if len(sha256hex) > 16 {
-		sha256hex = sha256hex[:16]
+// file, derived from the value's fingerprint: the hex HMAC-SHA256 of the
+// value under a key the scanning environment holds (Credential.ValueHMAC).
+// Every scanner that sees the same value (the detection engine, the
+// agent-config and CI parsers) gets it from the same engine, so that the
+// value becomes one credential with all its locations and reach edges. The
+// id is the first 16 hex digits; without the key nobody can test a guessed
+// value against it.
+func EmbeddedCredentialID(valueHMAC string) string {
+	if len(valueHMAC) > 16 {
+		valueHMAC = valueHMAC[:16]
 	}
-	return "embedded:" + sha256hex
+	return "embedded:" + valueHMAC
 }
 
 // Credential is something that authenticates. It never holds the value: an
-// embedded key keeps only a redacted preview and a SHA-256 of the value.
+// embedded key keeps only a redacted preview and a keyed fingerprint of the
+// value (ValueHMAC).
 type Credential struct {
 	ID          string            `json:"id"`
 	Kind        CredentialKind    `json:"kind"`
@@ -186,7 +189,7 @@ type Credential struct {
 	Revocation  string            `json:"revocation,omitempty"`
 	Locations   []Location        `json:"locations,omitempty"`
 	Redacted    string            `json:"redacted,omitempty"`
-	SHA256      string            `json:"sha256,omitempty"`
+	ValueHMAC   string            `json:"value_hmac,omitempty"` // hex HMAC-SHA256 of the value under the scan's key; embedded values only
 	Attributes  map[string]string `json:"attributes,omitempty"`
 	// Accountable lists the humans accountable for the credential (the
 	// principals map of .agentreach.yml, applied by the link stage).

@@ -16,7 +16,11 @@ func ReadBaseline(rd io.Reader) (*Report, error) {
 		return nil, fmt.Errorf("baseline is not an agentreach JSON report: %w", err)
 	}
 	if prev.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("baseline has schema version %d, want %d", prev.SchemaVersion, SchemaVersion)
+		hint := ""
+		if prev.SchemaVersion == 1 {
+			hint = " (version 2 identifies embedded credentials by a keyed fingerprint, so their ids changed; write a new baseline with this version)"
+		}
+		return nil, fmt.Errorf("baseline has schema version %d, want %d%s", prev.SchemaVersion, SchemaVersion, hint)
 	}
 	return &prev, nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // JSON writes the full report: the stable, documented source of truth
-// (docs/schema/report.v1.json).
+// (docs/schema/report.v2.json).
 type JSON struct{}
 
 var _ Reporter = JSON{}

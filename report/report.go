@@ -15,7 +15,9 @@ import (
 	"github.com/agentreach/agentreach/rules"
 )
 
-// SchemaVersion is the version of the JSON report (docs/schema/report.v1.json).
+// SchemaVersion is the version of the JSON report (docs/schema/report.v2.json).
+// Version 2 scoped ids, subjects and fingerprints by source and replaced the
+// plain SHA-256 of embedded values (sha256) by a keyed HMAC (value_hmac).
 const SchemaVersion = 2
 
 // Report is everything one scan produced.

@@ -27,7 +27,7 @@ func sample(t *testing.T) *Report {
 		Credentials: []inventory.Credential{{
 			ID: "embedded:00112233aabbccdd", Kind: inventory.KindEmbeddedKey, Platform: "github", Type: "github-classic-pat",
 			Name: "GitHub classic personal access token", Redacted: "ghp_…Wxyz", Lifetime: inventory.LifetimeStatic,
-			Reach: inventory.ReachSourceControl,
+			Reach: inventory.ReachSourceControl, ValueHMAC: "00112233aabbccdd" + strings.Repeat("0", 48),
 			Locations: []inventory.Location{{Root: ".", Path: "scripts/deploy.sh", Line: 4, Column: 17, Git: inventory.GitTracked},
 				{Root: ".", Path: "=cmd|' -C calc'!A0", Line: 1, Git: inventory.GitUntracked}},
 		}},
@@ -167,7 +167,7 @@ func emptyReport() *Report {
 
 func TestJSONMatchesSchema(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("../docs/schema/report.v1.json")
+	f, err := os.Open("../docs/schema/report.v2.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,10 +178,10 @@ func TestJSONMatchesSchema(t *testing.T) {
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	if err := c.AddResource("report.v1.json", doc); err != nil {
+	if err := c.AddResource("report.v2.json", doc); err != nil {
 		t.Fatal(err)
 	}
-	sch, err := c.Compile("report.v1.json")
+	sch, err := c.Compile("report.v2.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,10 +195,17 @@ func TestJSONMatchesSchema(t *testing.T) {
 		}
 	}
 	// The schema is not vacuous: a report without findings[].rule_id fails.
-	bad := `{"schema_version":1,"tool":{"name":"a","version":"1","information_uri":"x"},"scan":{"targets":[],"started_at":"2026-01-01T00:00:00Z","finished_at":"2026-01-01T00:00:00Z","status":"complete","category":"c"},"summary":{},"coverage":[],"not_evaluable":[],"findings":[{"severity":"high"}],"suppressed":[],"inventory":{}}`
+	bad := `{"schema_version":2,"tool":{"name":"a","version":"1","information_uri":"x"},"scan":{"targets":[],"started_at":"2026-01-01T00:00:00Z","finished_at":"2026-01-01T00:00:00Z","status":"complete","category":"c"},"summary":{},"coverage":[],"not_evaluable":[],"findings":[{"severity":"high"}],"suppressed":[],"inventory":{}}`
 	inst, _ := jsonschema.UnmarshalJSON(strings.NewReader(bad))
 	if sch.Validate(inst) == nil {
 		t.Error("schema accepted a finding without rule_id")
+	}
+	// Nor does a version 2 report carry a plain hash of a value.
+	plain := strings.Replace(strings.Replace(bad, `{"severity":"high"}`, "", 1), `"inventory":{}`,
+		`"inventory":{"credentials":[{"id":"embedded:0","kind":"embedded-key","platform":"github","sha256":"`+strings.Repeat("0", 64)+`"}]}`, 1)
+	inst, _ = jsonschema.UnmarshalJSON(strings.NewReader(plain))
+	if err := sch.Validate(inst); err == nil || !strings.Contains(err.Error(), "sha256") {
+		t.Errorf("schema accepted a credential with sha256: %v", err)
 	}
 }
 
@@ -339,6 +346,9 @@ func TestBaseline(t *testing.T) {
 	}
 	if _, err := ReadBaseline(strings.NewReader(`{"schema_version": 99}`)); err == nil {
 		t.Error("wrong schema version accepted")
+	}
+	if _, err := ReadBaseline(strings.NewReader(`{"schema_version": 1}`)); err == nil || !strings.Contains(err.Error(), "write a new baseline") {
+		t.Errorf("a version 1 baseline: %v", err)
 	}
 	if _, err := ReadBaseline(strings.NewReader(`not json`)); err == nil {
 		t.Error("garbage accepted")

@@ -15,7 +15,7 @@ var CredentialReuse = &Rule{
 		Title:    "Same credential reused across agents or servers",
 		Severity: inventory.SeverityMedium,
 		Score:    6.0,
-		Escalation: "medium 6.0. Values are compared by SHA-256, never by value. The same server declared for two clients (the GitHub server in " +
+		Escalation: "medium 6.0. Values are compared by their keyed fingerprint (HMAC-SHA256), never by value. The same server declared for two clients (the GitHub server in " +
 			"`.mcp.json` and in `.vscode/mcp.json`) is one server, not reuse; references to the same environment variable are not compared.",
 		Description: "One literal credential is given to several different MCP servers or agents, or appears in the agent configurations of " +
 			"several repositories. Its reach is the union of all their tasks, a leak through any one of them compromises all, and revoking it " +

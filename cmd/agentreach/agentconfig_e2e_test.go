@@ -55,12 +55,7 @@ func TestAgentConfigEndToEnd(t *testing.T) {
 
 	out := filepath.Join(t.TempDir(), "r.json")
 	var stdout, stderr bytes.Buffer
-	getenv := func(k string) string {
-		if k == "HOME" {
-			return home
-		}
-		return ""
-	}
+	getenv := testEnv(map[string]string{"HOME": home})
 	code := Main(context.Background(), []string{"scan", repo, "--home", "-o", "json=" + out, "--allow-partial"}, Stdio{Out: &stdout, Err: &stderr}, getenv)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())

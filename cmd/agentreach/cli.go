@@ -16,6 +16,7 @@ import (
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
 	"github.com/agentreach/agentreach/rules"
+	"github.com/agentreach/agentreach/scanners/secrets"
 )
 
 // Exit codes.
@@ -69,7 +70,7 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 func Main(ctx context.Context, args []string, stdio Stdio, getenv func(string) string) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(stdio.Err, "agentreach: internal error: %v\n", p)
+			fmt.Fprintf(stdio.Err, "agentreach: internal error: %s\n", sanitizeMessage(fmt.Sprint(p)))
 			code = ExitUsage
 		}
 	}()
@@ -86,9 +87,13 @@ func Main(ctx context.Context, args []string, stdio Stdio, getenv func(string) s
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	fmt.Fprintf(stdio.Err, "agentreach: %s\n", strings.TrimSpace(err.Error()))
+	fmt.Fprintf(stdio.Err, "agentreach: %s\n", sanitizeMessage(strings.TrimSpace(err.Error())))
 	return ExitUsage
 }
+
+// sanitizeMessage redacts credentials in an error message (one that quotes a
+// path or an argument, say) before it reaches stderr.
+func sanitizeMessage(s string) string { return secrets.NewEngine(nil).Sanitize(s) }
 
 func newRootCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	root := &cobra.Command{
@@ -187,8 +192,12 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			logger := slog.New(slog.NewTextHandler(stdio.Err, &slog.HandlerOptions{Level: opts.logLevel}))
-			rep, err := runScan(cmd.Context(), opts, logger)
+			engine, err := newEngine(opts.hashKey)
+			if err != nil {
+				return err
+			}
+			logger := slog.New(sanitizingHandler{h: slog.NewTextHandler(stdio.Err, &slog.HandlerOptions{Level: opts.logLevel}), clean: engine.Sanitize})
+			rep, err := runScan(cmd.Context(), opts, engine, logger)
 			if err != nil {
 				return err
 			}

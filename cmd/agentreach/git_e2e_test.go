@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	"github.com/agentreach/agentreach/fixtures/hostilegit"
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
+	"github.com/agentreach/agentreach/scanners/secrets"
 )
 
 // TestScanHostileRepositoryRunsNothing runs `agentreach scan --history` on
@@ -65,10 +64,13 @@ func TestScanHostileRepositoryRunsNothing(t *testing.T) {
 		r.Old:         {Path: "old.env", Git: inventory.GitHistory, Commit: r.AddCommit},
 	}
 	for value, w := range want {
-		sum := sha256.Sum256([]byte(value))
+		h, err := secrets.NewHasher([]byte(testHashKey))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var locs []inventory.Location
 		for _, c := range rep.Inventory.Credentials {
-			if c.SHA256 == hex.EncodeToString(sum[:]) {
+			if c.ValueHMAC == h.Sum([]byte(value)) {
 				locs = c.Locations
 			}
 		}

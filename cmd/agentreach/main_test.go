@@ -23,11 +23,28 @@ type result struct {
 	out, err string
 }
 
+// testHashKey is the fingerprint key of the CLI tests: no test writes a key
+// file into the real user configuration directory.
+var testHashKey = strings.Repeat("agentreach-test-key/", 3)
+
+// testEnv is the environment of a CLI test: env, and AGENTREACH_HASH_KEY
+// set to testHashKey unless env names it.
+func testEnv(env map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		if k == hashKeyEnv {
+			return testHashKey
+		}
+		return ""
+	}
+}
+
 func run(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb},
-		func(k string) string { return env[k] })
+	code := Main(context.Background(), args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb}, testEnv(env))
 	return result{code, out.String(), errb.String()}
 }
 

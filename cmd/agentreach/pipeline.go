@@ -41,6 +41,8 @@ type scanOptions struct {
 	color        bool
 	width        int
 	now          func() time.Time
+	hashKey      *hashKey // the key of embedded-value fingerprints
+	ci           bool     // running in CI (the CI variable is set)
 }
 
 // output is one -o value.
@@ -104,6 +106,11 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 		}
 		opts.outputs = append(opts.outputs, output{format: format, file: file})
 	}
+	opts.hashKey, err = loadHashKey(getenv)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	opts.ci = getenv("CI") != ""
 	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c > 40 {
 		opts.width = c
@@ -151,14 +158,36 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 	return opts, nil
 }
 
-// runScan runs the pipeline: targets → scanners → inventory → rules →
+// newEngine returns the one detection engine of a scan: it detects,
+// fingerprints (with the scan's key) and redacts values for every scanner,
+// so that a value is one credential whichever scanner sees it, and it
+// sanitizes every report string and log line.
+func newEngine(key *hashKey) (*secrets.Engine, error) {
+	hasher, err := secrets.NewHasher(key.key)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	return secrets.NewEngine(nil, secrets.WithHasher(hasher)), nil
+}
+
+// runScan runs the pipeline: sources → scanners → link → inventory → rules →
 // findings → report.
-func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*report.Report, error) {
+func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, logger *slog.Logger) (*report.Report, error) {
 	started := opts.now().UTC()
 	version, commit := toolVersion()
 	b := inventory.NewBuilder()
 	b.SetAccountable(opts.config.Principals)
-	reg := newScanners(opts.config)
+	switch k := opts.hashKey; {
+	case k.noFile != nil:
+		logger.Warn("this run fingerprints embedded credentials with a random key: their ids and fingerprints will not match those of other runs; "+
+			"set "+hashKeyEnv+" to keep them stable", "reason", k.noFile.Error())
+	case k.created && opts.ci:
+		logger.Warn("created a new fingerprint key: ids and fingerprints of embedded credentials will not match those of other runs; "+
+			"set "+hashKeyEnv+" from a CI secret to keep them stable", "file", k.source)
+	default:
+		logger.Info("fingerprint key", "source", k.source)
+	}
+	reg := newScanners(opts.config, engine)
 	lopts := local.Options{MaxFileSize: opts.maxFileSize, Exclude: opts.config.Exclude, Logger: logger}
 
 	// Sources are read one after another; the link stage in Build makes the
@@ -231,30 +260,16 @@ func runScan(ctx context.Context, opts *scanOptions, logger *slog.Logger) (*repo
 		Inventory:    inv,
 		Rules:        rules.All(),
 	}
-	sanitize(rep)
 	if opts.baseline != nil {
 		rep.ApplyBaseline(opts.baseline)
 	}
 	rep.Finalize()
+	// The report boundary: every string any format writes — ids,
+	// subjects, names, paths, messages, reasons — is sanitized here, once.
+	// A token used as a job id, an MCP server name or a file name is then
+	// redacted everywhere alike, and references still resolve.
+	rep.Sanitize(engine.Sanitize)
 	return rep, nil
-}
-
-// sanitize is defence in depth: texts that quote input (parser errors,
-// coverage reasons) never carry a detectable credential.
-func sanitize(rep *report.Report) {
-	e := secrets.NewEngine(nil)
-	for i := range rep.Coverage {
-		rep.Coverage[i].Reason = e.Sanitize(rep.Coverage[i].Reason)
-		rep.Coverage[i].Path = e.Sanitize(rep.Coverage[i].Path)
-	}
-	for i := range rep.NotEvaluable {
-		rep.NotEvaluable[i].Reason = e.Sanitize(rep.NotEvaluable[i].Reason)
-	}
-	for _, fs := range [][]inventory.Finding{rep.Findings, rep.Suppressed} {
-		for i := range fs {
-			fs[i].Message = e.Sanitize(fs[i].Message)
-		}
-	}
 }
 
 // category is the stable SARIF automationDetails.id of the scanned scope, so

@@ -25,11 +25,11 @@ type scanners struct {
 	entries []scannerEntry
 }
 
-func newScanners(cfg *Config) *scanners {
-	sa := secrets.NewAnalyzer()
-	sa.Blame = local.Blame
-	ag := agentconfig.NewAnalyzer()
-	ci := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(cfg.Agents)})
+// newScanners builds one scan's analyzers around its one detection engine.
+func newScanners(cfg *Config, engine *secrets.Engine) *scanners {
+	sa := &secrets.Analyzer{Engine: engine, Blame: local.Blame}
+	ag := agentconfig.NewAnalyzer(engine)
+	ci := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(cfg.Agents), Values: engine})
 	tree := inventory.SourceTree
 	return &scanners{entries: []scannerEntry{
 		{sa, []inventory.SourceKind{tree, inventory.SourceHistory, inventory.SourceHome}},

@@ -139,7 +139,7 @@ func TestReportIndependentOfOrder(t *testing.T) {
 	scan := func(seed uint64) []byte {
 		var f scanFlags
 		f.home, f.allowPartial, f.failOn = true, true, "none"
-		opts, err := f.resolve([]string{a, b}, Stdio{Out: &bytes.Buffer{}}, func(k string) string { return env[k] })
+		opts, err := f.resolve([]string{a, b}, Stdio{Out: &bytes.Buffer{}}, testEnv(env))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,11 @@ func TestReportIndependentOfOrder(t *testing.T) {
 		}
 		fixed := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		opts.now = func() time.Time { return fixed }
-		rep, err := runScan(context.Background(), opts, slog.New(slog.DiscardHandler))
+		engine, err := newEngine(opts.hashKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := runScan(context.Background(), opts, engine, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}

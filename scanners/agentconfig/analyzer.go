@@ -114,8 +114,18 @@ func classify(p string) (format, string) {
 // Analyzer reads agent configurations handed over by the walker (or by
 // ScanHome). Records are kept per root and flushed in Finish.
 type Analyzer struct {
-	mu    sync.Mutex
-	roots map[string]*rootState
+	values Values
+	mu     sync.Mutex
+	roots  map[string]*rootState
+}
+
+// Values judges a value written in a configuration as the detection engine
+// does: whether it is a credential, and the embedded credential (id, value
+// fingerprint, redacted preview, classification) that the engine records
+// for it. *secrets.Engine implements it; the analyzer never hashes or
+// redacts a value itself.
+type Values interface {
+	Embedded(key string, value []byte) (c inventory.Credential, recognised bool)
 }
 
 type rootState struct {
@@ -125,8 +135,15 @@ type rootState struct {
 	coRank     int
 }
 
-// NewAnalyzer returns an agent-configuration analyzer.
-func NewAnalyzer() *Analyzer { return &Analyzer{roots: map[string]*rootState{}} }
+// NewAnalyzer returns an agent-configuration analyzer that judges values
+// with v (the detection engine that scans the same files, so that a value
+// is one credential whichever of the two sees it).
+func NewAnalyzer(v Values) *Analyzer {
+	if v == nil {
+		panic("agentconfig.NewAnalyzer: nil Values")
+	}
+	return &Analyzer{values: v, roots: map[string]*rootState{}}
+}
 
 // Name implements the walker's Analyzer.
 func (a *Analyzer) Name() string { return Source }
@@ -167,7 +184,7 @@ func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []by
 		a.mu.Unlock()
 		return nil
 	}
-	f, err := parseFile(file, data, fm, client)
+	f, err := parseFile(a.values, file, data, fm, client)
 	if err != nil {
 		return err
 	}
@@ -179,7 +196,7 @@ func (a *Analyzer) Analyze(_ context.Context, file inventory.Location, data []by
 }
 
 // parseFile parses one configuration file into its records.
-func parseFile(file inventory.Location, data []byte, fm format, client string) (*fileCtx, error) {
+func parseFile(values Values, file inventory.Location, data []byte, fm format, client string) (*fileCtx, error) {
 	var root *node
 	var err error
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -197,7 +214,7 @@ func parseFile(file inventory.Location, data []byte, fm format, client string) (
 	if err != nil {
 		return nil, err
 	}
-	f := newFileCtx(file, client)
+	f := newFileCtx(values, file, client)
 	if root.kind != kObject {
 		if root.kind == kNull {
 			return f, nil // an empty YAML document

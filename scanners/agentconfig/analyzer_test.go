@@ -8,12 +8,20 @@ import (
 
 	"github.com/agentreach/agentreach/fixtures/faketoken"
 	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/scanners/secrets"
 )
+
+// testEngine judges values for the analyzers under test, as the detection
+// engine does in a scan.
+var testEngine = secrets.NewEngine(nil)
+
+// idOf is the embedded-credential id of a value.
+func idOf(v string) string { return testEngine.CredentialID([]byte(v)) }
 
 // scan runs the analyzer over in-memory files of one root.
 func scan(t *testing.T, files map[string]string) *inventory.Inventory {
 	t.Helper()
-	a := NewAnalyzer()
+	a := NewAnalyzer(testEngine)
 	for p, c := range files {
 		if err := a.Analyze(context.Background(), inventory.Location{Root: ".", Path: p, Git: inventory.GitTracked}, []byte(c), nil); err != nil {
 			t.Fatalf("%s: %v", p, err)
@@ -121,7 +129,7 @@ func TestMCPServerCredentials(t *testing.T) {
 				t.Fatalf("safe look-alike produced embedded credentials %v", got)
 			}
 			for i, v := range tt.literals {
-				id := inventory.EmbeddedCredentialID(sha256Hex(v))
+				id := idOf(v)
 				c := inv.Credential(id)
 				if c == nil {
 					t.Fatalf("no credential %s (have %v)", id, got)
@@ -145,7 +153,7 @@ func TestMCPServerCredentials(t *testing.T) {
 				if c == nil {
 					t.Fatalf("no reference credential %s", id)
 				}
-				if c.Kind == inventory.KindEmbeddedKey || c.SHA256 != "" || c.Storage == "" {
+				if c.Kind == inventory.KindEmbeddedKey || c.ValueHMAC != "" || c.Storage == "" {
 					t.Errorf("reference %s = %+v", id, c)
 				}
 				if len(inv.AgentsReaching(id)) == 0 {
@@ -300,7 +308,7 @@ func TestProfiles(t *testing.T) {
 
 func TestProjectLinksAndCodeowners(t *testing.T) {
 	t.Parallel()
-	a := NewAnalyzer()
+	a := NewAnalyzer(testEngine)
 	files := map[string]string{
 		".claude/settings.json":     `{"enabledMcpjsonServers": ["github"]}`,
 		".mcp.json":                 `{"mcpServers": {"github": {"command": "github-mcp-server"}, "other": {"command": "x"}}}`,

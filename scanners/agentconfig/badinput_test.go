@@ -56,7 +56,7 @@ func TestBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			a := NewAnalyzer()
+			a := NewAnalyzer(testEngine)
 			err := a.Analyze(context.Background(), inventory.Location{Root: ".", Path: tt.path}, []byte(tt.content), nil)
 			checkNoEcho(t, []byte(tt.content), err)
 			if tt.wantErr == "" {
@@ -100,7 +100,7 @@ func itoa(i int) string {
 // is a coverage entry and the other files are still read.
 func TestAnalyzeErrorLeavesOtherFiles(t *testing.T) {
 	t.Parallel()
-	a := NewAnalyzer()
+	a := NewAnalyzer(testEngine)
 	ctx := context.Background()
 	if err := a.Analyze(ctx, inventory.Location{Root: ".", Path: "broken/.mcp.json"}, []byte("{"), nil); err == nil {
 		t.Fatal("broken file parsed")

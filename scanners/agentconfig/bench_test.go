@@ -41,7 +41,7 @@ func BenchmarkParseClaudeState(b *testing.B) {
 	b.Run("agentconfig", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			if _, err := parseFile(inventory.Location{Root: "~", Path: ".claude.json"}, data, fmtClaudeState, "claude-code"); err != nil {
+			if _, err := parseFile(testEngine, inventory.Location{Root: "~", Path: ".claude.json"}, data, fmtClaudeState, "claude-code"); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 // Finish, in a sorted order, so that merged fields never depend on which
 // worker finished first.
 type fileCtx struct {
+	values  Values             // the detection engine's judgement of values
 	loc     inventory.Location // root, path, git state
 	client  string             // the client that reads the file
 	handled map[*node]bool     // values already read as server fields
@@ -24,8 +25,8 @@ type fileCtx struct {
 	notes   []string
 }
 
-func newFileCtx(loc inventory.Location, client string) *fileCtx {
-	return &fileCtx{loc: loc, client: client, handled: map[*node]bool{}}
+func newFileCtx(values Values, loc inventory.Location, client string) *fileCtx {
+	return &fileCtx{values: values, loc: loc, client: client, handled: map[*node]bool{}}
 }
 
 // at is the location of a value; offset is the byte offset of the secret
@@ -88,8 +89,9 @@ func (h credHint) platformReach() (string, inventory.ReachClass) {
 }
 
 // literal records a secret written in the file: the embedded credential
-// (same id as the detection engine gives the same value, so the two merge)
-// and the edge from the agent that receives it.
+// (the detection engine's judgement of the value, so the same id and
+// classification as its scan of the file gives; the two merge) and the
+// edge from the agent that receives it.
 func (f *fileCtx) literal(agentID string, via inventory.ReachVia, value string, n *node, ptr string, h credHint) {
 	value = strings.TrimSpace(value)
 	if value == "" {
@@ -103,22 +105,18 @@ func (f *fileCtx) literal(agentID string, via inventory.ReachVia, value string, 
 	}
 	loc := f.at(n, ptr, offset)
 	loc.EndLine, loc.EndColumn = loc.Line, loc.Column+len(value)
-	sum := sha256Hex(value)
-	c := inventory.Credential{
-		ID:        inventory.EmbeddedCredentialID(sum),
-		Kind:      inventory.KindEmbeddedKey,
-		Storage:   "file",
-		SHA256:    sum,
-		Locations: []inventory.Location{loc},
+	c, recognised := f.values.Embedded(h.key, []byte(value))
+	c.Locations = []inventory.Location{loc}
+	if !recognised {
+		// A value of a format the engine does not know: what the
+		// surrounding structure tells.
+		c.Platform, c.Reach = h.platformReach()
 	}
-	// The detection engine's records of the same value are added first (the
-	// walker calls Analyze on every file before Finish flushes these), so
-	// its type, name and classification win; these fill only what it left
-	// empty — a value of a format it does not know.
-	c.Redacted = redact(value)
-	c.Platform, c.Reach = h.platformReach()
 	if h.key != "" {
-		c.Attributes = map[string]string{"config_key": h.key}
+		if c.Attributes == nil {
+			c.Attributes = map[string]string{}
+		}
+		c.Attributes["config_key"] = h.key
 	}
 	f.creds = append(f.creds, c)
 	if agentID != "" {
@@ -183,9 +181,16 @@ func (f *fileCtx) value(agentID string, via inventory.ReachVia, v string, n *nod
 		return
 	}
 	s := stripScheme(v)
-	if (secretSlot && looksSecret(s)) || knownPrefix(s) != "" {
+	if (secretSlot && looksSecret(s)) || knownPrefix(s) != "" || f.recognised(h.key, s) {
 		f.literal(agentID, via, s, n, ptr, h)
 	}
+}
+
+// recognised reports whether the detection engine accepts a value under a
+// key name as a credential.
+func (f *fileCtx) recognised(key, v string) bool {
+	_, ok := f.values.Embedded(key, []byte(v))
+	return ok
 }
 
 func viaURL(via inventory.ReachVia) inventory.ReachVia {

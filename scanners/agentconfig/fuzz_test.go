@@ -10,7 +10,7 @@ import (
 // fuzzFile parses one file of the given dialect end to end (records
 // included) and checks that errors never repeat input text.
 func fuzzFile(t *testing.T, path string, data []byte) {
-	a := NewAnalyzer()
+	a := NewAnalyzer(testEngine)
 	err := a.Analyze(context.Background(), inventory.Location{Root: ".", Path: path}, data, nil)
 	checkNoEcho(t, data, err)
 	b := inventory.NewBuilder()
@@ -19,7 +19,7 @@ func fuzzFile(t *testing.T, path string, data []byte) {
 	}
 	inv, _ := b.Build()
 	for _, c := range inv.Credentials {
-		if c.Kind != inventory.KindEmbeddedKey && c.SHA256 != "" {
+		if c.Kind != inventory.KindEmbeddedKey && c.ValueHMAC != "" {
 			t.Fatalf("reference with a hash: %+v", c)
 		}
 	}
@@ -79,7 +79,7 @@ func FuzzHomeStores(f *testing.F) {
 	}
 	paths := []string{".aws/credentials", ".netrc", ".bash_history", ".ssh/id_rsa", ".config/gh/hosts.yml", ".docker/config.json", ".git-credentials", ".npmrc"}
 	f.Fuzz(func(t *testing.T, s string) {
-		a := NewAnalyzer()
+		a := NewAnalyzer(testEngine)
 		loc := inventory.Location{Root: inventory.HomeRoot, Path: paths[len(s)%len(paths)]}
 		err := a.analyzeStore(loc, []byte(s))
 		checkNoEcho(t, []byte(s), err)

@@ -132,7 +132,7 @@ func (a *Analyzer) analyzeStore(loc inventory.Location, data []byte) error {
 	if !ok {
 		return nil
 	}
-	f := newFileCtx(loc, "")
+	f := newFileCtx(a.values, loc, "")
 	var err error
 	switch st.syntax {
 	case "json", "yaml", "toml", "gh", "docker":

@@ -87,7 +87,7 @@ func TestScanHome(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a := NewAnalyzer()
+	a := NewAnalyzer(testEngine)
 	engine := &recorder{}
 	b := inventory.NewBuilder()
 	if err := local.ScanHome(context.Background(), home, HomePaths, []local.Analyzer{engine, a}, local.Options{}, b); err != nil {
@@ -96,7 +96,7 @@ func TestScanHome(t *testing.T) {
 	inv, cov := b.Build()
 
 	byValue := func(v string) *inventory.Credential {
-		return inv.Credential(inventory.EmbeddedCredentialID(sha256Hex(v)))
+		return inv.Credential(idOf(v))
 	}
 	for _, tc := range []struct {
 		name, value, store string

@@ -1,8 +1,6 @@
 package agentconfig
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"math"
 	"net"
 	"net/url"
@@ -281,9 +279,10 @@ func entropy(s string) float64 {
 	return h
 }
 
-// tokenPrefixes are the type prefixes kept in a redacted preview (and the
-// shapes that make a value under any key a credential). The detection engine
-// owns classification; these only decide "credential-shaped".
+// tokenPrefixes are the shapes that make a value under any key a credential
+// (also when the detection engine does not recognise it, e.g. a token
+// without its checksum). The engine owns classification, identity and
+// redaction; these only decide "credential-shaped".
 var tokenPrefixes = []string{
 	"github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "glpat-", "gldt-", "glptt-", "glrt-", "glcbt-",
 	"xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxe-", "xapp-", "sk-ant-", "sk-proj-", "sk-", "sk_live_", "rk_live_",
@@ -298,22 +297,6 @@ func knownPrefix(v string) string {
 		}
 	}
 	return ""
-}
-
-// redact keeps the type prefix and at most the last four characters.
-func redact(v string) string {
-	n := len(v)
-	tail := min(4, n/4)
-	head := len(knownPrefix(v))
-	if head > n-tail-1 {
-		head = 0
-	}
-	return v[:head] + "…" + v[n-tail:]
-}
-
-func sha256Hex(v string) string {
-	sum := sha256.Sum256([]byte(v))
-	return hex.EncodeToString(sum[:])
 }
 
 // urlSecrets finds the secrets of a URL: the password of its userinfo and

@@ -3,8 +3,6 @@ package local_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"runtime"
@@ -46,18 +44,26 @@ func needGit(t *testing.T) {
 	}
 }
 
+// testHasher fingerprints values as a scan with a fixed key does.
+var testHasher = func() *secrets.Hasher {
+	h, err := secrets.NewHasher([]byte("hostile-git-test-key/hostile-git-test-key/"))
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()
+
 // analyzers are the analyzers as cmd/agentreach wires them.
 func analyzers() []local.Analyzer {
-	s := secrets.NewAnalyzer()
-	s.Blame = local.Blame
-	return []local.Analyzer{s, workflows.NewAnalyzer(workflows.Options{}), agentconfig.NewAnalyzer()}
+	e := secrets.NewEngine(nil, secrets.WithHasher(testHasher))
+	s := &secrets.Analyzer{Engine: e, Blame: local.Blame}
+	return []local.Analyzer{s, workflows.NewAnalyzer(workflows.Options{Values: e}), agentconfig.NewAnalyzer(e)}
 }
 
 func locationsOf(inv *inventory.Inventory, value string) []inventory.Location {
-	sum := sha256.Sum256([]byte(value))
-	h := hex.EncodeToString(sum[:])
+	h := testHasher.Sum([]byte(value))
 	for _, c := range inv.Credentials {
-		if c.SHA256 == h {
+		if c.ValueHMAC == h {
 			return c.Locations
 		}
 	}

@@ -26,10 +26,11 @@ type Analyzer struct {
 	Blame BlameFunc
 
 	mu   sync.Mutex
-	seen map[string]bool // root, path and value hash of hits already reported
+	seen map[string]bool // root, path and value fingerprint of hits already reported
 }
 
-// NewAnalyzer returns an analyzer over the built-in formats.
+// NewAnalyzer returns an analyzer over the built-in formats, with an engine
+// of its own (fingerprints under a random key; see NewEngine).
 func NewAnalyzer() *Analyzer { return &Analyzer{Engine: NewEngine(nil)} }
 
 // Name implements the walker's Analyzer.
@@ -47,7 +48,7 @@ func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []
 	var creds []inventory.Credential
 	var ids, secretsAt []int // indices of AWS key ids and secret keys
 	scanErr := a.Engine.scan(data, inventory.KindOf(file.Path).Detect, func(m Match) {
-		c := Credential(m, file)
+		c := a.Engine.Credential(m, file)
 		switch m.Format.ID {
 		case "aws-access-key-id", "aws-temporary-access-key-id":
 			ids = append(ids, len(creds))
@@ -85,7 +86,7 @@ func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []
 		}
 	}
 	for _, c := range creds {
-		if !a.firstSighting(file, c.SHA256) {
+		if !a.firstSighting(file, c.ValueHMAC) {
 			continue
 		}
 		out.AddCredential(c)

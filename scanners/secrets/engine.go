@@ -66,11 +66,13 @@ type Engine struct {
 	tables   [2]*prefilter // [0] code files, [1] configuration files
 	pool     sync.Pool
 	examples map[string]bool // SHA-256 of published documentation examples
+	hasher   *Hasher         // fingerprints of values
 }
 
 // publishedExamples are the SHA-256 hashes of values that vendors publish in
 // their documentation (the jwt.io sample token, Stripe's and Slack's docs
-// examples): well-formed, never secret. Only hashes are kept.
+// examples): well-formed, never secret. Only hashes are kept; these plain
+// hashes of public values never reach a report.
 var publishedExamples = []string{
 	"7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
 	"2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
@@ -79,11 +81,18 @@ var publishedExamples = []string{
 }
 
 // NewEngine returns an engine over the given formats (Formats() when nil).
-func NewEngine(formats []*Format) *Engine {
+// Without WithHasher it fingerprints values under a random key of its own.
+func NewEngine(formats []*Format, opts ...Option) *Engine {
 	if formats == nil {
 		formats = Formats()
 	}
 	e := &Engine{formats: formats, examples: map[string]bool{}}
+	for _, o := range opts {
+		o(e)
+	}
+	if e.hasher == nil {
+		e.hasher = RandomHasher()
+	}
 	for _, h := range publishedExamples {
 		e.examples[h] = true
 	}
@@ -180,11 +189,18 @@ func resolve(hits []hit) []hit {
 func (e *Engine) dropExamples(data []byte, hits []hit) []hit {
 	out := hits[:0]
 	for _, h := range hits {
-		if !e.examples[Hash(data[h.start:h.end])] {
+		if !e.examples[exampleDigest(data[h.start:h.end])] {
 			out = append(out, h)
 		}
 	}
 	return out
+}
+
+// exampleDigest is the plain SHA-256 of a value, compared with the hashes
+// of published examples only.
+func exampleDigest(v []byte) string {
+	sum := sha256.Sum256(v)
+	return hex.EncodeToString(sum[:])
 }
 
 // dropRepeatedKeys drops the key-name detections of every key name that
@@ -352,58 +368,6 @@ func Redact(f *Format, v []byte) string {
 	return string(v[:head]) + "…" + string(v[n-tail:])
 }
 
-// Hash is the SHA-256 of a value, hex encoded: the identity that merges the
-// same value found in several places.
-func Hash(v []byte) string {
-	sum := sha256.Sum256(v)
-	return hex.EncodeToString(sum[:])
-}
-
-// identityOf is the byte string whose hash identifies the value of m.
-func identityOf(f *Format, v []byte) []byte {
-	if f != nil && f.identity != nil {
-		if id := f.identity(v); len(id) > 0 {
-			return id
-		}
-	}
-	return v
-}
-
-// CredentialID is the inventory id of an embedded value (shared by every
-// scanner that sees the value: see inventory.EmbeddedCredentialID).
-func CredentialID(v []byte) string {
-	return inventory.EmbeddedCredentialID(Hash(v))
-}
-
-// Credential builds the inventory credential for a match in a file.
-func Credential(m Match, file inventory.Location) inventory.Credential {
-	loc := file
-	loc.Line, loc.Column = m.Line, m.Column
-	endLine := m.Line + bytes.Count(m.Value, []byte{'\n'})
-	endCol := m.Column + len(m.Value)
-	if endLine != m.Line {
-		endCol = len(m.Value) - bytes.LastIndexByte(m.Value, '\n')
-	}
-	loc.EndLine, loc.EndColumn = endLine, endCol
-	sum := Hash(identityOf(m.Format, m.Value))
-	return inventory.Credential{
-		ID:        inventory.EmbeddedCredentialID(sum),
-		Kind:      inventory.KindEmbeddedKey,
-		Platform:  cmp.Or(m.Platform, m.Format.Platform),
-		Type:      m.Format.ID,
-		Name:      m.Format.Title,
-		Storage:   "file",
-		Lifetime:  cmp.Or(m.Lifetime, m.Format.Lifetime),
-		Reach:     cmp.Or(m.Reach, m.Format.Reach),
-		Locations: []inventory.Location{loc},
-		Redacted:  Redact(m.Format, m.Value),
-		SHA256:    sum,
-		Attributes: map[string]string{
-			"token_kind": string(m.Format.Kind),
-		},
-	}
-}
-
 // Contains reports whether s holds a detectable credential; other packages
 // use it to refuse to echo such values (for example in error messages).
 func (e *Engine) Contains(s string) bool {
@@ -413,7 +377,28 @@ func (e *Engine) Contains(s string) bool {
 }
 
 // Sanitize replaces every detected credential in s by its redacted preview.
+// A token followed by "/" — a directory, or a JSON-pointer segment, named
+// with a token — looks like part of a base64 blob to the detectors, so each
+// "/"-separated segment is also sanitized on its own.
 func (e *Engine) Sanitize(s string) string {
+	s = e.sanitize(s)
+	if !strings.Contains(s, "/") {
+		return s
+	}
+	parts := strings.Split(s, "/")
+	changed := false
+	for i, p := range parts {
+		if q := e.sanitize(p); q != p {
+			parts[i], changed = q, true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(parts, "/")
+}
+
+func (e *Engine) sanitize(s string) string {
 	data := []byte(s)
 	type span struct {
 		start, end int

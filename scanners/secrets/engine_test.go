@@ -2,6 +2,9 @@ package secrets
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -98,14 +101,23 @@ func TestRedactAndCredential(t *testing.T) {
 	t.Parallel()
 	tok := faketoken.GitHub(faketoken.Rand(4), "ghp")
 	ms := find(t, "a="+tok)
-	c := Credential(ms[0], inventory.Location{Root: ".", Path: "a.env", Git: inventory.GitTracked})
+	key := []byte(strings.Repeat("k", MinKeyLen))
+	h, err := NewHasher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(nil, WithHasher(h))
+	c := e.Credential(ms[0], inventory.Location{Root: ".", Path: "a.env", Git: inventory.GitTracked})
 	if c.Redacted != "ghp_…"+tok[len(tok)-4:] {
 		t.Errorf("redacted = %q", c.Redacted)
 	}
 	if strings.Contains(fmt.Sprintf("%+v", c), tok) || strings.Contains(fmt.Sprintf("%+v", c), tok[4:34]) {
 		t.Fatal("credential holds the value")
 	}
-	if c.SHA256 != Hash([]byte(tok)) || c.ID != "embedded:"+Hash([]byte(tok))[:16] || c.ID != CredentialID([]byte(tok)) || c.Type != "github-classic-pat" {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(tok))
+	want := hex.EncodeToString(mac.Sum(nil))
+	if c.ValueHMAC != want || c.ID != "embedded:"+want[:16] || c.ID != e.CredentialID([]byte(tok)) || c.Type != "github-classic-pat" {
 		t.Errorf("identity: %+v", c)
 	}
 	if l := c.Locations[0]; l.Line != 1 || l.Column != 3 || l.EndColumn != 3+len(tok) || l.Git != inventory.GitTracked {
@@ -143,5 +155,14 @@ func TestSanitize(t *testing.T) {
 	}
 	if !e.Contains(a) || e.Contains("nothing here") {
 		t.Error("Contains")
+	}
+	// A token named as a directory or a JSON-pointer segment.
+	for _, p := range []string{"dir/" + a + "/.mcp.json", "/mcpServers/" + a + "/env/X", a + "/x", "x/" + a} {
+		if got := e.Sanitize(p); strings.Contains(got, a[4:]) || !strings.Contains(got, "ghp_…") {
+			t.Errorf("sanitized path = %q", got)
+		}
+	}
+	if p := "docs/a/b.md"; e.Sanitize(p) != p {
+		t.Errorf("a plain path changed: %q", e.Sanitize(p))
 	}
 }

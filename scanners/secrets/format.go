@@ -1,7 +1,7 @@
 // Package secrets detects, classifies and redacts credentials embedded in
 // files. It keeps no value once a match is classified: the inventory gets a
 // redacted preview (type prefix and last four characters at most) and a
-// SHA-256 of the value.
+// keyed fingerprint of the value (HMAC-SHA256, see Hasher).
 //
 // Every format carries its metadata (platform, kind, lifetime class, reach
 // class), its anchors and validator, and its positive and negative samples
@@ -68,7 +68,7 @@ type Format struct {
 	// pem marks multi-line PEM values, whose preview is built from the
 	// BEGIN line and the body.
 	pem bool
-	// identity normalises a value before hashing (so that the same key in
+	// identity normalises a value before fingerprinting (so that the same key in
 	// a PEM file and escaped in a JSON string is one credential).
 	identity func(v []byte) []byte
 

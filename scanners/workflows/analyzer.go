@@ -14,6 +14,17 @@ const Source = "workflows"
 type Options struct {
 	// Agents extends the known coding-agent actions and CLIs.
 	Agents AgentOptions
+	// Values, when set, gives the id of a literal value (env, with: input,
+	// GitLab variable) as the detection engine records it, so that the job
+	// is linked to the embedded credential the engine found in the file.
+	// *secrets.Engine implements it. Without it literals are not linked.
+	Values Values
+}
+
+// Values judges a literal value as the detection engine does; the analyzer
+// never hashes a value itself.
+type Values interface {
+	Embedded(key string, value []byte) (c inventory.Credential, recognised bool)
 }
 
 // Analyzer parses CI definitions handed over by the walker. Analyze parses
@@ -23,6 +34,7 @@ type Options struct {
 // edges into the inventory.
 type Analyzer struct {
 	agents *agentTable
+	values Values
 	mu     sync.Mutex
 	roots  map[string]*rootState
 }
@@ -35,7 +47,7 @@ type rootState struct {
 
 // NewAnalyzer returns a workflow analyzer.
 func NewAnalyzer(opts Options) *Analyzer {
-	return &Analyzer{agents: newAgentTable(opts.Agents), roots: map[string]*rootState{}}
+	return &Analyzer{agents: newAgentTable(opts.Agents), values: opts.Values, roots: map[string]*rootState{}}
 }
 
 // Name implements the walker's Analyzer.
@@ -119,7 +131,7 @@ func (a *Analyzer) Finish(ctx context.Context, src inventory.Source, out *invent
 	if st == nil {
 		return nil
 	}
-	r := &resolver{agents: a.agents, st: st, out: out}
+	r := &resolver{agents: a.agents, values: a.values, st: st, out: out}
 	usedDefault := r.github()
 	if usedDefault {
 		out.AddCoverage(inventory.Coverage{Source: Source, Target: src.Path, Status: inventory.CoverageComplete, Reason: DefaultPermissionsNote})

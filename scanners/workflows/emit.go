@@ -371,9 +371,10 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 		reach(id, inventory.ViaRunner, job.Location, nil)
 	}
 	for _, l := range gj.literals {
-		id := inventory.EmbeddedCredentialID(l.sha)
-		loc := l.loc
-		r.out.AddRef(inventory.Reach{Agent: agent.ID, Credential: id, Via: l.via, Location: &loc})
+		if id, ok := r.literalID(l.name, l.value); ok {
+			loc := l.loc
+			r.out.AddRef(inventory.Reach{Agent: agent.ID, Credential: id, Via: l.via, Location: &loc})
+		}
 	}
 }
 

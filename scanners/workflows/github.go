@@ -6,8 +6,6 @@ package workflows
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
@@ -58,12 +56,15 @@ type ref struct {
 }
 
 // literal is a literal value that may be a credential the detection engine
-// also finds (linked by hash in Finish).
+// also finds: Finish asks the engine for its id (Options.Values) and links
+// the job to that credential. The value is kept only in memory until then
+// and never recorded.
 type literal struct {
-	sha  string
-	via  inventory.ReachVia
-	step int
-	loc  inventory.Location
+	name  string // the env variable or input it is assigned to
+	value string
+	via   inventory.ReachVia
+	step  int
+	loc   inventory.Location
 }
 
 type callInfo struct {
@@ -310,22 +311,21 @@ func envRefs(file inventory.Location, env *actionlint.Env, via inventory.ReachVi
 		out = append(out, stringRefs(file, v.Value.Value, v.Value.Pos, via, step, name)...)
 		if lits != nil {
 			if l, ok := literalValue(v.Value.Value); ok {
-				*lits = append(*lits, literal{sha: l, via: via, step: step, loc: at(file, v.Value.Pos)})
+				*lits = append(*lits, literal{name: name, value: l, via: via, step: step, loc: at(file, v.Value.Pos)})
 			}
 		}
 	}
 	return out
 }
 
-// literalValue returns the hex SHA-256 of a literal value long enough to be a
-// key (no expression, no whitespace).
+// literalValue returns a literal value long enough to be a key (no
+// expression, no whitespace), trimmed.
 func literalValue(v string) (string, bool) {
 	v = strings.TrimSpace(v)
 	if len(v) < 16 || len(v) > 4096 || strings.Contains(v, "${{") || strings.ContainsAny(v, " \t\n") || strings.HasPrefix(v, "$") {
 		return "", false
 	}
-	sum := sha256.Sum256([]byte(v))
-	return hex.EncodeToString(sum[:]), true
+	return v, true
 }
 
 func stringRefs(file inventory.Location, s string, pos *actionlint.Pos, via inventory.ReachVia, step int, env string) []ref {
@@ -444,7 +444,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			ln := strings.ToLower(n)
 			gj.refs = append(gj.refs, stringRefs(file, inputs[ln], inputPos[ln], inventory.ViaWith, i, n)...)
 			if l, ok := literalValue(inputs[ln]); ok && looksSecretName(n) {
-				gj.literals = append(gj.literals, literal{sha: l, via: inventory.ViaWith, step: i, loc: at(file, inputPos[ln])})
+				gj.literals = append(gj.literals, literal{name: n, value: l, via: inventory.ViaWith, step: i, loc: at(file, inputPos[ln])})
 			}
 		}
 		stepAction(file, &st, e.Uses.Value, inputs, inputPos, agents, gj)

@@ -727,9 +727,10 @@ func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, va
 	}
 	for _, v := range vars {
 		if l, ok := literalValue(v.value); ok && glCredentialVar(v.name) {
-			id := inventory.EmbeddedCredentialID(l)
-			loc := v.loc
-			r.out.AddRef(inventory.Reach{Agent: a.ID, Credential: id, Via: inventory.ViaCIVariable, Location: &loc})
+			if id, ok := r.literalID(v.name, l); ok {
+				loc := v.loc
+				r.out.AddRef(inventory.Reach{Agent: a.ID, Credential: id, Via: inventory.ViaCIVariable, Location: &loc})
+			}
 		}
 	}
 	r.out.AddAgent(a)

@@ -21,6 +21,7 @@ const (
 
 type resolver struct {
 	agents *agentTable
+	values Values
 	st     *rootState
 	out    *inventory.Builder
 	scope  outOfScope // references beyond the scan's reach, flushed by Finish
@@ -467,4 +468,14 @@ func jobGates(job *inventory.Job, gj *ghJob) []inventory.Gate {
 			" (required reviewers are not visible to a local scan)", Location: job.Environment.Location})
 	}
 	return out
+}
+
+// literalID is the id the detection engine gives a literal value assigned to
+// name; false without Options.Values.
+func (r *resolver) literalID(name, value string) (string, bool) {
+	if r.values == nil {
+		return "", false
+	}
+	c, _ := r.values.Embedded(name, []byte(value))
+	return c.ID, true
 }
