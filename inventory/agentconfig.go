@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -34,6 +35,70 @@ const (
 	ViaAgentEnv ReachVia = "agent-env" // the env block of a coding-agent settings profile
 	ViaAgentKey ReachVia = "agent-key" // an API key field of a coding-agent configuration
 )
+
+// MCPServerFacts are what the agent-configuration scanner records about an
+// MCP-server agent (Agent.MCP) and the AR-AG rules read. Lines are 1-based,
+// 0 when unknown.
+type MCPServerFacts struct {
+	Client    string     `json:"client,omitempty"`     // the client whose file declares the server: claude-code, cursor, vscode, codex, …
+	Transport string     `json:"transport,omitempty"`  // stdio, http or sse
+	Command   string     `json:"command,omitempty"`    // the launcher (npx, uvx, docker, node, a path), never its arguments
+	Package   string     `json:"package,omitempty"`    // the package or image the launcher fetches, without credentials
+	Launcher  string     `json:"launcher,omitempty"`   // npm, pypi, container, binary
+	Unpinned  bool       `json:"unpinned,omitempty"`   // the fetched Package has no pinned version or digest
+	URL       string     `json:"url,omitempty"`        // remote endpoint: scheme, host and path only (userinfo and query stripped)
+	PlainHTTP bool       `json:"plain_http,omitempty"` // the remote endpoint is http:// to a non-loopback host
+	Disabled  bool       `json:"disabled,omitempty"`   // the entry is switched off
+	ReadOnly  bool       `json:"read_only,omitempty"`  // the server's own read-only mode is on
+	Toolsets  []string   `json:"toolsets,omitempty"`   // the server's own toolset restriction
+	Reach     ReachClass `json:"reach,omitempty"`      // what a well-known server reaches
+	Roots     []string   `json:"roots,omitempty"`      // filesystem roots given to a filesystem server
+	// BroadPaths are the host-wide paths and credential stores the server
+	// is given (roots or container mounts).
+	BroadPaths []string `json:"broad_paths,omitempty"`
+	// AutoTrustedBy is the settings profile (path) that starts the server
+	// without asking (enableAllProjectMcpServers, enabledMcpjsonServers).
+	AutoTrustedBy string `json:"auto_trusted_by,omitempty"`
+}
+
+// ProfileFacts are what the agent-configuration scanner records about a
+// coding-agent settings profile (Agent.Profile) and the AR-AG rules read.
+// Lines are 1-based, 0 when unknown.
+type ProfileFacts struct {
+	Client     string   `json:"client,omitempty"`      // the client whose settings file it is
+	BypassLine int      `json:"bypass_line,omitempty"` // the first approval bypass (Guardrails.Bypass)
+	BroadPaths []string `json:"broad_paths,omitempty"` // host-wide paths or credential stores the agent is given
+	BroadLine  int      `json:"broad_line,omitempty"`  // the first of BroadPaths
+	// AutoTrustAll: enableAllProjectMcpServers is on; AutoTrusted names the
+	// servers of enabledMcpjsonServers; AutoTrustLine is the first of them.
+	AutoTrustAll  bool     `json:"auto_trust_all,omitempty"`
+	AutoTrusted   []string `json:"auto_trusted,omitempty"`
+	AutoTrustLine int      `json:"auto_trust_line,omitempty"`
+	ProjectMCP    string   `json:"project_mcp,omitempty"`     // the project .mcp.json beside the profile (path)
+	ProjectMCPGit GitState `json:"project_mcp_git,omitempty"` // its git state
+	Codeowners    string   `json:"codeowners,omitempty"`      // covered, not-covered or absent: CODEOWNERS coverage of the profile's file
+	GuardDeny     bool     `json:"guard_deny,omitempty"`      // the profile denies edits to agent configuration paths
+	ReadOnly      bool     `json:"read_only,omitempty"`       // the profile cannot write files (read-only sandbox, edits denied)
+	Hooks         int      `json:"hooks,omitempty"`           // number of hook commands the profile runs
+}
+
+func (m *MCPServerFacts) clone() *MCPServerFacts {
+	if m == nil {
+		return nil
+	}
+	c := *m
+	c.Toolsets, c.Roots, c.BroadPaths = slices.Clone(m.Toolsets), slices.Clone(m.Roots), slices.Clone(m.BroadPaths)
+	return &c
+}
+
+func (p *ProfileFacts) clone() *ProfileFacts {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.BroadPaths, c.AutoTrusted = slices.Clone(p.BroadPaths), slices.Clone(p.AutoTrusted)
+	return &c
+}
 
 // Attribute keys the agent-configuration scanner sets on MCP-server and
 // agent-profile agents; rules read them. Boolean attributes are "true" when
