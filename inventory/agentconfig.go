@@ -1,9 +1,6 @@
 package inventory
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // HomeRoot is the scan root of a developer's home directory (`agentreach
 // scan --home`): its locations are relative to the home, so
@@ -98,51 +95,4 @@ func (p *ProfileFacts) clone() *ProfileFacts {
 	c := *p
 	c.BroadPaths, c.AutoTrusted = slices.Clone(p.BroadPaths), slices.Clone(p.AutoTrusted)
 	return &c
-}
-
-// Attribute keys the agent-configuration scanner sets on MCP-server and
-// agent-profile agents; rules read them. Boolean attributes are "true" when
-// set and absent otherwise; lists are comma-separated.
-const (
-	AttrClient        = "client"          // the client whose file declares the server: claude-code, cursor, vscode, codex, …
-	AttrTransport     = "transport"       // stdio, http or sse
-	AttrCommand       = "command"         // the launcher (npx, uvx, docker, node, a path), never its arguments
-	AttrPackage       = "package"         // the package or image the launcher fetches, without credentials
-	AttrLauncher      = "launcher"        // npm, pypi, container, binary
-	AttrPinned        = "pinned"          // "true" or "false" for fetched packages and images
-	AttrURL           = "url"             // remote endpoint: scheme, host and path only (userinfo and query stripped)
-	AttrPlainHTTP     = "plain_http"      // remote endpoint over http:// to a non-loopback host
-	AttrDisabled      = "disabled"        // the entry is switched off
-	AttrReadOnly      = "read_only"       // the server's own read-only mode is on
-	AttrToolsets      = "toolsets"        // the server's own toolset restriction
-	AttrBroadPaths    = "broad_paths"     // host-wide paths or credential stores the server or agent is given
-	AttrRoots         = "roots"           // filesystem roots given to a filesystem server
-	AttrServerReach   = "server_reach"    // what a well-known server reaches (a ReachClass)
-	AttrAutoTrustAll  = "auto_trust_all"  // enableAllProjectMcpServers
-	AttrAutoTrusted   = "auto_trusted"    // enabledMcpjsonServers (names)
-	AttrProjectMCP    = "project_mcp"     // the project .mcp.json beside a settings profile (path)
-	AttrProjectMCPGit = "project_mcp_git" // its git state
-	AttrCodeowners    = "codeowners"      // covered, not-covered or absent: CODEOWNERS coverage of the profile's file
-	AttrGuardDeny     = "guard_deny"      // the profile denies edits to agent configuration paths
-	AttrCanWrite      = "can_write"       // "false" when the profile cannot write files (read-only sandbox, plan mode)
-	AttrHooks         = "hooks"           // number of hook commands the profile runs
-	AttrStore         = "store"           // workstation credential store: gh-cli, aws-cli, kubeconfig, docker, npm, netrc, git-credentials, ssh, shell-history, …
-	AttrBypassLine    = "bypass_line"     // line of the first approval bypass of a profile or server
-	AttrAutoTrustLine = "auto_trust_line" // line of enableAllProjectMcpServers / enabledMcpjsonServers
-	AttrBroadLine     = "broad_line"      // line of the first host-wide path
-)
-
-// SplitList splits a comma-separated attribute value.
-func SplitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	parts := strings.Split(s, ",")
-	out := parts[:0]
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

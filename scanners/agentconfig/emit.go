@@ -117,9 +117,7 @@ func (f *fileCtx) literal(agentID string, via inventory.ReachVia, value string, 
 	// empty — a value of a format it does not know.
 	c.Redacted = redact(value)
 	c.Platform, c.Reach = h.platformReach()
-	if h.key != "" {
-		c.Attributes = map[string]string{"config_key": h.key}
-	}
+	c.ConfigKey = h.key
 	f.creds = append(f.creds, c)
 	if agentID != "" {
 		l := loc
@@ -144,12 +142,10 @@ func (f *fileCtx) reference(agentID string, via inventory.ReachVia, r ref, n *no
 		Lifetime:  inventory.LifetimeUnknown,
 		Reach:     reach,
 		Locations: []inventory.Location{loc},
+		ConfigKey: h.key,
 		Attributes: map[string]string{
 			"reference": string(r.kind),
 		},
-	}
-	if h.key != "" {
-		c.Attributes["config_key"] = h.key
 	}
 	f.creds = append(f.creds, c)
 	if agentID != "" {
