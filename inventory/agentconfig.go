@@ -1,8 +1,6 @@
 package inventory
 
-import (
-	"strings"
-)
+import "slices"
 
 // HomeRoot is the scan root of a developer's home directory (`agentreach
 // scan --home`): its locations are relative to the home, so
@@ -35,49 +33,66 @@ const (
 	ViaAgentKey ReachVia = "agent-key" // an API key field of a coding-agent configuration
 )
 
-// Attribute keys the agent-configuration scanner sets on MCP-server and
-// agent-profile agents; rules read them. Boolean attributes are "true" when
-// set and absent otherwise; lists are comma-separated.
-const (
-	AttrClient        = "client"          // the client whose file declares the server: claude-code, cursor, vscode, codex, …
-	AttrTransport     = "transport"       // stdio, http or sse
-	AttrCommand       = "command"         // the launcher (npx, uvx, docker, node, a path), never its arguments
-	AttrPackage       = "package"         // the package or image the launcher fetches, without credentials
-	AttrLauncher      = "launcher"        // npm, pypi, container, binary
-	AttrPinned        = "pinned"          // "true" or "false" for fetched packages and images
-	AttrURL           = "url"             // remote endpoint: scheme, host and path only (userinfo and query stripped)
-	AttrPlainHTTP     = "plain_http"      // remote endpoint over http:// to a non-loopback host
-	AttrDisabled      = "disabled"        // the entry is switched off
-	AttrReadOnly      = "read_only"       // the server's own read-only mode is on
-	AttrToolsets      = "toolsets"        // the server's own toolset restriction
-	AttrBroadPaths    = "broad_paths"     // host-wide paths or credential stores the server or agent is given
-	AttrRoots         = "roots"           // filesystem roots given to a filesystem server
-	AttrServerReach   = "server_reach"    // what a well-known server reaches (a ReachClass)
-	AttrAutoTrustAll  = "auto_trust_all"  // enableAllProjectMcpServers
-	AttrAutoTrusted   = "auto_trusted"    // enabledMcpjsonServers (names)
-	AttrProjectMCP    = "project_mcp"     // the project .mcp.json beside a settings profile (path)
-	AttrProjectMCPGit = "project_mcp_git" // its git state
-	AttrCodeowners    = "codeowners"      // covered, not-covered or absent: CODEOWNERS coverage of the profile's file
-	AttrGuardDeny     = "guard_deny"      // the profile denies edits to agent configuration paths
-	AttrCanWrite      = "can_write"       // "false" when the profile cannot write files (read-only sandbox, plan mode)
-	AttrHooks         = "hooks"           // number of hook commands the profile runs
-	AttrStore         = "store"           // workstation credential store: gh-cli, aws-cli, kubeconfig, docker, npm, netrc, git-credentials, ssh, shell-history, …
-	AttrBypassLine    = "bypass_line"     // line of the first approval bypass of a profile or server
-	AttrAutoTrustLine = "auto_trust_line" // line of enableAllProjectMcpServers / enabledMcpjsonServers
-	AttrBroadLine     = "broad_line"      // line of the first host-wide path
-)
+// MCPServerFacts are what the agent-configuration scanner records about an
+// MCP-server agent (Agent.MCP) and the AR-AG rules read. Lines are 1-based,
+// 0 when unknown.
+type MCPServerFacts struct {
+	Client    string     `json:"client,omitempty"`     // the client whose file declares the server: claude-code, cursor, vscode, codex, …
+	Transport string     `json:"transport,omitempty"`  // stdio, http or sse
+	Command   string     `json:"command,omitempty"`    // the launcher (npx, uvx, docker, node, a path), never its arguments
+	Package   string     `json:"package,omitempty"`    // the package or image the launcher fetches, without credentials
+	Launcher  string     `json:"launcher,omitempty"`   // npm, pypi, container, binary
+	Unpinned  bool       `json:"unpinned,omitempty"`   // the fetched Package has no pinned version or digest
+	URL       string     `json:"url,omitempty"`        // remote endpoint: scheme, host and path only (userinfo and query stripped)
+	PlainHTTP bool       `json:"plain_http,omitempty"` // the remote endpoint is http:// to a non-loopback host
+	Disabled  bool       `json:"disabled,omitempty"`   // the entry is switched off
+	ReadOnly  bool       `json:"read_only,omitempty"`  // the server's own read-only mode is on
+	Toolsets  []string   `json:"toolsets,omitempty"`   // the server's own toolset restriction
+	Reach     ReachClass `json:"reach,omitempty"`      // what a well-known server reaches
+	Roots     []string   `json:"roots,omitempty"`      // filesystem roots given to a filesystem server
+	// BroadPaths are the host-wide paths and credential stores the server
+	// is given (roots or container mounts).
+	BroadPaths []string `json:"broad_paths,omitempty"`
+	// AutoTrustedBy is the settings profile (path) that starts the server
+	// without asking (enableAllProjectMcpServers, enabledMcpjsonServers).
+	AutoTrustedBy string `json:"auto_trusted_by,omitempty"`
+}
 
-// SplitList splits a comma-separated attribute value.
-func SplitList(s string) []string {
-	if s == "" {
+// ProfileFacts are what the agent-configuration scanner records about a
+// coding-agent settings profile (Agent.Profile) and the AR-AG rules read.
+// Lines are 1-based, 0 when unknown.
+type ProfileFacts struct {
+	Client     string   `json:"client,omitempty"`      // the client whose settings file it is
+	BypassLine int      `json:"bypass_line,omitempty"` // the first approval bypass (Guardrails.Bypass)
+	BroadPaths []string `json:"broad_paths,omitempty"` // host-wide paths or credential stores the agent is given
+	BroadLine  int      `json:"broad_line,omitempty"`  // the first of BroadPaths
+	// AutoTrustAll: enableAllProjectMcpServers is on; AutoTrusted names the
+	// servers of enabledMcpjsonServers; AutoTrustLine is the first of them.
+	AutoTrustAll  bool     `json:"auto_trust_all,omitempty"`
+	AutoTrusted   []string `json:"auto_trusted,omitempty"`
+	AutoTrustLine int      `json:"auto_trust_line,omitempty"`
+	ProjectMCP    string   `json:"project_mcp,omitempty"`     // the project .mcp.json beside the profile (path)
+	ProjectMCPGit GitState `json:"project_mcp_git,omitempty"` // its git state
+	Codeowners    string   `json:"codeowners,omitempty"`      // covered, not-covered or absent: CODEOWNERS coverage of the profile's file
+	GuardDeny     bool     `json:"guard_deny,omitempty"`      // the profile denies edits to agent configuration paths
+	ReadOnly      bool     `json:"read_only,omitempty"`       // the profile cannot write files (read-only sandbox, edits denied)
+	Hooks         int      `json:"hooks,omitempty"`           // number of hook commands the profile runs
+}
+
+func (m *MCPServerFacts) clone() *MCPServerFacts {
+	if m == nil {
 		return nil
 	}
-	parts := strings.Split(s, ",")
-	out := parts[:0]
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
+	c := *m
+	c.Toolsets, c.Roots, c.BroadPaths = slices.Clone(m.Toolsets), slices.Clone(m.Roots), slices.Clone(m.BroadPaths)
+	return &c
+}
+
+func (p *ProfileFacts) clone() *ProfileFacts {
+	if p == nil {
+		return nil
 	}
-	return out
+	c := *p
+	c.BroadPaths, c.AutoTrusted = slices.Clone(p.BroadPaths), slices.Clone(p.AutoTrusted)
+	return &c
 }

@@ -93,6 +93,7 @@ func (b *Builder) AddCredential(c Credential) {
 	c.Locations = slices.Clone(c.Locations)
 	c.Attributes = maps.Clone(c.Attributes)
 	c.Permissions = maps.Clone(c.Permissions)
+	c.Feeds, c.Audience = slices.Clone(c.Feeds), slices.Clone(c.Audience)
 	b.credentials[c.ID] = append(b.credentials[c.ID], c)
 }
 
@@ -105,6 +106,7 @@ func (b *Builder) AddAgent(a Agent) {
 	a.Triggers = slices.Clone(a.Triggers)
 	a.Attributes = maps.Clone(a.Attributes)
 	a.Permissions = maps.Clone(a.Permissions)
+	a.MCP, a.Profile, a.CI = a.MCP.clone(), a.Profile.clone(), a.CI.clone()
 	b.agents[a.ID] = append(b.agents[a.ID], a)
 }
 

@@ -1,5 +1,7 @@
 package inventory
 
+import "slices"
+
 // This file holds the CI facts that the workflow scanner records and the
 // AR-CI / AR-PB rules read: who can start a job, what gates narrow that, what
 // its steps do and which credentials they touch. Scanners store derived facts
@@ -23,6 +25,27 @@ const (
 	// into cloud credentials.
 	ViaCloudLogin ReachVia = "cloud-login"
 )
+
+// CIJobFacts are what the CI scanner records about the agent of one job
+// (Agent.CI); the job itself is Workflow.Jobs[].
+type CIJobFacts struct {
+	Workflow          string   `json:"workflow,omitempty"`            // path of the workflow or .gitlab-ci.yml that defines the job
+	Job               string   `json:"job,omitempty"`                 // the job id
+	PermissionsSource string   `json:"permissions_source,omitempty"`  // GitHub: where its GITHUB_TOKEN permissions come from (job, workflow, caller, default)
+	Products          []string `json:"products,omitempty"`            // the coding agents it runs, when more than one
+	SelfHosted        bool     `json:"self_hosted,omitempty"`         // it runs on a self-hosted runner
+	Environment       string   `json:"environment,omitempty"`         // its deployment environment
+	CopilotSetupSteps bool     `json:"copilot_setup_steps,omitempty"` // the copilot-setup-steps job whose environment the Copilot coding agent works in
+}
+
+func (f *CIJobFacts) clone() *CIJobFacts {
+	if f == nil {
+		return nil
+	}
+	c := *f
+	c.Products = slices.Clone(f.Products)
+	return &c
+}
 
 // Gate kinds: what narrows who can start a job.
 const (

@@ -284,6 +284,7 @@ func mergeCredentials(parts []Credential) Credential {
 				out.Attributes[k] = v
 			}
 		}
+		out.fillFacts(c)
 		fill(&out.Owner, c.Owner)
 		fill(&out.Platform, c.Platform)
 		fill(&out.Name, c.Name)

@@ -172,28 +172,57 @@ func EmbeddedCredentialID(valueHMAC string) string {
 // embedded key keeps only a redacted preview and a keyed fingerprint of the
 // value (ValueHMAC).
 type Credential struct {
-	ID          string            `json:"id"`
-	Kind        CredentialKind    `json:"kind"`
-	Platform    string            `json:"platform"`
-	Type        string            `json:"type,omitempty"` // detector or API type, e.g. github-classic-pat
-	Name        string            `json:"name,omitempty"`
-	Owner       string            `json:"owner,omitempty"` // principal id
-	Storage     string            `json:"storage,omitempty"`
-	Scope       *Scope            `json:"scope,omitempty"`
-	Permissions Permissions       `json:"permissions,omitempty"`
-	Lifetime    LifetimeClass     `json:"lifetime,omitempty"`
-	Reach       ReachClass        `json:"reach,omitempty"`
-	CreatedAt   *time.Time        `json:"created_at,omitempty"`
-	ExpiresAt   *time.Time        `json:"expires_at,omitempty"`
-	LastUsedAt  *time.Time        `json:"last_used_at,omitempty"`
-	Revocation  string            `json:"revocation,omitempty"`
-	Locations   []Location        `json:"locations,omitempty"`
-	Redacted    string            `json:"redacted,omitempty"`
-	ValueHMAC   string            `json:"value_hmac,omitempty"` // hex HMAC-SHA256 of the value under the scan's key; embedded values only
-	Attributes  map[string]string `json:"attributes,omitempty"`
+	ID          string         `json:"id"`
+	Kind        CredentialKind `json:"kind"`
+	Platform    string         `json:"platform"`
+	Type        string         `json:"type,omitempty"` // detector or API type, e.g. github-classic-pat
+	Name        string         `json:"name,omitempty"`
+	Owner       string         `json:"owner,omitempty"` // principal id
+	Storage     string         `json:"storage,omitempty"`
+	Scope       *Scope         `json:"scope,omitempty"`
+	Permissions Permissions    `json:"permissions,omitempty"`
+	Lifetime    LifetimeClass  `json:"lifetime,omitempty"`
+	Reach       ReachClass     `json:"reach,omitempty"`
+	CreatedAt   *time.Time     `json:"created_at,omitempty"`
+	ExpiresAt   *time.Time     `json:"expires_at,omitempty"`
+	LastUsedAt  *time.Time     `json:"last_used_at,omitempty"`
+	Revocation  string         `json:"revocation,omitempty"`
+	Locations   []Location     `json:"locations,omitempty"`
+	Redacted    string         `json:"redacted,omitempty"`
+	ValueHMAC   string         `json:"value_hmac,omitempty"` // hex HMAC-SHA256 of the value under the scan's key; embedded values only
+	// Attributes hold free-form, descriptive details that no rule reads:
+	// the detection engine's token_kind, and for an AWS key pair
+	// paired_secret and access_key_id; an agent-config reference's kind
+	// (reference: env, input, command, …); a GITHUB_TOKEN's
+	// permissions_source; an App token's permissions note and
+	// private_key_secret. A fact a rule reads is a typed field below.
+	Attributes map[string]string `json:"attributes,omitempty"`
 	// Accountable lists the humans accountable for the credential (the
 	// principals map of .agentreach.yml, applied by the link stage).
 	Accountable []string `json:"accountable,omitempty"`
+
+	// Facts scanners record and rules read (all optional).
+	Store         string   `json:"store,omitempty"`          // the workstation credential store it was read from: gh-cli, aws-cli, kubeconfig, docker, npm, netrc, git-credentials, ssh, shell-history, …
+	ConfigKey     string   `json:"config_key,omitempty"`     // the key an agent configuration holds or names it under (env variable, header, setting)
+	AgentAPIKey   bool     `json:"agent_api_key,omitempty"`  // a CI coding agent's own model API key
+	UnmaskedInput bool     `json:"unmasked_input,omitempty"` // a VS Code input that is prompted without password: true
+	Feeds         []string `json:"feeds,omitempty"`          // an OIDC token: the steps that exchange it (cloud logins, vendor App tokens)
+	Audience      []string `json:"audience,omitempty"`       // an OIDC token: the audiences of a GitLab id_tokens entry
+}
+
+// fillFacts fills the typed facts that c leaves empty from o (the link
+// stage merges the parts of one credential in canonical order).
+func (c *Credential) fillFacts(o Credential) {
+	fill(&c.Store, o.Store)
+	fill(&c.ConfigKey, o.ConfigKey)
+	c.AgentAPIKey = c.AgentAPIKey || o.AgentAPIKey
+	c.UnmaskedInput = c.UnmaskedInput || o.UnmaskedInput
+	if len(c.Feeds) == 0 {
+		c.Feeds = o.Feeds
+	}
+	if len(c.Audience) == 0 {
+		c.Audience = o.Audience
+	}
 }
 
 // AgentKind classifies an agent.
@@ -264,20 +293,28 @@ type Guardrails struct {
 
 // Agent is something that acts automatically with credentials.
 type Agent struct {
-	ID          string            `json:"id"`
-	Kind        AgentKind         `json:"kind"`
-	Name        string            `json:"name"`
-	Platform    string            `json:"platform,omitempty"`
-	Product     string            `json:"product,omitempty"` // claude-code, codex, gemini-cli, …
-	Location    Location          `json:"location"`
-	Triggers    []Trigger         `json:"triggers,omitempty"`
-	StartableBy Audience          `json:"startable_by,omitempty"`
-	Guardrails  Guardrails        `json:"guardrails,omitempty"`
-	Permissions Permissions       `json:"permissions,omitempty"` // e.g. effective GITHUB_TOKEN permissions
-	Attributes  map[string]string `json:"attributes,omitempty"`
+	ID          string      `json:"id"`
+	Kind        AgentKind   `json:"kind"`
+	Name        string      `json:"name"`
+	Platform    string      `json:"platform,omitempty"`
+	Product     string      `json:"product,omitempty"` // claude-code, codex, gemini-cli, …
+	Location    Location    `json:"location"`
+	Triggers    []Trigger   `json:"triggers,omitempty"`
+	StartableBy Audience    `json:"startable_by,omitempty"`
+	Guardrails  Guardrails  `json:"guardrails,omitempty"`
+	Permissions Permissions `json:"permissions,omitempty"` // e.g. effective GITHUB_TOKEN permissions
+	// Attributes hold free-form, descriptive details that no rule reads (a
+	// Codex profile's shell_env policy). Facts rules read are typed fields
+	// below.
+	Attributes map[string]string `json:"attributes,omitempty"`
 	// Accountable lists the humans accountable for the agent (the principals
 	// map of .agentreach.yml, applied by the link stage).
 	Accountable []string `json:"accountable,omitempty"`
+
+	// Facts of one kind of agent that rules read; nil for other kinds.
+	MCP     *MCPServerFacts `json:"mcp,omitempty"`     // an mcp-server
+	Profile *ProfileFacts   `json:"profile,omitempty"` // an agent-profile
+	CI      *CIJobFacts     `json:"ci,omitempty"`      // a ci-job or ci-coding-agent
 }
 
 // ReachVia says how an agent reaches a credential.

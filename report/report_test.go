@@ -99,7 +99,7 @@ func TestGoldens(t *testing.T) {
 
 func TestSARIFUploadReady(t *testing.T) {
 	t.Parallel()
-	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport()} {
+	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport(), "typed facts": factsReport()} {
 		data := render(t, FormatSARIF, Options{}, r)
 		for _, err := range sariftest.CheckGitHub(data) {
 			t.Errorf("%s: GitHub check: %v", name, err)
@@ -165,6 +165,35 @@ func emptyReport() *Report {
 	return r
 }
 
+// factsReport is a report whose inventory holds every kind of typed fact
+// that scanners record on agents and credentials.
+func factsReport() *Report {
+	r := emptyReport()
+	at := inventory.Location{Root: ".", Path: ".mcp.json", Line: 3, Git: inventory.GitTracked}
+	r.Inventory = &inventory.Inventory{
+		Sources: []inventory.Source{}, Principals: []inventory.Principal{}, Reaches: []inventory.Reach{}, Workflows: []inventory.Workflow{},
+		Agents: []inventory.Agent{
+			{ID: "mcp-server:.mcp.json#fs", Kind: inventory.AgentMCPServer, Name: "fs", Location: at, MCP: &inventory.MCPServerFacts{
+				Client: "claude-code", Transport: "stdio", Command: "npx", Package: "@x/server", Launcher: "npm", Unpinned: true,
+				Toolsets: []string{"repos"}, Reach: inventory.ReachFilesystem, Roots: []string{"/"}, BroadPaths: []string{"/"},
+				AutoTrustedBy: ".claude/settings.json"}},
+			{ID: "agent-profile:.claude/settings.json", Kind: inventory.AgentProfile, Name: ".claude/settings.json", Location: at,
+				Profile: &inventory.ProfileFacts{Client: "claude-code", BypassLine: 3, BroadPaths: []string{"~"}, BroadLine: 4,
+					AutoTrustAll: true, AutoTrusted: []string{"fs"}, AutoTrustLine: 5, ProjectMCP: ".mcp.json",
+					ProjectMCPGit: inventory.GitTracked, Codeowners: "absent", GuardDeny: true, ReadOnly: true, Hooks: 2},
+				Attributes: map[string]string{"shell_env": "all variables, secrets included"}},
+			{ID: "workflow:ci.yml#build", Kind: inventory.AgentCICodingJob, Name: "build", Location: at, CI: &inventory.CIJobFacts{
+				Workflow: ".github/workflows/ci.yml", Job: "build", PermissionsSource: "workflow", Products: []string{"claude-code", "codex"},
+				SelfHosted: true, Environment: "prod", CopilotSetupSteps: true}},
+		},
+		Credentials: []inventory.Credential{{ID: "github-oidc:ci.yml#build", Kind: inventory.KindOIDC, Platform: "github",
+			Store: "gh-cli", ConfigKey: "GITHUB_TOKEN", AgentAPIKey: true, UnmaskedInput: true,
+			Feeds: []string{"aws-actions/configure-aws-credentials"}, Audience: []string{"sts.amazonaws.com"},
+			Attributes: map[string]string{"permissions_source": "job"}}},
+	}
+	return r
+}
+
 func TestJSONMatchesSchema(t *testing.T) {
 	t.Parallel()
 	f, err := os.Open("../docs/schema/report.v2.json")
@@ -185,7 +214,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport(), "out of scope": outOfScopeReport(t, 2)} {
+	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport(), "out of scope": outOfScopeReport(t, 2), "typed facts": factsReport()} {
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(render(t, FormatJSON, Options{}, r)))
 		if err != nil {
 			t.Fatal(err)
@@ -206,6 +235,12 @@ func TestJSONMatchesSchema(t *testing.T) {
 	inst, _ = jsonschema.UnmarshalJSON(strings.NewReader(plain))
 	if err := sch.Validate(inst); err == nil || !strings.Contains(err.Error(), "sha256") {
 		t.Errorf("schema accepted a credential with sha256: %v", err)
+	}
+	// Typed facts are typed: a line as a string fails.
+	bad = strings.Replace(string(render(t, FormatJSON, Options{}, factsReport())), `"bypass_line": 3`, `"bypass_line": "3"`, 1)
+	inst, _ = jsonschema.UnmarshalJSON(strings.NewReader(bad))
+	if sch.Validate(inst) == nil {
+		t.Error("schema accepted a line given as a string")
 	}
 }
 

@@ -35,8 +35,8 @@ var PlaintextAgentCredential = &Rule{
 				score = 9.2
 			}
 			label := credentialLabel(cred)
-			if cred.Name == "" && cred.Attributes["config_key"] != "" {
-				label = fmt.Sprintf("the value of %s", cred.Attributes["config_key"])
+			if cred.Name == "" && cred.ConfigKey != "" {
+				label = fmt.Sprintf("the value of %s", cred.ConfigKey)
 				if cred.Redacted != "" {
 					label += " (" + cred.Redacted + ")"
 				}

@@ -45,7 +45,7 @@ func TestPlaintextAgentCredentialReferencesAndLabels(t *testing.T) {
 	loc := inventory.Location{Root: ".", Path: ".mcp.json", Line: 6, Git: inventory.GitTracked}
 	ref := inventory.Credential{ID: "env:GITHUB_TOKEN", Kind: inventory.KindPersonalAccessToken, Locations: []inventory.Location{loc}}
 	lit := inventory.Credential{ID: "embedded:abc", Kind: inventory.KindEmbeddedKey, Redacted: "…Zk9q", Locations: []inventory.Location{loc},
-		Attributes: map[string]string{"config_key": "API_KEY"}}
+		ConfigKey: "API_KEY"}
 	srv := mcpServer("search", "", nil)
 	inv := &inventory.Inventory{Credentials: []inventory.Credential{ref, lit}, Agents: []inventory.Agent{srv},
 		Reaches: []inventory.Reach{reach(srv.ID, lit.ID), reach(srv.ID, ref.ID)}}

@@ -32,7 +32,8 @@ var SCMMCPBroadCredential = &Rule{
 	},
 	Check: func(c *Context) {
 		for _, a := range agentsOfKind(c.Inventory, inventory.AgentMCPServer) {
-			if !scmServer(a) || a.Attributes[inventory.AttrReadOnly] == "true" || a.Attributes[inventory.AttrDisabled] == "true" {
+			m := mcpFacts(a)
+			if !scmServer(a) || m.ReadOnly || m.Disabled {
 				continue
 			}
 			var classic, write, admin bool
@@ -48,7 +49,7 @@ var SCMMCPBroadCredential = &Rule{
 					admin = true
 				}
 			}
-			unrestricted := a.Attributes[inventory.AttrToolsets] == ""
+			unrestricted := len(m.Toolsets) == 0
 			if !classic && !write && !unrestricted {
 				continue
 			}
@@ -77,7 +78,7 @@ var SCMMCPBroadCredential = &Rule{
 				Agent:    a.ID,
 				Message: fmt.Sprintf("The %s MCP server %q in %s runs with %s: every write tool it exposes acts with the token's full reach, "+
 					"and any prompt the agent reads can drive it.", platform, a.Name, where(a.Location), strings.Join(why, " and ")),
-				Properties: map[string]string{"product": a.Product, "toolsets": a.Attributes[inventory.AttrToolsets], "client": a.Attributes[inventory.AttrClient]},
+				Properties: map[string]string{"product": a.Product, "toolsets": strings.Join(m.Toolsets, ","), "client": m.Client},
 			})
 		}
 	},

@@ -6,34 +6,33 @@ import (
 	"github.com/agentreach/agentreach/inventory"
 )
 
-// mcpServer builds an MCP-server agent for rule tests.
-func mcpServer(name, product string, attrs map[string]string) inventory.Agent {
-	a := inventory.Agent{
+// mcpServer builds an MCP-server agent for rule tests (nil facts: none).
+func mcpServer(name, product string, facts *inventory.MCPServerFacts) inventory.Agent {
+	if facts == nil {
+		facts = &inventory.MCPServerFacts{}
+	}
+	return inventory.Agent{
 		ID: "mcp-server:.mcp.json#" + name, Kind: inventory.AgentMCPServer, Name: name, Product: product,
-		Location:   inventory.Location{Root: ".", Path: ".mcp.json", Line: 3, Git: inventory.GitTracked},
-		Attributes: map[string]string{},
+		Location: inventory.Location{Root: ".", Path: ".mcp.json", Line: 3, Git: inventory.GitTracked},
+		MCP:      facts,
 	}
-	for k, v := range attrs {
-		a.Attributes[k] = v
-	}
-	return a
 }
 
-// profileAgent builds an agent-profile agent for rule tests.
-func profileAgent(path string, git inventory.GitState, attrs map[string]string, bypass ...string) inventory.Agent {
+// profileAgent builds an agent-profile agent for rule tests (nil facts:
+// none).
+func profileAgent(path string, git inventory.GitState, facts *inventory.ProfileFacts, bypass ...string) inventory.Agent {
 	root, source := ".", ""
 	if git == "" {
 		root, source = inventory.HomeRoot, inventory.HomeSourceID
 	}
-	a := inventory.Agent{
+	if facts == nil {
+		facts = &inventory.ProfileFacts{}
+	}
+	return inventory.Agent{
 		ID: "agent-profile:" + path, Kind: inventory.AgentProfile, Name: path, Product: "claude-code",
 		Location:   inventory.Location{Source: source, Root: root, Path: path, Line: 1, Git: git},
-		Guardrails: inventory.Guardrails{Bypass: bypass}, Attributes: map[string]string{},
+		Guardrails: inventory.Guardrails{Bypass: bypass}, Profile: facts,
 	}
-	for k, v := range attrs {
-		a.Attributes[k] = v
-	}
-	return a
 }
 
 func reach(agent, cred string) inventory.Reach {
@@ -52,12 +51,12 @@ func TestSCMMCPBroadCredential(t *testing.T) {
 		score float64 // 0: no finding
 	}{
 		{"github server without narrowing", mcpServer("github", "github-mcp-server", nil), ref, 7.5},
-		{"classic PAT even with toolsets", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrToolsets: "repos"}), classic, 7.5},
-		{"admin token", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrToolsets: "repos"}), admin, 8.5},
+		{"classic PAT even with toolsets", mcpServer("github", "github-mcp-server", &inventory.MCPServerFacts{Toolsets: []string{"repos"}}), classic, 7.5},
+		{"admin token", mcpServer("github", "github-mcp-server", &inventory.MCPServerFacts{Toolsets: []string{"repos"}}), admin, 8.5},
 		{"gitlab server", mcpServer("gitlab", "gitlab-mcp-server", nil), ref, 7.5},
-		{"read-only server stays quiet", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrReadOnly: "true"}), classic, 0},
-		{"toolsets with a reference token stay quiet", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrToolsets: "issues"}), ref, 0},
-		{"disabled entry", mcpServer("github", "github-mcp-server", map[string]string{inventory.AttrDisabled: "true"}), ref, 0},
+		{"read-only server stays quiet", mcpServer("github", "github-mcp-server", &inventory.MCPServerFacts{ReadOnly: true}), classic, 0},
+		{"toolsets with a reference token stay quiet", mcpServer("github", "github-mcp-server", &inventory.MCPServerFacts{Toolsets: []string{"issues"}}), ref, 0},
+		{"disabled entry", mcpServer("github", "github-mcp-server", &inventory.MCPServerFacts{Disabled: true}), ref, 0},
 		{"other product", mcpServer("slack", "slack-mcp-server", nil), ref, 0},
 	}
 	for _, tt := range tests {

@@ -35,10 +35,10 @@ var ApprovalBypass = &Rule{
 	Check: func(c *Context) {
 		write := map[string]bool{}
 		for _, a := range agentsOfKind(c.Inventory, inventory.AgentProfile, inventory.AgentMCPServer) {
-			if len(a.Guardrails.Bypass) == 0 || a.Attributes[inventory.AttrDisabled] == "true" {
+			if len(a.Guardrails.Bypass) == 0 || mcpFacts(a).Disabled {
 				continue
 			}
-			l := agentAt(a, inventory.AttrBypassLine)
+			l := agentAt(a, profileFacts(a).BypassLine)
 			score := 7.0
 			scope := "personal settings of this workstation"
 			if a.Kind == inventory.AgentProfile && shared(l) {

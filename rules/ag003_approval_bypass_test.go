@@ -10,7 +10,7 @@ import (
 func TestApprovalBypass(t *testing.T) {
 	t.Parallel()
 	bypass := "permissions.defaultMode = bypassPermissions"
-	line := map[string]string{inventory.AttrBypassLine: "7"}
+	line := &inventory.ProfileFacts{BypassLine: 7}
 	literal := inventory.Credential{ID: "embedded:2", Kind: inventory.KindEmbeddedKey, Reach: inventory.ReachSourceControl,
 		Locations: []inventory.Location{{Root: ".", Path: "scripts/deploy.sh", Line: 2}}}
 	tests := []struct {

@@ -27,12 +27,12 @@ var AutoTrustProjectMCP = &Rule{
 	},
 	Check: func(c *Context) {
 		for _, a := range agentsOfKind(c.Inventory, inventory.AgentProfile) {
-			all := a.Attributes[inventory.AttrAutoTrustAll] == "true"
-			named := inventory.SplitList(a.Attributes[inventory.AttrAutoTrusted])
+			p := profileFacts(a)
+			all, named := p.AutoTrustAll, p.AutoTrusted
 			if !all && len(named) == 0 {
 				continue
 			}
-			l := agentAt(a, inventory.AttrAutoTrustLine)
+			l := agentAt(a, p.AutoTrustLine)
 			what := "every server of"
 			if !all {
 				what = fmt.Sprintf("the servers %s of", joinQuoted(named, 4))
@@ -44,12 +44,12 @@ var AutoTrustProjectMCP = &Rule{
 					Message: fmt.Sprintf("%s starts every server of every project's .mcp.json on this workstation without asking: "+
 						"whoever can change a cloned repository's .mcp.json runs programs as the developer.", agentLabel(a)),
 				})
-			case shared(l) && a.Attributes[inventory.AttrProjectMCP] != "":
+			case shared(l) && p.ProjectMCP != "":
 				c.Report(Result{
 					Subject: a.ID + "#auto-trust", Location: l, Agent: a.ID,
 					Message: fmt.Sprintf("%s starts %s the repository's %s without asking each developer: "+
-						"whoever can change that file chooses what runs on every developer's machine.", agentLabel(a), what, a.Attributes[inventory.AttrProjectMCP]),
-					Properties: map[string]string{"project_mcp_git": a.Attributes[inventory.AttrProjectMCPGit]},
+						"whoever can change that file chooses what runs on every developer's machine.", agentLabel(a), what, p.ProjectMCP),
+					Properties: map[string]string{"project_mcp_git": string(p.ProjectMCPGit)},
 				})
 			}
 		}

@@ -8,9 +8,9 @@ import (
 
 func TestAutoTrustProjectMCP(t *testing.T) {
 	t.Parallel()
-	all := map[string]string{inventory.AttrAutoTrustAll: "true", inventory.AttrAutoTrustLine: "4", inventory.AttrProjectMCP: ".mcp.json"}
-	named := map[string]string{inventory.AttrAutoTrusted: "github,fs", inventory.AttrAutoTrustLine: "4", inventory.AttrProjectMCP: ".mcp.json"}
-	noMCP := map[string]string{inventory.AttrAutoTrustAll: "true", inventory.AttrAutoTrustLine: "4"}
+	all := &inventory.ProfileFacts{AutoTrustAll: true, AutoTrustLine: 4, ProjectMCP: ".mcp.json"}
+	named := &inventory.ProfileFacts{AutoTrusted: []string{"github", "fs"}, AutoTrustLine: 4, ProjectMCP: ".mcp.json"}
+	noMCP := &inventory.ProfileFacts{AutoTrustAll: true, AutoTrustLine: 4}
 	tests := []struct {
 		name  string
 		agent inventory.Agent
@@ -21,7 +21,7 @@ func TestAutoTrustProjectMCP(t *testing.T) {
 		{"without a project .mcp.json", profileAgent(".claude/settings.json", inventory.GitTracked, noMCP), false},
 		{"personal settings.local.json", profileAgent(".claude/settings.local.json", inventory.GitIgnored, all), false},
 		{"home settings enable every project", profileAgent(".claude/settings.json", "", noMCP), true},
-		{"nothing enabled", profileAgent(".claude/settings.json", inventory.GitTracked, map[string]string{inventory.AttrProjectMCP: ".mcp.json"}), false},
+		{"nothing enabled", profileAgent(".claude/settings.json", inventory.GitTracked, &inventory.ProfileFacts{ProjectMCP: ".mcp.json"}), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,24 +30,25 @@ var UnpinnedMCPSupply = &Rule{
 	},
 	Check: func(c *Context) {
 		for _, a := range agentsOfKind(c.Inventory, inventory.AgentMCPServer) {
-			if a.Attributes[inventory.AttrDisabled] == "true" {
+			m := mcpFacts(a)
+			if m.Disabled {
 				continue
 			}
-			if a.Attributes[inventory.AttrPinned] == "false" {
-				what := map[string]string{"npm": "npm package", "pypi": "Python package", "container": "container image"}[a.Attributes[inventory.AttrLauncher]]
+			if m.Unpinned {
+				what := map[string]string{"npm": "npm package", "pypi": "Python package", "container": "container image"}[m.Launcher]
 				c.Report(Result{
 					Subject: a.ID + "#unpinned", Location: a.Location, Agent: a.ID,
 					Message: fmt.Sprintf("%s fetches the %s %s without a pinned version at every start: whoever publishes the next release "+
-						"runs code with the server's credentials on the developer's machine.", agentLabel(a), what, a.Attributes[inventory.AttrPackage]),
-					Properties: map[string]string{"package": a.Attributes[inventory.AttrPackage], "launcher": a.Attributes[inventory.AttrLauncher]},
+						"runs code with the server's credentials on the developer's machine.", agentLabel(a), what, m.Package),
+					Properties: map[string]string{"package": m.Package, "launcher": m.Launcher},
 				})
 			}
-			if a.Attributes[inventory.AttrPlainHTTP] == "true" {
+			if m.PlainHTTP {
 				c.Report(Result{
 					Subject: a.ID + "#plain-http", Location: a.Location, Agent: a.ID, Score: 6.5,
 					Message: fmt.Sprintf("%s connects to %s over plain HTTP: anyone on the network path can read and change the tool calls, "+
-						"their results and any token sent with them.", agentLabel(a), a.Attributes[inventory.AttrURL]),
-					Properties: map[string]string{"url": a.Attributes[inventory.AttrURL]},
+						"their results and any token sent with them.", agentLabel(a), m.URL),
+					Properties: map[string]string{"url": m.URL},
 				})
 			}
 		}

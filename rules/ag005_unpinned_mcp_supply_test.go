@@ -10,20 +10,20 @@ func TestUnpinnedMCPSupply(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		attrs  map[string]string
+		facts  *inventory.MCPServerFacts
 		scores []float64
 	}{
-		{"unpinned npx", map[string]string{inventory.AttrPinned: "false", inventory.AttrLauncher: "npm", inventory.AttrPackage: "@x/server"}, []float64{5.5}},
-		{"pinned npx", map[string]string{inventory.AttrPinned: "true", inventory.AttrLauncher: "npm", inventory.AttrPackage: "@x/server@1.2.3"}, nil},
-		{"plain http", map[string]string{inventory.AttrPlainHTTP: "true", inventory.AttrURL: "http://mcp.example.com/mcp"}, []float64{6.5}},
-		{"both", map[string]string{inventory.AttrPinned: "false", inventory.AttrPlainHTTP: "true"}, []float64{6.5, 5.5}},
-		{"disabled", map[string]string{inventory.AttrPinned: "false", inventory.AttrDisabled: "true"}, nil},
-		{"local command", map[string]string{inventory.AttrCommand: "node"}, nil},
+		{"unpinned npx", &inventory.MCPServerFacts{Unpinned: true, Launcher: "npm", Package: "@x/server"}, []float64{5.5}},
+		{"pinned npx", &inventory.MCPServerFacts{Launcher: "npm", Package: "@x/server@1.2.3"}, nil},
+		{"plain http", &inventory.MCPServerFacts{PlainHTTP: true, URL: "http://mcp.example.com/mcp"}, []float64{6.5}},
+		{"both", &inventory.MCPServerFacts{Unpinned: true, PlainHTTP: true}, []float64{6.5, 5.5}},
+		{"disabled", &inventory.MCPServerFacts{Unpinned: true, Disabled: true}, nil},
+		{"local command", &inventory.MCPServerFacts{Command: "node"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fs := run(t, UnpinnedMCPSupply, &inventory.Inventory{Agents: []inventory.Agent{mcpServer("s", "", tt.attrs)}})
+			fs := run(t, UnpinnedMCPSupply, &inventory.Inventory{Agents: []inventory.Agent{mcpServer("s", "", tt.facts)}})
 			if len(fs) != len(tt.scores) {
 				t.Fatalf("findings = %+v, want %v", fs, tt.scores)
 			}

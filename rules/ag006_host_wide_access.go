@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -27,15 +28,15 @@ var HostWideAccess = &Rule{
 	},
 	Check: func(c *Context) {
 		for _, a := range agentsOfKind(c.Inventory, inventory.AgentMCPServer, inventory.AgentProfile) {
-			paths := inventory.SplitList(a.Attributes[inventory.AttrBroadPaths])
-			if len(paths) == 0 || a.Attributes[inventory.AttrDisabled] == "true" {
+			paths, line := broadPaths(a)
+			if len(paths) == 0 || mcpFacts(a).Disabled {
 				continue
 			}
 			c.Report(Result{
-				Subject: a.ID + "#host-wide", Location: agentAt(a, inventory.AttrBroadLine), Agent: a.ID,
+				Subject: a.ID + "#host-wide", Location: agentAt(a, line), Agent: a.ID,
 				Message: fmt.Sprintf("%s is given %s: every file there, SSH keys and cloud, registry and Git credentials included, "+
 					"is within reach of any prompt the agent reads.", agentLabel(a), joinQuoted(paths, 4)),
-				Properties: map[string]string{"paths": a.Attributes[inventory.AttrBroadPaths]},
+				Properties: map[string]string{"paths": strings.Join(paths, ",")},
 			})
 		}
 	},

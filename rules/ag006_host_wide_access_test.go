@@ -13,11 +13,11 @@ func TestHostWideAccess(t *testing.T) {
 		agent inventory.Agent
 		line  int // 0: no finding
 	}{
-		{"filesystem server on the home", mcpServer("fs", "filesystem-mcp-server", map[string]string{inventory.AttrBroadPaths: "/Users/alice"}), 3},
+		{"filesystem server on the home", mcpServer("fs", "filesystem-mcp-server", &inventory.MCPServerFacts{BroadPaths: []string{"/Users/alice"}}), 3},
 		{"profile additionalDirectories", profileAgent(".claude/settings.json", inventory.GitTracked,
-			map[string]string{inventory.AttrBroadPaths: "~", inventory.AttrBroadLine: "9"}), 9},
-		{"project root only", mcpServer("fs", "filesystem-mcp-server", map[string]string{inventory.AttrRoots: "."}), 0},
-		{"disabled", mcpServer("fs", "filesystem-mcp-server", map[string]string{inventory.AttrBroadPaths: "/", inventory.AttrDisabled: "true"}), 0},
+			&inventory.ProfileFacts{BroadPaths: []string{"~"}, BroadLine: 9}), 9},
+		{"project root only", mcpServer("fs", "filesystem-mcp-server", &inventory.MCPServerFacts{Roots: []string{"."}}), 0},
+		{"disabled", mcpServer("fs", "filesystem-mcp-server", &inventory.MCPServerFacts{BroadPaths: []string{"/"}, Disabled: true}), 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,19 +30,19 @@ var GuardrailSelfModification = &Rule{
 	Check: func(c *Context) {
 		for _, a := range agentsOfKind(c.Inventory, inventory.AgentProfile) {
 			l := a.Location
-			if !shared(l) || a.Attributes[inventory.AttrCanWrite] == "false" || a.Attributes[inventory.AttrGuardDeny] == "true" ||
-				a.Attributes[inventory.AttrCodeowners] == "covered" {
+			p := profileFacts(a)
+			if !shared(l) || p.ReadOnly || p.GuardDeny || p.Codeowners == "covered" {
 				continue
 			}
 			owners := "no CODEOWNERS file covers it"
-			if a.Attributes[inventory.AttrCodeowners] == "not-covered" {
+			if p.Codeowners == "not-covered" {
 				owners = "CODEOWNERS does not cover it"
 			}
 			c.Report(Result{
 				Subject: a.ID + "#self-modification", Location: l, Agent: a.ID,
 				Message: fmt.Sprintf("%s can be rewritten by the agent it governs: %s and no deny rule stops edits of the agent's configuration, "+
 					"so a prompt injection can widen the agent's permissions for everyone who pulls the change.", agentLabel(a), owners),
-				Properties: map[string]string{"codeowners": a.Attributes[inventory.AttrCodeowners], "branch_protection": "not checked by a local scan"},
+				Properties: map[string]string{"codeowners": p.Codeowners, "branch_protection": "not checked by a local scan"},
 			})
 		}
 	},

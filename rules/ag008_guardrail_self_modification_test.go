@@ -13,12 +13,12 @@ func TestGuardrailSelfModification(t *testing.T) {
 		agent inventory.Agent
 		want  bool
 	}{
-		{"no CODEOWNERS, no deny", profileAgent(".claude/settings.json", inventory.GitTracked, map[string]string{inventory.AttrCodeowners: "absent"}), true},
-		{"CODEOWNERS misses it", profileAgent(".claude/settings.json", inventory.GitTracked, map[string]string{inventory.AttrCodeowners: "not-covered"}), true},
-		{"CODEOWNERS covers it", profileAgent(".claude/settings.json", inventory.GitTracked, map[string]string{inventory.AttrCodeowners: "covered"}), false},
-		{"deny rules protect it", profileAgent(".claude/settings.json", inventory.GitTracked, map[string]string{inventory.AttrCodeowners: "absent", inventory.AttrGuardDeny: "true"}), false},
-		{"read-only sandbox", profileAgent(".codex/config.toml", inventory.GitTracked, map[string]string{inventory.AttrCanWrite: "false"}), false},
-		{"personal settings", profileAgent(".claude/settings.local.json", inventory.GitIgnored, map[string]string{inventory.AttrCodeowners: "absent"}), false},
+		{"no CODEOWNERS, no deny", profileAgent(".claude/settings.json", inventory.GitTracked, &inventory.ProfileFacts{Codeowners: "absent"}), true},
+		{"CODEOWNERS misses it", profileAgent(".claude/settings.json", inventory.GitTracked, &inventory.ProfileFacts{Codeowners: "not-covered"}), true},
+		{"CODEOWNERS covers it", profileAgent(".claude/settings.json", inventory.GitTracked, &inventory.ProfileFacts{Codeowners: "covered"}), false},
+		{"deny rules protect it", profileAgent(".claude/settings.json", inventory.GitTracked, &inventory.ProfileFacts{Codeowners: "absent", GuardDeny: true}), false},
+		{"read-only sandbox", profileAgent(".codex/config.toml", inventory.GitTracked, &inventory.ProfileFacts{ReadOnly: true}), false},
+		{"personal settings", profileAgent(".claude/settings.local.json", inventory.GitIgnored, &inventory.ProfileFacts{Codeowners: "absent"}), false},
 		{"home settings", profileAgent(".claude/settings.json", "", nil), false},
 	}
 	for _, tt := range tests {

@@ -39,7 +39,7 @@ var WorkstationCredential = &Rule{
 				cred.Reach == inventory.ReachInfrastructure || cred.Reach == inventory.ReachPackageRegistry:
 				score = 7.5
 			}
-			store := cred.Attributes[inventory.AttrStore]
+			store := cred.Store
 			if store == "" {
 				store = "file"
 			}

@@ -14,7 +14,7 @@ func TestWorkstationCredential(t *testing.T) {
 	}
 	cred := func(lifetime inventory.LifetimeClass, reach inventory.ReachClass, l inventory.Location) inventory.Credential {
 		return inventory.Credential{ID: "embedded:9", Kind: inventory.KindEmbeddedKey, Name: "GitHub OAuth token", Redacted: "gho_…wxyz",
-			Lifetime: lifetime, Reach: reach, Locations: []inventory.Location{l}, Attributes: map[string]string{inventory.AttrStore: "gh-cli"}}
+			Lifetime: lifetime, Reach: reach, Locations: []inventory.Location{l}, Store: "gh-cli"}
 	}
 	tests := []struct {
 		name  string

@@ -3,15 +3,14 @@ package rules
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/agentreach/agentreach/inventory"
 )
 
 // Facts about MCP-server and agent-profile agents that the AR-AG rules
-// share. They read only the inventory: the attribute keys are documented in
-// inventory/agentconfig.go.
+// share. They read only the inventory: the facts are documented in
+// inventory/agentconfig.go (MCPServerFacts, ProfileFacts).
 
 // agentsOfKind returns the agents of the given kinds, in inventory order.
 func agentsOfKind(inv *inventory.Inventory, kinds ...inventory.AgentKind) []*inventory.Agent {
@@ -24,12 +23,38 @@ func agentsOfKind(inv *inventory.Inventory, kinds ...inventory.AgentKind) []*inv
 	return out
 }
 
-// agentAt is the agent's location with the line of the given attribute
-// (when set): the value that causes a finding.
-func agentAt(a *inventory.Agent, lineAttr string) inventory.Location {
+// mcpFacts is an MCP server's facts, zero for other agents.
+func mcpFacts(a *inventory.Agent) inventory.MCPServerFacts {
+	if a.MCP == nil {
+		return inventory.MCPServerFacts{}
+	}
+	return *a.MCP
+}
+
+// profileFacts is an agent profile's facts, zero for other agents.
+func profileFacts(a *inventory.Agent) inventory.ProfileFacts {
+	if a.Profile == nil {
+		return inventory.ProfileFacts{}
+	}
+	return *a.Profile
+}
+
+// broadPaths returns the host-wide paths and credential stores an MCP
+// server or agent profile is given, and the line of the first when known.
+func broadPaths(a *inventory.Agent) ([]string, int) {
+	if a.MCP != nil {
+		return a.MCP.BroadPaths, 0
+	}
+	p := profileFacts(a)
+	return p.BroadPaths, p.BroadLine
+}
+
+// agentAt is the agent's location at the given line (when known): the
+// value that causes a finding.
+func agentAt(a *inventory.Agent, line int) inventory.Location {
 	l := a.Location
-	if n, err := strconv.Atoi(a.Attributes[lineAttr]); err == nil && n > 0 {
-		l.Line, l.Column = n, 0
+	if line > 0 {
+		l.Line, l.Column = line, 0
 	}
 	return l
 }
@@ -114,7 +139,7 @@ func holdsWriteCredential(inv *inventory.Inventory, source string) bool {
 		}
 	}
 	for _, a := range agentsOfKind(inv, inventory.AgentMCPServer) {
-		if a.Location.Source != source || !scmServer(a) || a.Attributes[inventory.AttrReadOnly] == "true" || a.Attributes[inventory.AttrDisabled] == "true" {
+		if m := mcpFacts(a); a.Location.Source != source || !scmServer(a) || m.ReadOnly || m.Disabled {
 			continue
 		}
 		if len(inv.ReachesOf(a.ID)) > 0 {

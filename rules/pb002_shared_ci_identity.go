@@ -78,9 +78,13 @@ var SharedCIIdentity = &Rule{
 					if a == nil {
 						continue
 					}
-					workflows[a.Attributes["workflow"]] = true
+					wf := ""
+					if a.CI != nil {
+						wf = a.CI.Workflow
+					}
+					workflows[wf] = true
 					if a.Kind == inventory.AgentCICodingJob && agentWF == "" {
-						agentWF = a.Attributes["workflow"] + " (" + a.Product + ")"
+						agentWF = wf + " (" + a.Product + ")"
 					}
 				}
 				if agentWF == "" || len(workflows) < 2 {

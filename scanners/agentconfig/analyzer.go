@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -300,12 +301,12 @@ func (a *Analyzer) Finish(_ context.Context, src inventory.Source, out *inventor
 				linkProject(ag, f, byPath)
 				if st.coPath != "" {
 					if owned(st.codeowners, f.loc.Path) {
-						ag.Attributes[inventory.AttrCodeowners] = "covered"
+						ag.Profile.Codeowners = "covered"
 					} else {
-						ag.Attributes[inventory.AttrCodeowners] = "not-covered"
+						ag.Profile.Codeowners = "not-covered"
 					}
 				} else {
-					ag.Attributes[inventory.AttrCodeowners] = "absent"
+					ag.Profile.Codeowners = "absent"
 				}
 			} else {
 				servers++
@@ -343,25 +344,14 @@ func linkProject(ag *inventory.Agent, f *fileCtx, byPath map[string]*fileCtx) {
 	if !ok {
 		return
 	}
-	ag.Attributes[inventory.AttrProjectMCP] = mcp.loc.Path
-	ag.Attributes[inventory.AttrProjectMCPGit] = string(mcp.loc.Git)
-	all := ag.Attributes[inventory.AttrAutoTrustAll] == "true"
-	named := inventory.SplitList(ag.Attributes[inventory.AttrAutoTrusted])
+	pf := ag.Profile
+	pf.ProjectMCP, pf.ProjectMCPGit = mcp.loc.Path, mcp.loc.Git
 	for i := range mcp.agents {
 		s := &mcp.agents[i]
-		if all || containsString(named, s.Name) {
-			s.Attributes[inventory.AttrAutoTrusted] = f.loc.Path
+		if s.MCP != nil && (pf.AutoTrustAll || slices.Contains(pf.AutoTrusted, s.Name)) {
+			s.MCP.AutoTrustedBy = f.loc.Path
 		}
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ownerRule is one CODEOWNERS line.

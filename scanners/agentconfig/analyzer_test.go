@@ -2,7 +2,7 @@ package agentconfig
 
 import (
 	"context"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,58 +176,62 @@ func TestVSCodeInputs(t *testing.T) {
 	if c := inv.Credential("input:masked"); c == nil || !strings.Contains(c.Storage, "password: true") {
 		t.Errorf("masked input = %+v", c)
 	}
-	if c := inv.Credential("input:plain"); c == nil || c.Attributes["unmasked_input"] != "true" {
+	if c := inv.Credential("input:plain"); c == nil || !c.UnmaskedInput {
 		t.Errorf("plain input = %+v", c)
 	}
 }
 
 func TestMCPServerFacts(t *testing.T) {
 	t.Parallel()
+	type facts = inventory.MCPServerFacts
+	pinned := func(m facts) bool { return m.Package != "" && !m.Unpinned }
 	tests := []struct {
 		name  string
 		path  string
 		entry string // JSON server entry named "s"
-		want  map[string]string
-		none  []string // attributes that must be absent
+		want  func(m facts) bool
 	}{
 		{"npx unpinned", ".mcp.json", `{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"]}`,
-			map[string]string{inventory.AttrPinned: "false", inventory.AttrLauncher: "npm", inventory.AttrPackage: "@modelcontextprotocol/server-github"}, []string{inventory.AttrReadOnly}},
-		{"npx pinned scoped", ".mcp.json", `{"command": "npx", "args": ["-y", "@upstash/context7-mcp@1.0.14"]}`,
-			map[string]string{inventory.AttrPinned: "true"}, nil},
+			func(m facts) bool {
+				return m.Unpinned && m.Launcher == "npm" && m.Package == "@modelcontextprotocol/server-github" && !m.ReadOnly
+			}},
+		{"npx pinned scoped", ".mcp.json", `{"command": "npx", "args": ["-y", "@upstash/context7-mcp@1.0.14"]}`, pinned},
 		{"npx range is not a pin", ".mcp.json", `{"command": "npx", "args": ["-y", "some-mcp@^1.2.0"]}`,
-			map[string]string{inventory.AttrPinned: "false"}, nil},
+			func(m facts) bool { return m.Unpinned }},
 		{"npx latest is not a pin", ".mcp.json", `{"command": "npx", "args": ["--yes", "some-mcp@latest"]}`,
-			map[string]string{inventory.AttrPinned: "false"}, nil},
+			func(m facts) bool { return m.Unpinned }},
 		{"uvx unpinned", ".mcp.json", `{"command": "uvx", "args": ["mcp-server-git", "--repository", "."]}`,
-			map[string]string{inventory.AttrPinned: "false", inventory.AttrLauncher: "pypi", inventory.AttrPackage: "mcp-server-git"}, nil},
-		{"uvx pinned with --from", ".mcp.json", `{"command": "uvx", "args": ["--from", "mcp-server-git==0.6.2", "mcp-server-git"]}`,
-			map[string]string{inventory.AttrPinned: "true"}, nil},
+			func(m facts) bool { return m.Unpinned && m.Launcher == "pypi" && m.Package == "mcp-server-git" }},
+		{"uvx pinned with --from", ".mcp.json", `{"command": "uvx", "args": ["--from", "mcp-server-git==0.6.2", "mcp-server-git"]}`, pinned},
 		{"docker latest", ".mcp.json", `{"command": "docker", "args": ["run", "-i", "--rm", "-e", "GITHUB_PERSONAL_ACCESS_TOKEN", "ghcr.io/github/github-mcp-server:latest"]}`,
-			map[string]string{inventory.AttrPinned: "false", inventory.AttrLauncher: "container"}, nil},
-		{"docker digest", ".mcp.json", `{"command": "docker", "args": ["run", "-i", "--rm", "ghcr.io/github/github-mcp-server@sha256:` + strings.Repeat("a", 64) + `"]}`,
-			map[string]string{inventory.AttrPinned: "true"}, nil},
+			func(m facts) bool { return m.Unpinned && m.Launcher == "container" }},
+		{"docker digest", ".mcp.json", `{"command": "docker", "args": ["run", "-i", "--rm", "ghcr.io/github/github-mcp-server@sha256:` + strings.Repeat("a", 64) + `"]}`, pinned},
 		{"docker mounts the socket and ~/.ssh", ".mcp.json", `{"command": "docker", "args": ["run", "-v", "/var/run/docker.sock:/var/run/docker.sock", "--mount", "type=bind,source=/home/dev/.ssh,target=/root/.ssh", "img:1.0"]}`,
-			map[string]string{inventory.AttrBroadPaths: "/var/run/docker.sock,/home/dev/.ssh"}, nil},
+			func(m facts) bool {
+				return slices.Equal(m.BroadPaths, []string{"/var/run/docker.sock", "/home/dev/.ssh"})
+			}},
 		{"github read-only flag", ".mcp.json", `{"command": "github-mcp-server", "args": ["stdio", "--read-only"]}`,
-			map[string]string{inventory.AttrReadOnly: "true", inventory.AttrServerReach: "source-control"}, nil},
+			func(m facts) bool { return m.ReadOnly && m.Reach == inventory.ReachSourceControl }},
 		{"github read-only env and toolsets", ".mcp.json", `{"command": "docker", "args": ["run", "ghcr.io/github/github-mcp-server:v0.30.3"], "env": {"GITHUB_READ_ONLY": "1", "GITHUB_TOOLSETS": "repos,issues"}}`,
-			map[string]string{inventory.AttrReadOnly: "true", inventory.AttrToolsets: "repos,issues"}, nil},
+			func(m facts) bool { return m.ReadOnly && slices.Equal(m.Toolsets, []string{"repos", "issues"}) }},
 		{"github toolsets all does not narrow", ".mcp.json", `{"command": "github-mcp-server", "args": ["stdio", "--toolsets=all"]}`,
-			nil, []string{inventory.AttrToolsets, inventory.AttrReadOnly}},
+			func(m facts) bool { return m.Toolsets == nil && !m.ReadOnly }},
 		{"remote github readonly endpoint", ".vscode/mcp.json", `{"type": "http", "url": "https://api.githubcopilot.com/mcp/readonly"}`,
-			map[string]string{inventory.AttrReadOnly: "true", inventory.AttrTransport: "http"}, []string{inventory.AttrPlainHTTP}},
+			func(m facts) bool { return m.ReadOnly && m.Transport == "http" && !m.PlainHTTP }},
 		{"plain http remote", ".cursor/mcp.json", `{"url": "http://mcp.example.com/sse"}`,
-			map[string]string{inventory.AttrPlainHTTP: "true", inventory.AttrURL: "http://mcp.example.com/sse"}, nil},
+			func(m facts) bool { return m.PlainHTTP && m.URL == "http://mcp.example.com/sse" }},
 		{"localhost http is fine", ".cursor/mcp.json", `{"url": "http://127.0.0.1:3845/mcp"}`,
-			nil, []string{inventory.AttrPlainHTTP}},
+			func(m facts) bool { return !m.PlainHTTP }},
 		{"filesystem on the whole disk", ".mcp.json", `{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/", "./docs"]}`,
-			map[string]string{inventory.AttrBroadPaths: "/", inventory.AttrRoots: "/,./docs", inventory.AttrServerReach: "filesystem"}, nil},
+			func(m facts) bool {
+				return slices.Equal(m.BroadPaths, []string{"/"}) && slices.Equal(m.Roots, []string{"/", "./docs"}) && m.Reach == inventory.ReachFilesystem
+			}},
 		{"filesystem on the project", ".mcp.json", `{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "${workspaceFolder}", "."]}`,
-			nil, []string{inventory.AttrBroadPaths}},
+			func(m facts) bool { return m.BroadPaths == nil }},
 		{"filesystem on $HOME", ".gemini/settings.json", `{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "$HOME"]}`,
-			map[string]string{inventory.AttrBroadPaths: "$HOME"}, nil},
+			func(m facts) bool { return slices.Equal(m.BroadPaths, []string{"$HOME"}) }},
 		{"disabled", ".mcp.json", `{"command": "npx", "args": ["x"], "disabled": true}`,
-			map[string]string{inventory.AttrDisabled: "true"}, nil},
+			func(m facts) bool { return m.Disabled }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,15 +242,8 @@ func TestMCPServerFacts(t *testing.T) {
 			}
 			inv := scan(t, map[string]string{tt.path: `{"` + key + `": {"s": ` + tt.entry + `}}`})
 			a := agentNamed(t, inv, serverAgentID(inventory.Location{Path: tt.path}, "s"))
-			for k, v := range tt.want {
-				if a.Attributes[k] != v {
-					t.Errorf("%s = %q, want %q", k, a.Attributes[k], v)
-				}
-			}
-			for _, k := range tt.none {
-				if _, ok := a.Attributes[k]; ok {
-					t.Errorf("%s = %q, want unset", k, a.Attributes[k])
-				}
+			if a.MCP == nil || !tt.want(*a.MCP) {
+				t.Errorf("MCP facts = %+v", a.MCP)
 			}
 		})
 	}
@@ -260,21 +257,23 @@ func TestProfiles(t *testing.T) {
 		content  string
 		bypass   bool
 		line     int
-		attrs    map[string]string
+		facts    func(p inventory.ProfileFacts) bool
 		approval string
 	}{
 		{"claude bypassPermissions", ".claude/settings.json", "{\n  \"permissions\": {\n    \"defaultMode\": \"bypassPermissions\"\n  }\n}", true, 3, nil, "bypassPermissions"},
 		{"claude Bash(*)", ".claude/settings.json", "{\"permissions\": {\n\"allow\": [\"Read\",\n \"Bash(*)\"]}}", true, 3, nil, ""},
 		{"claude specific commands", ".claude/settings.json", `{"permissions": {"allow": ["Bash(npm run test:*)", "Bash(git diff:*)"], "deny": ["Edit(.claude/**)"]}}`, false, 0,
-			map[string]string{inventory.AttrGuardDeny: "true"}, ""},
+			func(p inventory.ProfileFacts) bool { return p.GuardDeny }, ""},
 		{"claude auto-trust and home dirs", ".claude/settings.json", "{\"enableAllProjectMcpServers\": true,\n \"permissions\": {\"additionalDirectories\": [\"../lib\", \"~\"]}}", false, 0,
-			map[string]string{inventory.AttrAutoTrustAll: "true", inventory.AttrBroadPaths: "~", inventory.AttrBroadLine: "2"}, ""},
+			func(p inventory.ProfileFacts) bool {
+				return p.AutoTrustAll && slices.Equal(p.BroadPaths, []string{"~"}) && p.BroadLine == 2
+			}, ""},
 		{"vscode global auto-approve", ".vscode/settings.json", "{\n  // yolo\n  \"chat.tools.global.autoApprove\": true,\n}", true, 3, nil, ""},
 		{"vscode catch-all terminal rule", ".vscode/settings.json", `{"chat.tools.terminal.autoApprove": {"/.*/": true, "rm": false}}`, true, 1, nil, ""},
 		{"vscode specific terminal rules", ".vscode/settings.json", `{"chat.tools.terminal.autoApprove": {"npm test": true, "/^git (status|diff)\\b/": true}}`, false, 0, nil, ""},
 		{"codex never + danger-full-access", ".codex/config.toml", "model = \"o3\"\napproval_policy = \"never\"\nsandbox_mode = \"danger-full-access\"\n", true, 2, nil, "never"},
 		{"codex never in a sandbox", ".codex/config.toml", "approval_policy = \"never\"\nsandbox_mode = \"workspace-write\"\n", false, 0, nil, "never"},
-		{"codex read-only", ".codex/config.toml", "sandbox_mode = \"read-only\"\n", false, 0, map[string]string{inventory.AttrCanWrite: "false"}, ""},
+		{"codex read-only", ".codex/config.toml", "sandbox_mode = \"read-only\"\n", false, 0, func(p inventory.ProfileFacts) bool { return p.ReadOnly }, ""},
 		{"gemini run_shell_command", ".gemini/settings.json", `{"tools": {"allowed": ["run_shell_command(git status)", "run_shell_command"]}}`, true, 1, nil, ""},
 		{"gemini narrow shell", ".gemini/settings.json", `{"tools": {"allowed": ["run_shell_command(git status)"]}}`, false, 0, nil, ""},
 		{"opencode allow everything", "opencode.json", `{"permission": "allow"}`, true, 1, nil, ""},
@@ -291,13 +290,14 @@ func TestProfiles(t *testing.T) {
 			if got := len(a.Guardrails.Bypass) > 0; got != tt.bypass {
 				t.Fatalf("bypass = %v (%v), want %v", got, a.Guardrails.Bypass, tt.bypass)
 			}
-			if tt.bypass && a.Attributes[inventory.AttrBypassLine] != strconv.Itoa(tt.line) {
-				t.Errorf("bypass line = %s, want %d", a.Attributes[inventory.AttrBypassLine], tt.line)
+			if a.Profile == nil {
+				t.Fatal("no profile facts")
 			}
-			for k, v := range tt.attrs {
-				if a.Attributes[k] != v {
-					t.Errorf("%s = %q, want %q", k, a.Attributes[k], v)
-				}
+			if tt.bypass && a.Profile.BypassLine != tt.line {
+				t.Errorf("bypass line = %d, want %d", a.Profile.BypassLine, tt.line)
+			}
+			if tt.facts != nil && !tt.facts(*a.Profile) {
+				t.Errorf("profile facts = %+v", a.Profile)
 			}
 			if tt.approval != "" && a.Guardrails.ApprovalMode != tt.approval {
 				t.Errorf("approval mode = %q", a.Guardrails.ApprovalMode)
@@ -326,17 +326,17 @@ func TestProjectLinksAndCodeowners(t *testing.T) {
 	}
 	inv, _ := b.Build()
 	p := agentNamed(t, inv, "agent-profile:.claude/settings.json")
-	if p.Attributes[inventory.AttrProjectMCP] != ".mcp.json" || p.Attributes[inventory.AttrCodeowners] != "covered" {
-		t.Errorf("profile attributes = %v", p.Attributes)
+	if p.Profile.ProjectMCP != ".mcp.json" || p.Profile.ProjectMCPGit != inventory.GitTracked || p.Profile.Codeowners != "covered" {
+		t.Errorf("profile facts = %+v", p.Profile)
 	}
-	if s := agentNamed(t, inv, serverAgentID(inventory.Location{Path: ".mcp.json"}, "github")); s.Attributes[inventory.AttrAutoTrusted] != ".claude/settings.json" {
-		t.Errorf("github server not marked auto-trusted: %v", s.Attributes)
+	if s := agentNamed(t, inv, serverAgentID(inventory.Location{Path: ".mcp.json"}, "github")); s.MCP.AutoTrustedBy != ".claude/settings.json" {
+		t.Errorf("github server not marked auto-trusted: %+v", s.MCP)
 	}
-	if s := agentNamed(t, inv, serverAgentID(inventory.Location{Path: ".mcp.json"}, "other")); s.Attributes[inventory.AttrAutoTrusted] != "" {
-		t.Errorf("other server marked auto-trusted: %v", s.Attributes)
+	if s := agentNamed(t, inv, serverAgentID(inventory.Location{Path: ".mcp.json"}, "other")); s.MCP.AutoTrustedBy != "" {
+		t.Errorf("other server marked auto-trusted: %+v", s.MCP)
 	}
-	if sub := agentNamed(t, inv, "agent-profile:sub/.claude/settings.json"); sub.Attributes[inventory.AttrCodeowners] != "not-covered" {
-		t.Errorf("sub profile codeowners = %q (a rule without owners unassigns)", sub.Attributes[inventory.AttrCodeowners])
+	if sub := agentNamed(t, inv, "agent-profile:sub/.claude/settings.json"); sub.Profile.Codeowners != "not-covered" {
+		t.Errorf("sub profile codeowners = %q (a rule without owners unassigns)", sub.Profile.Codeowners)
 	}
 }
 

@@ -112,12 +112,7 @@ func (f *fileCtx) literal(agentID string, via inventory.ReachVia, value string, 
 		// surrounding structure tells.
 		c.Platform, c.Reach = h.platformReach()
 	}
-	if h.key != "" {
-		if c.Attributes == nil {
-			c.Attributes = map[string]string{}
-		}
-		c.Attributes["config_key"] = h.key
-	}
+	c.ConfigKey = h.key
 	f.creds = append(f.creds, c)
 	if agentID != "" {
 		l := loc
@@ -142,12 +137,10 @@ func (f *fileCtx) reference(agentID string, via inventory.ReachVia, r ref, n *no
 		Lifetime:  inventory.LifetimeUnknown,
 		Reach:     reach,
 		Locations: []inventory.Location{loc},
+		ConfigKey: h.key,
 		Attributes: map[string]string{
 			"reference": string(r.kind),
 		},
-	}
-	if h.key != "" {
-		c.Attributes["config_key"] = h.key
 	}
 	f.creds = append(f.creds, c)
 	if agentID != "" {

@@ -190,10 +190,7 @@ func (a *Analyzer) analyzeStore(loc inventory.Location, data []byte) error {
 	}
 	for i := range f.creds {
 		c := &f.creds[i]
-		if c.Attributes == nil {
-			c.Attributes = map[string]string{}
-		}
-		c.Attributes[inventory.AttrStore] = st.name
+		c.Store = st.name
 		if st.reach != "" && c.Reach == "" || (st.reach != "" && c.Reach == inventory.ReachGeneric) {
 			c.Reach = st.reach
 		}

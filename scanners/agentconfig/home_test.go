@@ -112,7 +112,7 @@ func TestScanHome(t *testing.T) {
 			t.Errorf("%s: not found", tc.name)
 			continue
 		}
-		if c.Attributes[inventory.AttrStore] != tc.store || (tc.reach != "" && c.Reach != tc.reach) || c.Locations[0].Root != inventory.HomeRoot {
+		if c.Store != tc.store || (tc.reach != "" && c.Reach != tc.reach) || c.Locations[0].Root != inventory.HomeRoot {
 			t.Errorf("%s: %+v", tc.name, c)
 		}
 		edges := inv.AgentsReaching(c.ID)

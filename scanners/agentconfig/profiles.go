@@ -25,33 +25,29 @@ func newProfile(f *fileCtx, product, sub string) *profile {
 	}
 	a := inventory.Agent{
 		ID: id, Kind: inventory.AgentProfile, Name: name, Platform: inventory.PlatformLocal, Product: product,
-		Location: f.at(nil, "", 0), StartableBy: inventory.AudienceLocalUser, Attributes: map[string]string{},
+		Location: f.at(nil, "", 0), StartableBy: inventory.AudienceLocalUser, Profile: &inventory.ProfileFacts{Client: f.client},
 	}
 	a.Location.Line, a.Location.Column = 1, 1
-	a.Attributes[inventory.AttrClient] = f.client
 	return &profile{f: f, agent: a}
 }
 
 // bypass records an approval bypass at the value that causes it.
 func (p *profile) bypass(what string, n *node) {
 	p.agent.Guardrails.Bypass = append(p.agent.Guardrails.Bypass, what)
-	if _, ok := p.agent.Attributes[inventory.AttrBypassLine]; !ok && n != nil {
-		p.agent.Attributes[inventory.AttrBypassLine] = strconv.Itoa(n.line)
+	if p.agent.Profile.BypassLine == 0 && n != nil {
+		p.agent.Profile.BypassLine = n.line
 	}
 }
 
 func (p *profile) broad(paths []*node) {
-	var broad []string
+	pf := p.agent.Profile
 	for _, n := range paths {
 		if hostWide(n.text()) || credentialStore(n.text()) {
-			broad = append(broad, n.text())
-			if _, ok := p.agent.Attributes[inventory.AttrBroadLine]; !ok {
-				p.agent.Attributes[inventory.AttrBroadLine] = strconv.Itoa(n.line)
+			pf.BroadPaths = append(pf.BroadPaths, n.text())
+			if pf.BroadLine == 0 {
+				pf.BroadLine = n.line
 			}
 		}
-	}
-	if len(broad) > 0 {
-		p.agent.Attributes[inventory.AttrBroadPaths] = strings.Join(broad, ",")
 	}
 }
 
@@ -96,13 +92,17 @@ func claudeSettings(f *fileCtx, root *node) {
 	p.broad(dirs)
 	claudeGuardDeny(p, g.DeniedTools)
 	if v := root.get("enableAllProjectMcpServers"); v.isTrue() {
-		p.agent.Attributes[inventory.AttrAutoTrustAll] = "true"
-		p.agent.Attributes[inventory.AttrAutoTrustLine] = strconv.Itoa(v.line)
+		p.agent.Profile.AutoTrustAll = true
+		p.agent.Profile.AutoTrustLine = v.line
 	}
 	if v := root.get("enabledMcpjsonServers"); len(v.strs()) > 0 {
-		p.agent.Attributes[inventory.AttrAutoTrusted] = strings.Join(v.strs(), ",")
-		if _, ok := p.agent.Attributes[inventory.AttrAutoTrustLine]; !ok {
-			p.agent.Attributes[inventory.AttrAutoTrustLine] = strconv.Itoa(v.line)
+		for _, name := range v.strs() {
+			if name = strings.TrimSpace(name); name != "" {
+				p.agent.Profile.AutoTrusted = append(p.agent.Profile.AutoTrusted, name)
+			}
+		}
+		if p.agent.Profile.AutoTrustLine == 0 {
+			p.agent.Profile.AutoTrustLine = v.line
 		}
 	}
 	hooks := 0
@@ -111,9 +111,7 @@ func claudeSettings(f *fileCtx, root *node) {
 			hooks += len(matcher.get("hooks").itemsOrNil())
 		}
 	}
-	if hooks > 0 {
-		p.agent.Attributes[inventory.AttrHooks] = strconv.Itoa(hooks)
-	}
+	p.agent.Profile.Hooks = hooks
 	if h := root.get("apiKeyHelper"); h.text() != "" {
 		f.handled[h] = true
 		f.reference(p.agent.ID, inventory.ViaAgentKey, ref{kind: refCommand, name: "apiKeyHelper"}, h, "/apiKeyHelper", credHint{key: "ANTHROPIC_API_KEY"})
@@ -142,7 +140,7 @@ func claudeGuardDeny(p *profile, deny []string) {
 		}
 	}
 	if edit || write {
-		p.agent.Attributes[inventory.AttrGuardDeny] = "true"
+		p.agent.Profile.GuardDeny = true
 	}
 }
 
@@ -237,7 +235,7 @@ func vscodeSettings(f *fileCtx, root *node) {
 			}
 		}
 	} else {
-		p.agent.Attributes[inventory.AttrGuardDeny] = "true" // VS Code asks before edits to its own settings by default
+		p.agent.Profile.GuardDeny = true // VS Code asks before edits to its own settings by default
 	}
 	p.done()
 	if m := root.get("mcp"); m != nil {
@@ -270,14 +268,14 @@ func codexConfig(f *fileCtx, root *node) {
 			p.bypass("approval_policy = "+ap.text()+" with sandbox_mode = danger-full-access (commands run unsandboxed without approval)", at)
 		}
 		if sb.text() == "read-only" {
-			p.agent.Attributes[inventory.AttrCanWrite] = "false"
+			p.agent.Profile.ReadOnly = true
 		}
 		if sb.text() != "danger-full-access" && !get("sandbox_workspace_write").get("network_access").isTrue() {
 			g.EgressControl = true
 		}
 		sep := get("shell_environment_policy")
 		if sep.get("inherit").text() == "all" && sep.get("ignore_default_excludes").isTrue() {
-			p.agent.Attributes["shell_env"] = "all variables, secrets included"
+			p.agent.Attributes = map[string]string{"shell_env": "all variables, secrets included"}
 		}
 	}
 	p := newProfile(f, "codex", "")
@@ -349,12 +347,12 @@ func opencodeConfig(f *fileCtx, root *node) {
 		}
 		edit := perm.get("edit")
 		if edit.text() == "deny" {
-			p.agent.Attributes[inventory.AttrGuardDeny] = "true"
-			p.agent.Attributes[inventory.AttrCanWrite] = "false"
+			p.agent.Profile.GuardDeny = true
+			p.agent.Profile.ReadOnly = true
 		}
 		for _, m := range edit.membersOrNil() {
 			if m.val.text() == "deny" && (strings.Contains(m.key, "opencode") || strings.Contains(m.key, ".mcp.json")) {
-				p.agent.Attributes[inventory.AttrGuardDeny] = "true"
+				p.agent.Profile.GuardDeny = true
 			}
 		}
 	}
@@ -491,7 +489,7 @@ func vscodeInputs(f *fileCtx, root *node) {
 			c.Storage = "VS Code input (prompted, password: true, kept in VS Code secret storage)"
 		default:
 			c.Storage = "VS Code input (prompted, not masked: password is not true)"
-			c.Attributes["unmasked_input"] = "true"
+			c.UnmaskedInput = true
 		}
 	}
 }

@@ -3,7 +3,6 @@ package agentconfig
 import (
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/agentreach/agentreach/inventory"
@@ -240,26 +239,20 @@ func serverAgentID(loc inventory.Location, name string) string {
 func (s *server) emit() {
 	f := s.f
 	e := s.entry
+	m := &inventory.MCPServerFacts{Client: f.client, Disabled: s.disabled}
 	a := inventory.Agent{
 		ID: serverAgentID(f.loc, s.name), Kind: inventory.AgentMCPServer, Name: s.name, Platform: inventory.PlatformLocal,
-		Location: f.at(nil, s.ptr, 0), StartableBy: inventory.AudienceLocalUser, Attributes: map[string]string{},
+		Location: f.at(nil, s.ptr, 0), StartableBy: inventory.AudienceLocalUser, MCP: m,
 	}
 	a.Location.Line, a.Location.Column = max(s.line, 1), 1
-	attr := a.Attributes
-	attr[inventory.AttrClient] = f.client
-	if s.disabled {
-		attr[inventory.AttrDisabled] = "true"
-	}
 	h := credHint{product: s.prod}
 	if s.prod != nil {
 		a.Product = s.prod.name
-		attr[inventory.AttrServerReach] = string(s.prod.reach)
+		m.Reach = s.prod.reach
 		ro, ts := s.prod.narrow(s)
-		if ro {
-			attr[inventory.AttrReadOnly] = "true"
-		}
+		m.ReadOnly = ro
 		if len(ts) > 0 {
-			attr[inventory.AttrToolsets] = strings.Join(ts, ",")
+			m.Toolsets = ts
 			for _, t := range ts {
 				a.Guardrails.AllowedTools = append(a.Guardrails.AllowedTools, "toolset:"+t)
 			}
@@ -268,23 +261,23 @@ func (s *server) emit() {
 	switch {
 	case s.urlNode != nil && s.command == "":
 		t := strings.ToLower(e.get("type").text())
-		attr[inventory.AttrTransport] = "http"
+		m.Transport = "http"
 		if t == "sse" || (e.get("url") != nil && f.client == "gemini-cli") {
-			attr[inventory.AttrTransport] = "sse"
+			m.Transport = "sse"
 		}
 		if s.urlSafe != "" {
-			attr[inventory.AttrURL] = s.urlSafe
+			m.URL = s.urlSafe
 			if u, ok := parseURL(s.urlNode.text()); ok && u.scheme == "http" && !u.loopback {
-				attr[inventory.AttrPlainHTTP] = "true"
+				m.PlainHTTP = true
 			}
 		}
 	default:
-		attr[inventory.AttrTransport] = "stdio"
-		attr[inventory.AttrCommand] = commandBase(s.command)
+		m.Transport = "stdio"
+		m.Command = commandBase(s.command)
 		if s.launch.pkg != "" {
-			attr[inventory.AttrPackage] = safePackage(s.launch.pkg)
-			attr[inventory.AttrLauncher] = s.launch.launcher
-			attr[inventory.AttrPinned] = strconv.FormatBool(s.launch.pinned)
+			m.Package = safePackage(s.launch.pkg)
+			m.Launcher = s.launch.launcher
+			m.Unpinned = !s.launch.pinned
 		}
 	}
 	s.guardrails(&a)
@@ -516,12 +509,7 @@ func (s *server) broadPaths(a *inventory.Agent) {
 			broad = append(broad, m)
 		}
 	}
-	if len(roots) > 0 {
-		a.Attributes[inventory.AttrRoots] = strings.Join(roots, ",")
-	}
-	if len(broad) > 0 {
-		a.Attributes[inventory.AttrBroadPaths] = strings.Join(broad, ",")
-	}
+	a.MCP.Roots, a.MCP.BroadPaths = roots, broad
 }
 
 // hostWide reports paths that give the whole host or a whole home: /, ~,

@@ -162,7 +162,7 @@ func (r *resolver) jobAgent(wf *inventory.Workflow, job *inventory.Job, gj *ghJo
 	a := &inventory.Agent{
 		ID: job.Agent, Kind: inventory.AgentCIJob, Name: cmp.Or(job.Name, job.ID), Platform: inventory.PlatformGitHub,
 		Location: job.Location, Triggers: wf.Triggers, StartableBy: job.StartableBy, Permissions: job.EffectivePermissions,
-		Attributes: map[string]string{"workflow": wf.Path, "job": job.ID, "permissions_source": job.PermissionsSource},
+		CI: &inventory.CIJobFacts{Workflow: wf.Path, Job: job.ID, PermissionsSource: job.PermissionsSource},
 	}
 	for _, gt := range job.Gates {
 		a.Guardrails.Gates = append(a.Guardrails.Gates, fmt.Sprintf("%s: %s (line %d)", gt.Kind, gt.Detail, gt.Location.Line))
@@ -209,17 +209,15 @@ func (r *resolver) jobAgent(wf *inventory.Workflow, job *inventory.Job, gj *ghJo
 	if path.Base(wf.Path) == "copilot-setup-steps.yml" && job.ID == "copilot-setup-steps" {
 		a.Kind, a.Product = inventory.AgentCICodingJob, "copilot-coding-agent"
 		a.StartableBy = inventory.AudienceWrite
-		a.Attributes["copilot_setup_steps"] = "true"
+		a.CI.CopilotSetupSteps = true
 		products = appendUnique(products, "copilot-coding-agent")
 	}
 	if len(products) > 1 {
-		a.Attributes["products"] = strings.Join(products, ",")
+		a.CI.Products = products
 	}
-	if job.SelfHosted {
-		a.Attributes["runner"] = "self-hosted"
-	}
+	a.CI.SelfHosted = job.SelfHosted
 	if job.Environment != nil {
-		a.Attributes["environment"] = job.Environment.Name
+		a.CI.Environment = job.Environment.Name
 	}
 	return a
 }
@@ -269,9 +267,7 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 				c.Reach = inventory.ReachLLMAPI
 			}
 		}
-		if ownKeys[rf.cred] {
-			c.Attributes = map[string]string{"agent_api_key": "true"}
-		}
+		c.AgentAPIKey = ownKeys[rf.cred]
 		r.out.AddCredential(c)
 		reach(rf.cred, rf.via, rf.loc, nil)
 	}
@@ -315,9 +311,7 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 		c := inventory.Credential{ID: id, Kind: inventory.KindOIDC, Platform: inventory.PlatformGitHub, Name: "OIDC token of " + wf.Path + "#" + job.ID,
 			Lifetime: inventory.LifetimeShortLived, Reach: inventory.ReachCloud, Locations: []inventory.Location{tokLoc},
 			Permissions: inventory.Permissions{inventory.ResIDToken: inventory.Write}}
-		if len(feeds) > 0 {
-			c.Attributes = map[string]string{"feeds": strings.Join(feeds, ", ")}
-		}
+		c.Feeds = feeds
 		r.out.AddCredential(c)
 		reach(id, inventory.ViaOIDC, tokLoc, c.Permissions)
 	}

@@ -117,10 +117,10 @@ jobs:
 		t.Errorf("quiet = %+v", q.Permissions)
 	}
 	inv, _ := scan(t, map[string]string{file.Path: src})
-	if a := inv.Agent(jobAgentID(file, "build")); a == nil || a.Attributes["permissions_source"] != "workflow" {
+	if a := inv.Agent(jobAgentID(file, "build")); a == nil || a.CI.PermissionsSource != "workflow" {
 		t.Errorf("build agent = %+v", a)
 	}
-	if a := inv.Agent(jobAgentID(file, "release")); a == nil || a.Attributes["permissions_source"] != "job" {
+	if a := inv.Agent(jobAgentID(file, "release")); a == nil || a.CI.PermissionsSource != "job" {
 		t.Errorf("release agent = %+v", a)
 	}
 }

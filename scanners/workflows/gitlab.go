@@ -680,7 +680,7 @@ func glAudience(keys map[string]entry) (inventory.Audience, string) {
 func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, vars []glVar) {
 	a := inventory.Agent{ID: job.Agent, Kind: inventory.AgentCIJob, Name: job.ID, Platform: inventory.PlatformGitLab, Location: job.Location,
 		StartableBy: job.StartableBy, Permissions: job.EffectivePermissions,
-		Attributes: map[string]string{"workflow": p.main.file.Path, "job": job.ID}}
+		CI: &inventory.CIJobFacts{Workflow: p.main.file.Path, Job: job.ID}}
 	a.Triggers = []inventory.Trigger{{Event: "pipeline", Location: job.Location}}
 	for _, s := range job.Steps {
 		if s.Agent != nil {
@@ -722,7 +722,7 @@ func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, va
 		id := inventory.Scoped(p.main.file.Source, "gitlab-id-token:"+p.main.file.Path+"#"+job.ID+":"+t.Name)
 		r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindOIDC, Platform: inventory.PlatformGitLab, Name: t.Name,
 			Lifetime: inventory.LifetimeShortLived, Reach: inventory.ReachCloud, Locations: []inventory.Location{t.Location},
-			Attributes: map[string]string{"aud": strings.Join(t.Audience, ",")}})
+			Audience: t.Audience})
 		reach(id, inventory.ViaOIDC, t.Location, nil)
 	}
 	for _, v := range vars {

@@ -78,10 +78,10 @@ jobs:
 			t.Errorf("credential %s missing", cred)
 		}
 	}
-	if c := inv.Credential(inventory.GitHubSecretID("", "ANTHROPIC_API_KEY")); c.Reach != inventory.ReachLLMAPI || c.Attributes["agent_api_key"] != "true" {
+	if c := inv.Credential(inventory.GitHubSecretID("", "ANTHROPIC_API_KEY")); c.Reach != inventory.ReachLLMAPI || !c.AgentAPIKey {
 		t.Errorf("model key = %+v", c)
 	}
-	if c := inv.Credential("github-oidc:" + file.Path + "#agent"); !strings.Contains(c.Attributes["feeds"], "configure-aws-credentials") {
+	if c := inv.Credential("github-oidc:" + file.Path + "#agent"); !slices.ContainsFunc(c.Feeds, func(f string) bool { return strings.Contains(f, "configure-aws-credentials") }) {
 		t.Errorf("oidc = %+v", c)
 	}
 	if c := inv.Credential("github-app-token:" + file.Path + "#agent:app"); c.Permissions.Get(inventory.ResContents) != inventory.Write || c.Scope.Kind != "repository" {
