@@ -99,6 +99,11 @@ type Checkout struct {
 	AllowUnsafe        bool   `json:"allow_unsafe,omitempty"`   // allow-unsafe-pr-checkout: true (checkout v7+)
 	BlocksForkPR       bool   `json:"blocks_fork_pr,omitempty"` // checkout v7+ refuses fork heads on pull_request_target / workflow_run
 	ByScript           bool   `json:"by_script,omitempty"`      // git fetch / gh pr checkout in run:
+	// HeaderInInclude: this release keeps the persisted credential in a file
+	// the repository config includes (v6.0.0, backported to v5.0.1 and
+	// v4.3.1), not in .git/config itself; true for floating majors from v4
+	// and for commit pins (an unknown release).
+	HeaderInInclude bool `json:"header_in_include,omitempty"`
 }
 
 // AppToken is an actions/create-github-app-token (or equivalent) step.
@@ -144,6 +149,17 @@ type StepAgent struct {
 	OwnKeys      []string `json:"own_keys,omitempty"`      // credential ids of the agent's own model API keys
 	UsesOIDCApp  bool     `json:"uses_oidc_app,omitempty"` // mints the vendor's GitHub App token through OIDC
 	ModelOIDC    bool     `json:"model_oidc,omitempty"`    // uses the job's OIDC token to log in to its model provider
+	// HoldsRepoToken: the agent is given a repository token of its own —
+	// the job's GITHUB_TOKEN in its inputs or env, or the token an agent
+	// action sets up for itself — so a persisted copy of the job token adds
+	// nothing it lacks.
+	HoldsRepoToken bool `json:"holds_repo_token,omitempty"`
+	// ReplacesCheckout says whether the action removes the credential
+	// actions/checkout persisted before the agent runs: "any" (whatever
+	// checkout's config layout), "local" (only from the repository-local
+	// config: a no-op with checkout v6, v5.0.1 and v4.3.1 or newer, which
+	// keep it in an included file), "" (not at all).
+	ReplacesCheckout string `json:"replaces_checkout,omitempty"`
 	// Starters is who can drive this agent per event, after the job's and
 	// the step's if: gates and the action's built-in gate.
 	Starters    []Starter `json:"starters,omitempty"`

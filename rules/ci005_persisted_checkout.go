@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -15,9 +16,12 @@ var PersistedCheckout = &Rule{
 		Title:    "Persisted checkout credential in jobs running agents or uploading artifacts",
 		Severity: inventory.SeverityMedium,
 		Score:    5.5,
-		Escalation: "high 7.0 when a coding agent runs after the checkout and the persisted token can write (or is a personal token); " +
+		Escalation: "high 7.0 when a coding agent runs after the checkout and the persisted token gives it something it lacks: a personal " +
+			"token it is not given otherwise, or a job GITHUB_TOKEN that can write (id-token: write is not a write) when the agent holds no " +
+			"repository token of its own, for runs that get such a token (not fork pull requests). Quiet when the agent action removes the " +
+			"credential first (anthropics/claude-code-action v1; before v1.0.197 only when actions/checkout keeps it in .git/config itself). " +
 			"medium 5.5 when the workspace with its .git directory is uploaded as an artifact (actions/upload-artifact before v4.4, or " +
-			"`include-hidden-files: true`). A read-only persisted GITHUB_TOKEN next to an agent is not reported.",
+			"`include-hidden-files: true`).",
 		Description: "`actions/checkout` keeps the token it used in the repository's git configuration unless `persist-credentials: false`. " +
 			"A coding agent that runs later in the job can read it and push, comment or approve with it; an uploaded workspace hands it " +
 			"to everyone who can download the artifact.",
@@ -34,25 +38,17 @@ var PersistedCheckout = &Rule{
 					continue
 				}
 				later := j.job.Steps[i+1:]
-				pat := co.TokenSecret != "" && co.TokenSecret != "GITHUB_TOKEN"
-				tokenDesc := "the job's GITHUB_TOKEN"
-				if pat {
-					tokenDesc = "the secret " + co.TokenSecret
-				}
-				if ag := slices.IndexFunc(later, func(x inventory.Step) bool { return x.Agent != nil }); ag >= 0 && (pat || j.job.EffectivePermissions.HasWrite()) {
-					what := writeScopes(j.job.EffectivePermissions)
-					if pat {
-						what = "whatever that personal token can do"
+				if ag := slices.IndexFunc(later, func(x inventory.Step) bool { return x.Agent != nil }); ag >= 0 {
+					if msg, ok := persistedForAgent(j, co, later[ag]); ok {
+						c.Report(Result{
+							Subject:  j.stepSubject(s) + ":persisted",
+							Location: s.Location,
+							Score:    7.0,
+							Agent:    j.job.Agent,
+							Message:  msg,
+						})
+						continue
 					}
-					c.Report(Result{
-						Subject:  j.stepSubject(s) + ":persisted",
-						Location: s.Location,
-						Score:    7.0,
-						Agent:    j.job.Agent,
-						Message: fmt.Sprintf("The %s agent in %s can read %s from the git configuration that actions/checkout left behind (%s); %s can start the job.",
-							later[ag].Agent.Product, j.name(), tokenDesc, what, startersPhrase(j.job.Starters)),
-					})
-					continue
 				}
 				if up := slices.IndexFunc(later, func(x inventory.Step) bool { return x.UploadsWorkspace }); up >= 0 {
 					c.Report(Result{
@@ -61,10 +57,76 @@ var PersistedCheckout = &Rule{
 						Score:    5.5,
 						Agent:    j.job.Agent,
 						Message: fmt.Sprintf("%s uploads its workspace, including the .git configuration where actions/checkout persisted %s, as an artifact anyone who can download artifacts gets.",
-							capitalize(j.name()), tokenDesc),
+							capitalize(j.name()), persistedDesc(co)),
 					})
 				}
 			}
 		})
 	},
+}
+
+// persistedDesc names the token a checkout persisted.
+func persistedDesc(co *inventory.Checkout) string {
+	if co.TokenSecret != "" && co.TokenSecret != "GITHUB_TOKEN" {
+		return "the secret " + co.TokenSecret
+	}
+	return "the job's GITHUB_TOKEN"
+}
+
+// persistedForAgent says whether the credential a checkout persisted gives
+// the agent step that runs after it more than it already has, and how. It is
+// quiet when the agent action removes the credential before the agent runs,
+// when the persisted token is the job's GITHUB_TOKEN and the agent holds a
+// repository token of its own anyway, when that token cannot write, and
+// when only runs that get a read-only token (fork pull requests) can start
+// the job.
+func persistedForAgent(j jobRef, co *inventory.Checkout, agent inventory.Step) (string, bool) {
+	ag := agent.Agent
+	switch ag.ReplacesCheckout {
+	case "any":
+		return "", false
+	case "local":
+		if !co.HeaderInInclude {
+			return "", false
+		}
+	}
+	var starters []inventory.Starter
+	for _, s := range firstNonEmpty(ag.Starters, j.job.Starters) {
+		if s.Privileged {
+			starters = append(starters, s)
+		}
+	}
+	if len(starters) == 0 {
+		return "", false
+	}
+	pat := co.TokenSecret != "" && co.TokenSecret != "GITHUB_TOKEN"
+	what := ""
+	switch {
+	case pat:
+		if slices.ContainsFunc(j.job.Secrets, func(r inventory.SecretRef) bool {
+			return r.Name == co.TokenSecret && (r.Step == -1 || r.Step == agent.Index)
+		}) {
+			return "", false // the agent is given that secret anyway
+		}
+		what = "whatever that personal token can do"
+	case ag.HoldsRepoToken:
+		return "", false
+	default:
+		what = writeScopes(jobToken(j.job))
+		if what == "" {
+			return "", false
+		}
+	}
+	why := ""
+	if ag.ReplacesCheckout == "local" {
+		why = fmt.Sprintf(" (%s removes it from .git/config only, and this actions/checkout release keeps it in an included file)", agentVia(ag))
+	}
+	return fmt.Sprintf("The %s agent in %s can read %s from the git configuration that actions/checkout left behind (%s)%s; %s can start the job.",
+		ag.Product, j.name(), persistedDesc(co), what, why, startersPhrase(starters)), true
+}
+
+// agentVia names the agent action without its ref.
+func agentVia(ag *inventory.StepAgent) string {
+	name, _, _ := strings.Cut(ag.Via, "@")
+	return name
 }

@@ -112,30 +112,36 @@ func startersPhrase(ss []inventory.Starter) string {
 	return fmt.Sprintf("%s (%s)", audiencePhrase(wide), strings.Join(events, ", "))
 }
 
-// jobWrites is the job token's permissions, without id_token when the only
-// use of the job's OIDC token is the agent's own model-provider login.
-func jobWrites(j *inventory.Job) inventory.Permissions {
+// jobToken is what the job's GITHUB_TOKEN itself can do. id-token: write is
+// not among it: it lets the job request OIDC tokens from the runner (through
+// ACTIONS_ID_TOKEN_REQUEST_TOKEN), never writes with the GITHUB_TOKEN.
+func jobToken(j *inventory.Job) inventory.Permissions {
 	p := j.EffectivePermissions
-	if p.Get(inventory.ResIDToken) < inventory.Write {
-		return p
-	}
-	model, other := false, false
-	for _, s := range j.Steps {
-		switch {
-		case s.CloudAuth != nil && s.CloudAuth.OIDC:
-			other = true
-		case s.Agent != nil && s.Agent.UsesOIDCApp:
-			other = true
-		case s.Agent != nil && s.Agent.ModelOIDC:
-			model = true
-		}
-	}
-	if !model || other {
+	if p.Get(inventory.ResIDToken) == inventory.None {
 		return p
 	}
 	out := p.Clone()
 	delete(out, inventory.ResIDToken)
 	return out
+}
+
+// jobWrites is what the job can act with: its token's permissions, and
+// id_token when a step of the job exchanges the OIDC token for something —
+// a cloud login, a vendor GitHub App token. An OIDC grant no step uses, or
+// that only logs the agent in to its own model provider, is not counted:
+// what an unused OIDC token could be exchanged for depends on trust
+// policies a local scan cannot see.
+func jobWrites(j *inventory.Job) inventory.Permissions {
+	p := jobToken(j)
+	if j.EffectivePermissions.Get(inventory.ResIDToken) < inventory.Write {
+		return p
+	}
+	for _, s := range j.Steps {
+		if (s.CloudAuth != nil && s.CloudAuth.OIDC) || (s.Agent != nil && s.Agent.UsesOIDCApp) {
+			return p.Raise(inventory.ResIDToken, inventory.Write)
+		}
+	}
+	return p
 }
 
 // writeScopes lists the write scopes of a token, "" when it has none.

@@ -42,7 +42,7 @@ func TestCIAgentsRepo(t *testing.T) {
 		got[f.Location.Path] = append(got[f.Location.Path], f.RuleID)
 	}
 	want := map[string][]string{
-		".github/workflows/claude.yml":         {"AR-PB-004", "AR-CI-005", "AR-PB-005"},
+		".github/workflows/claude.yml":         {"AR-PB-004", "AR-PB-005"},
 		".github/workflows/pr-assistant.yml":   {"AR-CI-002", "AR-CI-003", "AR-CI-007", "AR-PB-004"},
 		".github/actions/ask-agent/action.yml": {"AR-PB-004"},
 		".gitlab-ci.yml":                       {"AR-CI-007", "AR-CI-009", "AR-GL-008"},

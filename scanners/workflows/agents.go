@@ -167,6 +167,28 @@ func actionAgent(a agentAction, ref string, uses string, inputs map[string]strin
 			ag.GateBots = b
 		}
 		ag.UsesOIDCApp = in("github_token") == ""
+		// v1 configures git with its own token (the github_token input or
+		// its App token) before Claude runs, so the agent holds a repository
+		// token of its own, and removes the http.<server>/.extraheader that
+		// actions/checkout persisted (src/github/operations/git-config.ts,
+		// replaceCheckoutCredentials, since v1.0.0). Before v1.0.197 it
+		// cleared the repo-local config only — a no-op with checkout's
+		// include layout (v6, v5.0.1, v4.3.1+) — and with use_commit_signing
+		// the cleanup ran only from v1.0.187. A commit pin is an unknown
+		// release: only the cleanup every v1 release does is assumed.
+		ag.HoldsRepoToken = true
+		switch v, ok := parseVersion(ref); {
+		case !ok && isCommitPin(ref):
+			ag.ReplacesCheckout = "local"
+		case !ok: // a branch (main, beta): the newest code
+			ag.ReplacesCheckout = "any"
+		case v[0] < 1:
+		case strings.EqualFold(in("use_commit_signing"), "true") && versionBefore(ref, 1, 0, 187):
+		case versionBefore(ref, 1, 0, 197):
+			ag.ReplacesCheckout = "local"
+		default:
+			ag.ReplacesCheckout = "any"
+		}
 		ag.ModelOIDC = in("anthropic_federation_rule_id") != "" || strings.EqualFold(in("use_bedrock"), "true") ||
 			strings.EqualFold(in("use_vertex"), "true") || strings.EqualFold(in("use_foundry"), "true")
 		claudeGuards(ag, in("claude_args"), in("allowed_tools"), in("disallowed_tools"), in("settings"))
@@ -691,4 +713,17 @@ func quoteArgs(args []string) []string {
 		}
 	}
 	return out
+}
+
+// isCommitPin reports a ref that is a full commit id (40 or 64 hex digits).
+func isCommitPin(ref string) bool {
+	if len(ref) != 40 && len(ref) != 64 {
+		return false
+	}
+	for _, c := range ref {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

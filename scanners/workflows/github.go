@@ -454,6 +454,9 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 	}
 	if st.Agent != nil {
 		for _, r := range gj.refs {
+			if (r.step == i || r.step == -1) && r.name == "GITHUB_TOKEN" {
+				st.Agent.HoldsRepoToken = true // github.token or secrets.GITHUB_TOKEN in its inputs, its env or the job's
+			}
 			if r.step == i && (isLLMKeyName(r.name) || isLLMKeyName(r.env)) && r.name != "*" {
 				st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(file.Source, r.name))
 			}
@@ -509,6 +512,7 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 		if v, ok := parseVersion(ref); ok && v[0] >= 7 {
 			co.BlocksForkPR = true
 		}
+		co.HeaderInInclude = isCommitPin(ref) || !versionBefore(ref, 4, 3, 1) && (!versionBefore(ref, 6, 0, 0) || versionBefore(ref, 5, 0, 0) || !versionBefore(ref, 5, 0, 1))
 		st.Checkout = co
 	case name == "actions/create-github-app-token" || name == "tibdex/github-app-token" || name == "getsentry/action-github-app-token" ||
 		name == "peter-murray/workflow-application-token-action" || name == "navikt/github-app-token-generator":
