@@ -97,19 +97,40 @@ func startersPhrase(ss []inventory.Starter) string {
 	if len(ss) == 0 {
 		return "nobody (no trigger reaches it)"
 	}
-	wide := ss[0].Audience
-	var events []string
+	// A run that gets a read-only token and no secrets (a pull request from
+	// a fork on pull_request) reaches nothing: for what the job holds, the
+	// same event counts as started by someone with write access (a branch of
+	// the repository), and the forks are said apart.
+	var priv []inventory.Starter
+	var forks []string
 	for _, s := range ss {
+		if !s.Privileged {
+			if !slices.Contains(forks, s.Event) {
+				forks = append(forks, s.Event)
+			}
+			if inventory.AudienceRank(s.Audience) < inventory.AudienceRank(inventory.AudienceWrite) {
+				s.Audience = inventory.AudienceWrite
+			}
+		}
+		priv = append(priv, s)
+	}
+	wide := priv[0].Audience
+	var events []string
+	for _, s := range priv {
 		if inventory.AudienceRank(s.Audience) < inventory.AudienceRank(wide) {
 			wide = s.Audience
 		}
 	}
-	for _, s := range ss {
+	for _, s := range priv {
 		if s.Audience == wide && !slices.Contains(events, s.Event) {
 			events = append(events, s.Event)
 		}
 	}
-	return fmt.Sprintf("%s (%s)", audiencePhrase(wide), strings.Join(events, ", "))
+	out := fmt.Sprintf("%s (%s)", audiencePhrase(wide), strings.Join(events, ", "))
+	if len(forks) > 0 {
+		out += fmt.Sprintf(" — fork pull requests (%s) run it too, with a read-only token and no secrets", strings.Join(forks, ", "))
+	}
+	return out
 }
 
 // jobToken is what the job's GITHUB_TOKEN itself can do. id-token: write is

@@ -274,6 +274,8 @@ func (g *gateEval) eval(n actionlint.ExprNode) tri {
 		// workflow_run.pull_requests is empty when the head is a fork.
 		if p := ctxPath(n); strings.HasPrefix(p, "github.event.workflow_run.pull_requests") {
 			return g.gate(inventory.GateSameRepository, p)
+		} else if p == "github.event.pull_request.merged" {
+			return g.gate(inventory.GateEventFilter, p) // only writers merge
 		}
 	}
 	return triUnknown
@@ -331,6 +333,11 @@ func (g *gateEval) equalOrdered(l, r actionlint.ExprNode) tri {
 	case lp == "github.event.label.name":
 		if isLit {
 			return g.gate(inventory.GateLabel, "label "+lit)
+		}
+	case lp == "github.event.pull_request.merged":
+		// Only people with write access merge a pull request.
+		if b, ok := r.(*actionlint.BoolNode); ok && b.Value || isLit && strings.EqualFold(lit, "true") {
+			return g.gate(inventory.GateEventFilter, lp+" == true")
 		}
 	case lp == "github.event.workflow_run.event":
 		// An upstream run on push or schedule was started by a writer.
