@@ -110,6 +110,13 @@ func KindOf(p string) FileKind {
 	return fileKinds[len(fileKinds)-1]
 }
 
+// TemplateWorkflow reports a GitHub Actions workflow file that GitHub never
+// runs as it is: one outside the repository's root .github/workflows/ (an
+// example, a template, a test fixture, documentation).
+func TemplateWorkflow(p string) bool {
+	return ClassifyPath(p) == FileGitHubWorkflow && !strings.HasPrefix(strings.TrimPrefix(path.Clean("/"+p), "/"), ".github/workflows/")
+}
+
 // ClassifyPath returns the class of a slash-separated path relative to a
 // scan root.
 func ClassifyPath(p string) FileClass { return KindOf(p).Class }

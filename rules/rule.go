@@ -197,21 +197,43 @@ func (c *Context) Report(r Result) {
 		loc.Line = 1
 	}
 	subject := cmp.Or(r.Subject, inventory.Scoped(loc.Source, "file:"+loc.Path))
+	msg, props := r.Message, maps.Clone(r.Properties)
+	if templateBound(m) && inventory.TemplateWorkflow(loc.Path) {
+		// What a workflow would do when it ran is hygiene when it never
+		// runs: listed, scored low, and said.
+		score = min(score, 3.0)
+		msg += " This file is not in the repository's .github/workflows/ (an example, template or fixture), so GitHub does not run it as it is."
+		if props == nil {
+			props = map[string]string{}
+		}
+		props["live"] = "false"
+	}
 	c.findings = append(c.findings, inventory.Finding{
 		RuleID:      m.ID,
 		RuleName:    m.Name,
 		Title:       m.Title,
 		Severity:    inventory.SeverityForScore(score),
 		Score:       score,
-		Message:     r.Message,
+		Message:     msg,
 		Subject:     subject,
 		Location:    loc,
 		Fingerprint: inventory.Fingerprint(m.ID, subject),
 		Frameworks:  m.FrameworkIDs(),
 		Credential:  r.Credential,
 		Agent:       r.Agent,
-		Properties:  maps.Clone(r.Properties),
+		Properties:  props,
 	})
+}
+
+// templateBound reports a rule about what a workflow does when it runs (the
+// CI, privilege and GitHub families), as opposed to a credential written in
+// the file (AR-CI-008), which is exposed whether the file runs or not.
+func templateBound(m *Metadata) bool {
+	switch m.Family() {
+	case "CI", "PB", "GH":
+		return m.ID != "AR-CI-008"
+	}
+	return false
 }
 
 // NotEvaluable records that the running rule lacked data.

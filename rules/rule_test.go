@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +54,37 @@ func TestSortFindings(t *testing.T) {
 	SortFindings(fs)
 	if fs[0].Score != 9.2 || fs[1].Location.Path != "a" || fs[2].Location.Path != "b" || fs[3].RuleID != "AR-B" {
 		t.Errorf("order = %+v", fs)
+	}
+}
+
+// TestTemplateWorkflowsScoredLow: a workflow outside the root
+// .github/workflows/ never runs as it is, so what it would do is listed at
+// low severity and said; a credential written in it stays what it is.
+func TestTemplateWorkflowsScoredLow(t *testing.T) {
+	t.Parallel()
+	const wf = "on: issue_comment\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n"
+	for _, tc := range []struct {
+		path string
+		live bool
+	}{
+		{".github/workflows/ci.yml", true},
+		{"docs/examples/.github/workflows/ci.yml", false},
+		{"tests/fixtures/repo/.github/workflows/ci.yml", false},
+	} {
+		inv := ciInventory(t, map[string]string{tc.path: wf})
+		fs, _ := Evaluate([]*Rule{WorkflowPermissions}, Input{Inventory: inv, Now: testNow})
+		if len(fs) != 1 {
+			t.Fatalf("%s: findings = %+v", tc.path, fs)
+		}
+		f := fs[0]
+		if got := f.Properties["live"] != "false"; got != tc.live {
+			t.Errorf("%s: live = %v, want %v", tc.path, got, tc.live)
+		}
+		if !tc.live && (f.Score > 3.0 || !strings.Contains(f.Message, "does not run it as it is")) {
+			t.Errorf("%s: template finding = %.1f %q", tc.path, f.Score, f.Message)
+		}
+		if tc.live && f.Score < 5.0 {
+			t.Errorf("%s: live finding scored %.1f", tc.path, f.Score)
+		}
 	}
 }
