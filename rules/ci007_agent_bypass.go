@@ -32,16 +32,16 @@ var AgentBypass = &Rule{
 	},
 	Check: func(c *Context) {
 		ciJobs(c.Inventory, "", func(j jobRef) {
-			secrets := jobSecrets(j.job, true)
 			write := writeScopes(jobWrites(j.job))
 			if j.wf.Platform == inventory.PlatformGitLab {
 				write = "" // CI_JOB_TOKEN's reach is a project setting
 			}
-			if write == "" && len(secrets) == 0 {
-				return
-			}
 			for _, s := range agentSteps(j.job) {
 				ag := s.Agent
+				secrets, _ := agentSecrets(j.job, s, true)
+				if write == "" && len(secrets) == 0 {
+					continue
+				}
 				var why []string
 				for _, b := range ag.Bypass {
 					if b == "--full-auto" || strings.HasPrefix(b, "--yolo (always") || b == "network access enabled" {

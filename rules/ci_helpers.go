@@ -204,6 +204,46 @@ func jobSecrets(j *inventory.Job, skipOwn bool) []string {
 	return out
 }
 
+// agentSecrets lists the secrets an agent step reaches. Env and inputs are
+// step-scoped: the agent gets the job's env and its own step's; an earlier
+// step's secrets are gone by the time it runs; a later step's it reaches only
+// when it can run commands that persist — a shell writes $GITHUB_ENV and
+// $GITHUB_PATH, which every later step of the job reads — and then persist
+// says so. The agent's own model keys are left out (skipOwn), as in
+// jobSecrets.
+func agentSecrets(j *inventory.Job, s inventory.Step, skipOwn bool) (names []string, persist string) {
+	ag := s.Agent
+	shell := agentShell(ag)
+	sub := *j
+	sub.Secrets = nil
+	for _, r := range j.Secrets {
+		switch {
+		case r.Step == -1 || r.Step == s.Index:
+		case r.Step > s.Index && shell:
+			if !(skipOwn && llmKeyName.MatchString(r.Name)) {
+				persist = "through a later step (its shell can write $GITHUB_ENV and $GITHUB_PATH, which later steps read)"
+			}
+		default:
+			continue
+		}
+		sub.Secrets = append(sub.Secrets, r)
+	}
+	return jobSecrets(&sub, skipOwn), persist
+}
+
+// agentShell reports an agent that can run arbitrary commands on the runner
+// outside a sandbox: an unrestricted tool or a bypass in effect, unless the
+// Codex sandbox confines its writes to the workspace.
+func agentShell(ag *inventory.StepAgent) bool {
+	if ag == nil {
+		return false
+	}
+	if ag.Product == "codex" && ag.Sandbox != "" && ag.Sandbox != "danger-full-access" {
+		return false
+	}
+	return len(ag.Unrestricted) > 0 || len(ag.Bypass) > 0
+}
+
 var llmKeyName = regexp.MustCompile(`(?i)^(ANTHROPIC|OPENAI|CLAUDE_CODE_OAUTH|GEMINI|GOOGLE_API|GOOGLE_GENAI|OPENROUTER|DEEPSEEK|MISTRAL|GROQ|XAI|CURSOR|AMP|FACTORY)[A-Z_]*(KEY|TOKEN)$`)
 
 // secretsPhrase renders secret names for a message.

@@ -98,3 +98,36 @@ func runCICases(t *testing.T, r *Rule, cases []ciCase) {
 		})
 	}
 }
+
+// TestAgentSecrets: env is step-scoped. An agent reaches the job's env and
+// its own step's, never an earlier step's, and a later step's only when its
+// shell can write $GITHUB_ENV.
+func TestAgentSecrets(t *testing.T) {
+	t.Parallel()
+	wf := func(agent string) string {
+		return "on: issue_comment\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      JOB_KEY: ${{ secrets.JOB_KEY }}\n    steps:\n" +
+			"      - uses: actions/create-github-app-token@v2\n        with:\n          app-id: '1'\n          private-key: ${{ secrets.APP_PRIVATE_KEY }}\n" +
+			agent +
+			"      - run: ./report.sh\n        env:\n          LATER_KEY: ${{ secrets.LATER_KEY }}\n"
+	}
+	for _, tc := range []struct {
+		name, agent string
+		want        []string
+		persist     bool
+	}{
+		{"no shell", "      - uses: anthropics/claude-code-action@v1\n        env:\n          OWN: ${{ secrets.STEP_KEY }}\n", []string{"JOB_KEY", "STEP_KEY"}, false},
+		{"bypassed CLI", "      - run: claude -p \"$P\" --dangerously-skip-permissions\n        env:\n          OWN: ${{ secrets.STEP_KEY }}\n",
+			[]string{"JOB_KEY", "LATER_KEY", "STEP_KEY"}, true},
+	} {
+		inv := ciInventory(t, map[string]string{".github/workflows/w.yml": wf(tc.agent)})
+		job := &inv.Workflows[0].Jobs[0]
+		steps := agentSteps(job)
+		if len(steps) != 1 {
+			t.Fatalf("%s: agent steps = %d", tc.name, len(steps))
+		}
+		got, persist := agentSecrets(job, steps[0], true)
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") || (persist != "") != tc.persist {
+			t.Errorf("%s: secrets = %v (persist %q), want %v (persist %v)", tc.name, got, persist, tc.want, tc.persist)
+		}
+	}
+}

@@ -34,9 +34,9 @@ var ConfusedDeputy = &Rule{
 	},
 	Check: func(c *Context) {
 		ciJobs(c.Inventory, inventory.PlatformGitHub, func(j jobRef) {
-			secrets := jobSecrets(j.job, true)
 			reach, appAll := agentReach(j.job)
 			for _, s := range agentSteps(j.job) {
+				secrets, persist := agentSecrets(j.job, s, true)
 				open := openStarters(s.Agent.Starters)
 				if len(open) == 0 {
 					continue
@@ -53,9 +53,12 @@ var ConfusedDeputy = &Rule{
 					score = 6.0
 				}
 				env := ""
+				if persist != "" {
+					env = " Some of those secrets it reaches " + persist + "."
+				}
 				if j.job.Environment != nil {
 					score = 7.5
-					env = fmt.Sprintf(" It runs in the environment %q: if that environment requires reviewers, a maintainer approves each run (a local scan cannot see this).", j.job.Environment.Name)
+					env += fmt.Sprintf(" It runs in the environment %q: if that environment requires reviewers, a maintainer approves each run (a local scan cannot see this).", j.job.Environment.Name)
 				}
 				gate := "no if: gate limits it to trusted authors"
 				switch {
