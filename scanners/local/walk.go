@@ -132,6 +132,33 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 		}()
 	}
 
+	realRoot, err := filepath.EvalSymlinks(absRoot)
+	if err != nil {
+		realRoot = absRoot
+	}
+	enqueue := func(j job) error {
+		wanted := false
+		for _, a := range analyzers {
+			if a.Wants(j.rel, j.size) {
+				wanted = true
+				break
+			}
+		}
+		if !wanted {
+			rec.add(inventory.CoverageSkipped, "no analyzer reads this kind of file", "")
+			return nil
+		}
+		if j.size > opts.MaxFileSize {
+			rec.add(inventory.CoverageSkipped, fmt.Sprintf("larger than the size cap (%d bytes)", opts.MaxFileSize), j.rel)
+			return nil
+		}
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return nil
+	}
 	walkErr := filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -176,6 +203,13 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 			case !within(absRoot, target):
 				rec.add(inventory.CoverageSkipped, "symlink to outside the scanned tree not followed", rel)
 			default:
+				// The target is scanned under its own path — unless the link's
+				// name is what gives the file its meaning (.mcp.json pointing
+				// at .claude/mcp.json): then it is read under the link's path.
+				if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() &&
+					inventory.ClassifyPath(rel) != inventory.ClassifyPath(relPath(realRoot, target)) {
+					return enqueue(job{rel: rel, abs: p, size: info.Size()})
+				}
 				rec.add(inventory.CoverageSkipped, "symlink inside the tree (its target is scanned)", "")
 			}
 			return nil
@@ -188,28 +222,7 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 			rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), rel)
 			return nil
 		}
-		size := info.Size()
-		wanted := false
-		for _, a := range analyzers {
-			if a.Wants(rel, size) {
-				wanted = true
-				break
-			}
-		}
-		if !wanted {
-			rec.add(inventory.CoverageSkipped, "no analyzer reads this kind of file", "")
-			return nil
-		}
-		if size > opts.MaxFileSize {
-			rec.add(inventory.CoverageSkipped, fmt.Sprintf("larger than the size cap (%d bytes)", opts.MaxFileSize), rel)
-			return nil
-		}
-		select {
-		case jobs <- job{rel: rel, abs: p, size: size}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		return nil
+		return enqueue(job{rel: rel, abs: p, size: info.Size()})
 	})
 	close(jobs)
 	wg.Wait()

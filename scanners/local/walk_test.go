@@ -314,3 +314,28 @@ func TestScanThroughSymlinkedRoot(t *testing.T) {
 func keysOf(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
 }
+
+// TestSymlinkNamedForItsRole: a link inside the tree whose name gives the
+// file its meaning (.mcp.json → .claude/mcp.json) is read under the link's
+// path; a link of the same kind as its target is not read twice.
+func TestSymlinkNamedForItsRole(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	write(t, root, ".claude/mcp.json", `{"mcpServers": {}}`)
+	write(t, root, "docs/a.md", "x")
+	for link, target := range map[string]string{".mcp.json": ".claude/mcp.json", "docs/b.md": "a.md"} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := newSeen()
+	if err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{s}, Options{}, inventory.NewBuilder()); err != nil {
+		t.Fatal(err)
+	}
+	_, link := s.files[".mcp.json"]
+	_, target := s.files[".claude/mcp.json"]
+	_, twice := s.files["docs/b.md"]
+	if !link || !target || twice || s.data[".mcp.json"] != `{"mcpServers": {}}` {
+		t.Errorf("read %v", s.files)
+	}
+}
