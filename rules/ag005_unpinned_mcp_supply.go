@@ -35,7 +35,7 @@ var UnpinnedMCPSupply = &Rule{
 				continue
 			}
 			if m.Unpinned {
-				what := map[string]string{"npm": "npm package", "pypi": "Python package", "container": "container image"}[m.Launcher]
+				what := map[string]string{"npm": "npm package", "pypi": "Python package", "container": "container image", "nuget": "NuGet tool package"}[m.Launcher]
 				c.Report(Result{
 					Subject: a.ID + "#unpinned", Location: a.Location, Agent: a.ID,
 					Message: fmt.Sprintf("%s fetches the %s %s without a pinned version at every start: whoever publishes the next release "+

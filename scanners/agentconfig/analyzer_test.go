@@ -196,6 +196,10 @@ func TestMCPServerFacts(t *testing.T) {
 				return m.Unpinned && m.Launcher == "npm" && m.Package == "@modelcontextprotocol/server-github" && !m.ReadOnly
 			}},
 		{"npx pinned scoped", ".mcp.json", `{"command": "npx", "args": ["-y", "@upstash/context7-mcp@1.0.14"]}`, pinned},
+		{"dnx unpinned", ".mcp.json", `{"command": "dnx", "args": ["Some.Mcp.Server", "--yes"]}`,
+			func(m facts) bool { return m.Unpinned && m.Launcher == "nuget" && m.Package == "Some.Mcp.Server" }},
+		{"dnx pinned by @", ".mcp.json", `{"command": "dnx", "args": ["Some.Mcp.Server@1.2.0", "--yes"]}`, pinned},
+		{"dnx pinned by --version", ".mcp.json", `{"command": "dnx", "args": ["--version", "1.2.0", "Some.Mcp.Server"]}`, pinned},
 		{"npx range is not a pin", ".mcp.json", `{"command": "npx", "args": ["-y", "some-mcp@^1.2.0"]}`,
 			func(m facts) bool { return m.Unpinned }},
 		{"npx latest is not a pin", ".mcp.json", `{"command": "npx", "args": ["--yes", "some-mcp@latest"]}`,

@@ -3,6 +3,7 @@ package agentconfig
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -54,6 +55,15 @@ func analyzeLaunch(command string, args []string) launch {
 	case base == "pipx" && len(args) > 0 && args[0] == "run":
 		l.launcher = "pypi"
 		l.pkg, l.pkgIndex = pyPackage(args, 1)
+	case base == "dnx" || base == "dotnet" && len(args) > 1 && args[0] == "tool" && (args[1] == "exec" || args[1] == "run"):
+		// .NET 10's tool runner: `dnx <package>[@<version>] [--version <v>] [--yes]`
+		// (also `dotnet tool exec`); without a version it fetches the newest.
+		from := 0
+		if base == "dotnet" {
+			from = 2
+		}
+		l.launcher = "nuget"
+		l.pkg, l.pkgIndex = nugetPackage(args, from)
 	case base == "docker" || base == "podman" || base == "nerdctl":
 		for i, a := range args {
 			if a == "run" || a == "create" {
@@ -77,8 +87,27 @@ func analyzeLaunch(command string, args []string) launch {
 		l.pinned = pyPinned(l.pkg)
 	case "container":
 		l.pinned = imagePinned(l.pkg)
+	case "nuget":
+		l.pinned = strings.Contains(l.pkg, "@") || slices.ContainsFunc(args, func(a string) bool {
+			return a == "--version" || strings.HasPrefix(a, "--version=")
+		})
 	}
 	return l
+}
+
+// nugetPackage is the first argument of dnx that is not an option.
+func nugetPackage(args []string, from int) (string, int) {
+	for i := from; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--version" || a == "--source" || a == "--add-source" || a == "--configfile" || a == "--framework":
+			i++ // takes a value
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a, i
+		}
+	}
+	return "", -1
 }
 
 func npmPackage(args []string, from int) (string, int) {
