@@ -196,6 +196,9 @@ func TestMCPServerFacts(t *testing.T) {
 				return m.Unpinned && m.Launcher == "npm" && m.Package == "@modelcontextprotocol/server-github" && !m.ReadOnly
 			}},
 		{"npx pinned scoped", ".mcp.json", `{"command": "npx", "args": ["-y", "@upstash/context7-mcp@1.0.14"]}`, pinned},
+		{"a local server is named by its program, not its folders", ".vscode/mcp.json",
+			`{"command": "node", "args": ["D:\\\\repos\\\\mcp-github-tools\\\\build\\\\index.js"]}`,
+			func(m facts) bool { return m.Command == "node" && m.Reach != inventory.ReachSourceControl }},
 		{"dnx unpinned", ".mcp.json", `{"command": "dnx", "args": ["Some.Mcp.Server", "--yes"]}`,
 			func(m facts) bool { return m.Unpinned && m.Launcher == "nuget" && m.Package == "Some.Mcp.Server" }},
 		{"dnx pinned by @", ".mcp.json", `{"command": "dnx", "args": ["Some.Mcp.Server@1.2.0", "--yes"]}`, pinned},

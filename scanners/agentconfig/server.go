@@ -200,7 +200,7 @@ func readServer(f *fileCtx, name, ptr string, e *node) *server {
 	if s.launch.launcher == "local" {
 		for _, a := range s.argStrs {
 			if !strings.HasPrefix(a, "-") && !strings.Contains(a, "=") {
-				ident = append(ident, strings.ToLower(path.Base(a)))
+				ident = append(ident, strings.ToLower(path.Base(strings.ReplaceAll(a, "\\", "/")))) // the program, not the folders it sits in
 				break
 			}
 		}
