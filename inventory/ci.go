@@ -181,6 +181,10 @@ type Step struct {
 	Location   Location    `json:"location"`
 	Uses       string      `json:"uses,omitempty"`
 	Run        bool        `json:"run,omitempty"` // the step runs a script (not stored)
+	// RunsWorkspace: the script may run code from the workspace (anything
+	// but a short list of commands that only read, print or talk to git and
+	// the GitHub API).
+	RunsWorkspace bool `json:"runs_workspace,omitempty"`
 	If         string      `json:"if,omitempty"`
 	Inputs     []string    `json:"inputs,omitempty"` // with: input names (values are not stored)
 	Commands   []string    `json:"commands,omitempty"`

@@ -85,11 +85,17 @@ var PwnRequest = &Rule{
 	},
 }
 
-// executes reports a step that runs code from the workspace: a script, a
-// local action, an agent or a build tool action.
+// executes reports a step that runs code from the workspace: a script that
+// does more than print, read and talk to git or the API, a local action, a
+// build tool action, or an agent — which loads the checkout's own agent
+// configuration (hooks, MCP servers) besides running commands — unless it is
+// Codex in its read-only sandbox.
 func executes(s inventory.Step) bool {
-	if s.Run || s.Agent != nil {
-		return true
+	if s.Agent != nil {
+		return !(s.Agent.Product == "codex" && s.Agent.Sandbox == "read-only")
+	}
+	if s.Run {
+		return s.RunsWorkspace
 	}
 	if s.Uses == "" {
 		return false

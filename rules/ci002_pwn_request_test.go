@@ -13,6 +13,11 @@ func TestPwnRequest(t *testing.T) {
 	runCICases(t, PwnRequest, []ciCase{
 		{name: "head checkout then build", yaml: prt(headCheckout, build), want: []ciWant{{line: 9, score: 9.3, msg: "NPM_TOKEN"}}},
 		{name: "base checkout is safe", yaml: prt("      - uses: actions/checkout@v4\n", build)},
+		{name: "a script that only talks to git and reads files runs nothing of the head", yaml: prt(headCheckout,
+			"      - run: |\n          git fetch origin main\n          git diff --stat origin/main | tee diff.txt\n")},
+		{name: "a local script does", yaml: prt(headCheckout, "      - run: git fetch origin main && ./ci/check.sh\n"), want: []ciWant{{score: 9.3}}},
+		{name: "Codex in its read-only sandbox reads the head, does not run it", yaml: prt(headCheckout,
+			"      - uses: openai/codex-action@v1\n        with:\n          prompt: review\n          sandbox: read-only\n")},
 		{name: "head checkout with nothing run after it", yaml: prt(headCheckout, "      - uses: actions/upload-artifact@v4\n        with: {path: dist}\n")},
 		{name: "checkout v7 refuses fork heads", yaml: prt(replace(headCheckout, "@v4", "@v7"), build)},
 		{name: "checkout v7 opened with allow-unsafe-pr-checkout", yaml: prt(replace(headCheckout, "@v4", "@v7")+"          allow-unsafe-pr-checkout: true\n", build),

@@ -402,7 +402,12 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			script = script[:1<<20]
 		}
 		var seen []string
-		for _, c := range agents.scriptCmds(script) {
+		cmds := agents.scriptCmds(script)
+		st.RunsWorkspace = len(cmds) == 0 && strings.TrimSpace(script) != ""
+		for _, c := range cmds {
+			if !inertCommands[c.name] {
+				st.RunsWorkspace = true
+			}
 			if ag := agents.commandAgent(c); ag != nil && st.Agent == nil {
 				st.Agent = ag
 			}
@@ -581,6 +586,18 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 			st.PermissionCheck = true
 		}
 	}
+}
+
+// inertCommands run nothing of a checked-out workspace: they print, read,
+// move files or talk to git and the GitHub API. Anything else in a script —
+// a build tool, an interpreter, ./a-script, make — may run code the
+// checkout brought.
+var inertCommands = map[string]bool{
+	"echo": true, "printf": true, "cat": true, "jq": true, "yq": true, "grep": true, "sed": true, "awk": true, "head": true,
+	"tail": true, "sort": true, "uniq": true, "wc": true, "tr": true, "cut": true, "tee": true, "ls": true, "pwd": true, "cd": true,
+	"mkdir": true, "rm": true, "cp": true, "mv": true, "touch": true, "test": true, "[": true, "date": true, "sleep": true,
+	"exit": true, "true": true, "false": true, "set": true, "export": true, "git": true, "gh": true, "curl": true, "wget": true,
+	"base64": true, "sha256sum": true, "diff": true, "basename": true, "dirname": true, "find": true, "xargs": false,
 }
 
 func jobAgentID(file inventory.Location, job string) string {
