@@ -175,24 +175,24 @@ type Injection struct {
 
 // Step is one step of a job (or of a local composite action it uses).
 type Step struct {
-	Index      int         `json:"index"`
-	ID         string      `json:"id,omitempty"`
-	Name       string      `json:"name,omitempty"`
-	Location   Location    `json:"location"`
-	Uses       string      `json:"uses,omitempty"`
-	Run        bool        `json:"run,omitempty"` // the step runs a script (not stored)
+	Index    int      `json:"index"`
+	ID       string   `json:"id,omitempty"`
+	Name     string   `json:"name,omitempty"`
+	Location Location `json:"location"`
+	Uses     string   `json:"uses,omitempty"`
+	Run      bool     `json:"run,omitempty"` // the step runs a script (not stored)
 	// RunsWorkspace: the script may run code from the workspace (anything
 	// but a short list of commands that only read, print or talk to git and
 	// the GitHub API).
-	RunsWorkspace bool `json:"runs_workspace,omitempty"`
-	If         string      `json:"if,omitempty"`
-	Inputs     []string    `json:"inputs,omitempty"` // with: input names (values are not stored)
-	Commands   []string    `json:"commands,omitempty"`
-	Agent      *StepAgent  `json:"agent,omitempty"`
-	Checkout   *Checkout   `json:"checkout,omitempty"`
-	AppToken   *AppToken   `json:"app_token,omitempty"`
-	CloudAuth  *CloudAuth  `json:"cloud_auth,omitempty"`
-	Injections []Injection `json:"injections,omitempty"`
+	RunsWorkspace bool        `json:"runs_workspace,omitempty"`
+	If            string      `json:"if,omitempty"`
+	Inputs        []string    `json:"inputs,omitempty"` // with: input names (values are not stored)
+	Commands      []string    `json:"commands,omitempty"`
+	Agent         *StepAgent  `json:"agent,omitempty"`
+	Checkout      *Checkout   `json:"checkout,omitempty"`
+	AppToken      *AppToken   `json:"app_token,omitempty"`
+	CloudAuth     *CloudAuth  `json:"cloud_auth,omitempty"`
+	Injections    []Injection `json:"injections,omitempty"`
 	// UploadsWorkspace: actions/upload-artifact of a path that includes the
 	// checkout (and so a persisted git credential).
 	UploadsWorkspace bool `json:"uploads_workspace,omitempty"`
