@@ -182,6 +182,10 @@ type Step struct {
 	Uses     string   `json:"uses,omitempty"`
 	Run      bool     `json:"run,omitempty"` // the step runs a script (not stored)
 	// RunsWorkspace: the script may run code from the workspace (anything
+	// OtherS3Endpoint: the script sends AWS-style keys to another
+	// S3-compatible endpoint (aws --endpoint-url, s3cmd host_base,
+	// AWS_ENDPOINT_URL): no AWS OIDC federation can replace them.
+	OtherS3Endpoint bool `json:"other_s3_endpoint,omitempty"`
 	// but a short list of commands that only read, print or talk to git and
 	// the GitHub API).
 	RunsWorkspace bool        `json:"runs_workspace,omitempty"`

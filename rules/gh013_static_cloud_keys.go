@@ -57,6 +57,9 @@ var StaticCloudKeys = &Rule{
 				if s := stepAt(j.job, r.Step); s != nil && s.CloudAuth != nil && s.CloudAuth.StaticKey != "" {
 					continue // reported at the login step
 				}
+				if s := stepAt(j.job, r.Step); s != nil && s.OtherS3Endpoint {
+					continue // an S3-compatible service that is not AWS: no OIDC federation to move to
+				}
 				c.Report(Result{
 					Subject:    j.subject() + ":" + r.Credential,
 					Location:   r.Location,

@@ -423,6 +423,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			st.PermissionCheck = true
 		}
 		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script)
+		st.OtherS3Endpoint = otherS3Re.MatchString(script)
 	case *actionlint.ExecAction:
 		if e.Uses == nil {
 			break
@@ -587,6 +588,10 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 		}
 	}
 }
+
+// otherS3Re finds AWS-style keys sent to an S3-compatible service that is
+// not AWS (Ceph, MinIO, R2, …).
+var otherS3Re = regexp.MustCompile(`--endpoint-url[ =]|\bAWS_ENDPOINT_URL(_S3)?\b|\bhost_base\b|--host[ =]\S+\s.*\bs3cmd\b|\bs3cmd\b.*--host[ =]`)
 
 // inertCommands run nothing of a checked-out workspace: they print, read,
 // move files or talk to git and the GitHub API. Anything else in a script —
