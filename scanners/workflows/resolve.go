@@ -47,6 +47,7 @@ type baseEvent struct {
 	gates      []string
 	note       string
 	loc        inventory.Location
+	types      []string // activity types the trigger admits; nil when any
 }
 
 // wfCtx is what a workflow's jobs inherit: from its own triggers, or from
@@ -190,7 +191,7 @@ func localDir(uses string) string {
 
 // eventBase says who can start a workflow through one event, before gates.
 func eventBase(e ghEvent) baseEvent {
-	b := baseEvent{name: e.name, loc: e.loc, privileged: true}
+	b := baseEvent{name: e.name, loc: e.loc, privileged: true, types: e.types}
 	writerOnly := len(e.types) > 0 && !slices.ContainsFunc(e.types, func(t string) bool { return !writerTypes[t] })
 	switch e.name {
 	case "pull_request":
@@ -229,7 +230,7 @@ var writerTypes = map[string]bool{
 // upstreamAudience is who can start the workflows a workflow_run trigger
 // follows.
 func (r *resolver) upstreamAudience(e ghEvent, depth int) baseEvent {
-	b := baseEvent{name: e.name, loc: e.loc, privileged: true, audience: inventory.AudienceSchedule}
+	b := baseEvent{name: e.name, loc: e.loc, privileged: true, audience: inventory.AudienceSchedule, types: e.types}
 	found := false
 	for _, name := range e.workflows {
 		for _, up := range r.byName[name] {
@@ -273,9 +274,18 @@ func (r *resolver) workflowCtx(g *ghWorkflow, depth int) *wfCtx {
 						continue
 					}
 					cj := cc.jobs[cl.job]
+					// The caller job's starters are already narrowed by its
+					// if:, by the jobs it needs (transitively) and by the
+					// outputs those route on.
 					for _, s := range cj.starters {
+						var types []string
+						for _, ce := range cc.events {
+							if ce.name == s.Event {
+								types = ce.types
+							}
+						}
 						c.events = append(c.events, baseEvent{name: s.Event, audience: s.Audience, privileged: s.Privileged,
-							gates: s.Gates, loc: s.Location, note: "called from " + cl.g.wf.Path + "#" + cl.g.wf.Jobs[cl.job].ID})
+							gates: s.Gates, loc: s.Location, types: types, note: "called from " + cl.g.wf.Path + "#" + cl.g.wf.Jobs[cl.job].ID})
 					}
 					c.callerPerms = append(c.callerPerms, cj.perms)
 					c.callerIDTok = c.callerIDTok || cj.idToken
@@ -368,7 +378,7 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 		permStep := slices.ContainsFunc(job.Steps, func(s inventory.Step) bool { return s.PermissionCheck })
 		for _, e := range c.events {
 			s := inventory.Starter{Event: e.name, Audience: e.audience, Privileged: e.privileged, Gates: slices.Clone(e.gates), Location: e.loc}
-			ge := gateEval{event: e.name}
+			ge := gateEval{event: e.name, outputs: r.needsOutputs(g, job, index, routeEvent{name: e.name, types: e.types})}
 			v := triUnknown
 			if gj.ifNode != nil {
 				v = ge.eval(gj.ifNode)
@@ -410,6 +420,29 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 		compute(i, 0)
 	}
 	return res
+}
+
+// needsOutputs looks up `needs.<job>.outputs.<name>` for one event among
+// the jobs job needs.
+func (r *resolver) needsOutputs(g *ghWorkflow, job *inventory.Job, index map[string]int, e routeEvent) func(string) ([]string, bool) {
+	return func(p string) ([]string, bool) {
+		rest, _ := strings.CutPrefix(p, "needs.")
+		id, out, ok := strings.Cut(rest, ".outputs.")
+		if !ok || strings.Contains(out, ".") {
+			return nil, false
+		}
+		for _, n := range job.Needs {
+			if !strings.EqualFold(n, id) {
+				continue
+			}
+			k, ok := index[n]
+			if !ok || g.jobs[k].call != nil {
+				return nil, false // a reusable workflow's outputs are not read
+			}
+			return g.jobs[k].routes[out].values(e)
+		}
+		return nil, false
+	}
 }
 
 func starterFor(ss []inventory.Starter, event string) (inventory.Starter, bool) {
