@@ -59,7 +59,10 @@ type wfCtx struct {
 	callerIDTok bool
 	secretMaps  []map[string][]string // callee secret → caller secret names; nil map for inherit
 	calledBy    []string
-	jobs        []jobResult
+	// direct: the workflow also has triggers of its own, whose runs get its
+	// own (or the default) permissions.
+	direct bool
+	jobs   []jobResult
 }
 
 type jobResult struct {
@@ -296,8 +299,10 @@ func (r *resolver) workflowCtx(g *ghWorkflow, depth int) *wfCtx {
 			}
 			c.events = append(c.events, eventBase(e))
 		case "workflow_run":
+			c.direct = true
 			c.events = append(c.events, r.upstreamAudience(e, depth))
 		default:
+			c.direct = true
 			c.events = append(c.events, eventBase(e))
 		}
 	}
@@ -338,7 +343,10 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 		job := &g.wf.Jobs[i]
 		gj := g.jobs[i]
 		jr := jobResult{}
-		// Effective GITHUB_TOKEN permissions.
+		// Effective GITHUB_TOKEN permissions. A called run gets the caller
+		// job's token, which the called workflow can only narrow (the meet
+		// of the two); a run of the workflow's own triggers gets its own
+		// permissions or the default. Over all runs, the join.
 		switch {
 		case gj.declared != nil:
 			jr.perms, jr.source = gj.declared.Effective.Clone(), "job"
@@ -355,7 +363,13 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 				}
 				joined = joined.Join(p)
 			}
-			if jr.source == "" {
+			switch {
+			case c.direct && jr.perms == nil:
+				joined = joined.Join(inventory.GitHubTokenDefault(false))
+				jr.source = permissionsDefault
+			case c.direct:
+				joined = joined.Join(jr.perms)
+			case jr.source == "":
 				jr.source = "caller"
 			}
 			jr.perms = joined

@@ -132,3 +132,70 @@ func mapsEqual(a, b map[string]inventory.Audience) bool {
 	}
 	return true
 }
+
+// TestCalledPermissions: a called job's token is the meet of the caller
+// job's and its own declaration; runs of the workflow's own triggers get
+// its own permissions or the default.
+func TestCalledPermissions(t *testing.T) {
+	t.Parallel()
+	caller := `on: push
+jobs:
+  narrow:
+    permissions:
+      contents: read
+      issues: write
+    uses: ./.github/workflows/callee.yml
+`
+	tests := []struct {
+		name   string
+		callee string
+		want   inventory.Permissions // of job j, without metadata
+		source string
+	}{
+		{"the callee's workflow permissions can only narrow",
+			"on: workflow_call\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n",
+			inventory.Permissions{inventory.ResContents: inventory.Read, inventory.ResIssues: inventory.Write}, "workflow"},
+		{"the callee's job permissions can only narrow",
+			"on: workflow_call\njobs:\n  j:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n      - run: make\n",
+			inventory.Permissions{inventory.ResContents: inventory.Read}, "job"},
+		{"no declaration: the caller's",
+			"on: workflow_call\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n",
+			inventory.Permissions{inventory.ResContents: inventory.Read, inventory.ResIssues: inventory.Write}, "caller"},
+		{"own trigger too, with a declaration: the join of both runs",
+			"on:\n  workflow_call:\n  pull_request:\njobs:\n  j:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n      pull-requests: write\n    steps:\n      - run: make\n",
+			inventory.Permissions{inventory.ResContents: inventory.Read, inventory.ResPullRequests: inventory.Write}, "job"},
+	}
+	for _, tt := range tests {
+		inv, _ := scan(t, map[string]string{".github/workflows/caller.yml": caller, ".github/workflows/callee.yml": tt.callee})
+		j := jobOf(t, inv, ".github/workflows/callee.yml", "j")
+		got := j.EffectivePermissions.Clone()
+		delete(got, inventory.ResMetadata)
+		for r, l := range got {
+			if l == inventory.None {
+				delete(got, r)
+			}
+		}
+		if !mapsEqualPerm(got, tt.want) || j.PermissionsSource != tt.source {
+			t.Errorf("%s: permissions = %v (%s), want %v (%s)", tt.name, got, j.PermissionsSource, tt.want, tt.source)
+		}
+	}
+	// Own triggers and no declaration: the direct runs get the default.
+	inv, _ := scan(t, map[string]string{".github/workflows/caller.yml": caller,
+		".github/workflows/callee.yml": "on:\n  workflow_call:\n  pull_request:\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"})
+	if j := jobOf(t, inv, ".github/workflows/callee.yml", "j"); j.PermissionsSource != permissionsDefault ||
+		j.EffectivePermissions.Get(inventory.ResContents) < inventory.Write {
+		t.Errorf("direct runs: permissions = %v (%s), want the default", j.EffectivePermissions, j.PermissionsSource)
+	}
+}
+
+func mapsEqualPerm(a, b inventory.Permissions) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
