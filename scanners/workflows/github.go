@@ -24,6 +24,9 @@ type ghWorkflow struct {
 	events []ghEvent
 	jobs   []*ghJob // in the order of wf.Jobs
 	env    []ref    // workflow-level env references
+	// callSecrets are the secrets declared under on.workflow_call.secrets
+	// (upper case): parameters whose values the callers choose.
+	callSecrets map[string]bool
 }
 
 type ghEvent struct {
@@ -122,6 +125,18 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 				if n != nil {
 					e.workflows = append(e.workflows, n.Value)
 				}
+			}
+		}
+		if wc, ok := ev.(*actionlint.WorkflowCallEvent); ok {
+			for id, sec := range wc.Secrets {
+				if g.callSecrets == nil {
+					g.callSecrets = map[string]bool{}
+				}
+				name := id
+				if sec != nil && sec.Name != nil {
+					name = sec.Name.Value
+				}
+				g.callSecrets[strings.ToUpper(name)] = true
 			}
 		}
 		g.events = append(g.events, e)

@@ -31,7 +31,9 @@ type resolver struct {
 	callers map[string][]caller
 	ctx     map[string]*wfCtx // computed per workflow path
 	busy    map[string]bool
-	upAud   map[string]baseEvent // workflow_run audience per workflow path
+	upAud   map[string]baseEvent      // workflow_run audience per workflow path
+	secrets map[string][]secretTarget // workflow path + "\x00" + secret name → what it stands for
+	busySec map[string]bool
 }
 
 type caller struct {
@@ -57,10 +59,9 @@ type wfCtx struct {
 	// for reusable workflows called from this root
 	callerPerms []inventory.Permissions
 	callerIDTok bool
-	secretMaps  []map[string][]string // callee secret → caller secret names; nil map for inherit
 	calledBy    []string
 	// direct: the workflow also has triggers of its own, whose runs get its
-	// own (or the default) permissions.
+	// own (or the default) permissions and the repository's secrets.
 	direct bool
 	jobs   []jobResult
 }
@@ -81,6 +82,8 @@ func (r *resolver) github() bool {
 	r.ctx = map[string]*wfCtx{}
 	r.busy = map[string]bool{}
 	r.upAud = map[string]baseEvent{}
+	r.secrets = map[string][]secretTarget{}
+	r.busySec = map[string]bool{}
 	slices.SortFunc(r.st.workflows, func(a, b *ghWorkflow) int { return cmp.Compare(a.wf.Path, b.wf.Path) })
 	for _, g := range r.st.workflows {
 		r.byPath[g.wf.Path] = g
@@ -293,7 +296,6 @@ func (r *resolver) workflowCtx(g *ghWorkflow, depth int) *wfCtx {
 					c.callerPerms = append(c.callerPerms, cj.perms)
 					c.callerIDTok = c.callerIDTok || cj.idToken
 					c.calledBy = append(c.calledBy, cl.g.wf.Path+"#"+cl.g.wf.Jobs[cl.job].ID)
-					c.secretMaps = append(c.secretMaps, secretMap(cl.g.jobs[cl.job].call))
 				}
 				continue
 			}
@@ -311,19 +313,90 @@ func (r *resolver) workflowCtx(g *ghWorkflow, depth int) *wfCtx {
 	return c
 }
 
-// secretMap maps a callee's secret names to the caller's; nil means inherit.
-func secretMap(ci *callInfo) map[string][]string {
-	if ci == nil || ci.inherit {
-		return nil
+// secretTarget is what a secret name used in a workflow stands for: a
+// secret of the repository (or the job token, GITHUB_TOKEN), or the value
+// the callers of a reusable workflow pass for one of its declared
+// workflow_call secrets when none of those callers is in the scan.
+type secretTarget struct {
+	name  string // the secret's name where its value is chosen
+	param string // the reusable workflow declaring it as a parameter; "" for a repository secret
+}
+
+// secretTargets binds a secret name used in workflow g. A run started by a
+// trigger of g's own reads the repository's secrets; a run called from a
+// job of this scan reads only what that job passes (`secrets: inherit`
+// passes all of its own, a `secrets:` map the listed ones, nothing else
+// none), resolved in the caller's workflow in turn; a reusable workflow
+// with no caller in the scan gets its declared secrets from callers the
+// scan cannot see: they are parameters, not the repository's secrets.
+func (r *resolver) secretTargets(g *ghWorkflow, name string, depth int) []secretTarget {
+	if name == "GITHUB_TOKEN" {
+		return []secretTarget{{name: name}}
 	}
-	m := map[string][]string{}
-	for callee, u := range ci.secrets {
-		m[callee] = u.names
-		if u.all {
-			m[callee] = append(m[callee], "*")
+	key := g.wf.Path + "\x00" + name
+	if t, ok := r.secrets[key]; ok {
+		return t
+	}
+	if depth > maxCallDepth || r.busySec[key] {
+		return []secretTarget{{name: name}}
+	}
+	r.busySec[key] = true
+	defer delete(r.busySec, key)
+	var out []secretTarget
+	add := func(ts ...secretTarget) {
+		for _, t := range ts {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
 		}
 	}
-	return m
+	called := slices.ContainsFunc(g.events, func(e ghEvent) bool { return e.name == "workflow_call" })
+	direct := !called || slices.ContainsFunc(g.events, func(e ghEvent) bool { return e.name != "workflow_call" })
+	if direct {
+		add(secretTarget{name: name})
+	}
+	cs := r.callers[g.wf.Path]
+	switch {
+	case !called:
+	case len(cs) == 0 && name != "*" && g.callSecrets[name]:
+		add(secretTarget{name: name, param: g.wf.Path})
+	case len(cs) == 0:
+		add(secretTarget{name: name}) // inherited by name from a caller beyond the scan
+	}
+	for _, cl := range cs {
+		ci := cl.g.jobs[cl.job].call
+		switch {
+		case ci.inherit:
+			add(r.secretTargets(cl.g, name, depth+1)...)
+		case name == "*":
+			for _, k := range sortedKeys(ci.secrets) {
+				add(r.useTargets(cl.g, ci.secrets[k], depth+1)...)
+			}
+		default:
+			if u, ok := ci.secrets[name]; ok {
+				add(r.useTargets(cl.g, u, depth+1)...)
+			}
+		}
+	}
+	r.secrets[key] = out
+	return out
+}
+
+// useTargets binds the secrets a caller's expression names.
+func (r *resolver) useTargets(g *ghWorkflow, u secretUse, depth int) []secretTarget {
+	var out []secretTarget
+	names := slices.Clone(u.names)
+	if u.all {
+		names = append(names, "*")
+	}
+	for _, n := range names {
+		for _, t := range r.secretTargets(g, n, depth) {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 // jobResults computes starters and effective permissions for every job.
@@ -480,7 +553,7 @@ func narrow(s *inventory.Starter, a inventory.Audience, gates ...string) {
 	}
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/agentreach/agentreach/inventory"
@@ -198,4 +199,110 @@ func mapsEqualPerm(a, b inventory.Permissions) bool {
 		}
 	}
 	return true
+}
+
+// TestCalledSecrets: a called workflow reaches only what its callers pass,
+// bound through chains of callers; with no caller in the scan a declared
+// secret is a parameter, not the repository secret of that name.
+func TestCalledSecrets(t *testing.T) {
+	t.Parallel()
+	const leaf = `on:
+  workflow_call:
+    secrets:
+      TOKEN:
+        required: false
+      OTHER:
+        required: false
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make
+        env:
+          A: ${{ secrets.TOKEN }}
+          B: ${{ secrets.OTHER }}
+          C: ${{ secrets.UNDECLARED }}
+      - uses: actions/checkout@v4
+        with:
+          token: ${{ secrets.TOKEN }}
+`
+	secretIDs := func(j *inventory.Job) []string {
+		var out []string
+		for _, r := range j.Secrets {
+			if !slices.Contains(out, r.Credential) {
+				out = append(out, r.Credential)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	repo := func(n string) string { return inventory.GitHubSecretID("", n) }
+	param := func(p, n string) string { return inventory.GitHubCallSecretID("", p, n) }
+	const leafPath = ".github/workflows/leaf.yml"
+	tests := []struct {
+		name     string
+		files    map[string]string
+		want     []string
+		checkout string // the checkout's token secret after binding
+	}{
+		{name: "no caller: declared secrets are parameters, undeclared ones inherited by name",
+			files: map[string]string{leafPath: leaf},
+			want:  []string{param(leafPath, "OTHER"), param(leafPath, "TOKEN"), repo("UNDECLARED")}, checkout: "TOKEN"},
+		{name: "explicit map: only what is passed, renamed",
+			files: map[string]string{leafPath: leaf, ".github/workflows/top.yml": "on: push\njobs:\n  c:\n    uses: ./.github/workflows/leaf.yml\n    secrets:\n      TOKEN: ${{ secrets.DEPLOY_PAT }}\n"},
+			want:  []string{repo("DEPLOY_PAT")}, checkout: "DEPLOY_PAT"},
+		{name: "the caller's job token",
+			files: map[string]string{leafPath: leaf, ".github/workflows/top.yml": "on: push\njobs:\n  c:\n    uses: ./.github/workflows/leaf.yml\n    secrets:\n      TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"},
+			want:  nil, checkout: "GITHUB_TOKEN"},
+		{name: "no secrets passed: none",
+			files: map[string]string{leafPath: leaf, ".github/workflows/top.yml": "on: push\njobs:\n  c:\n    uses: ./.github/workflows/leaf.yml\n"},
+			want:  nil, checkout: "TOKEN"},
+		{name: "inherit: all by name",
+			files: map[string]string{leafPath: leaf, ".github/workflows/top.yml": "on: push\njobs:\n  c:\n    uses: ./.github/workflows/leaf.yml\n    secrets: inherit\n"},
+			want:  []string{repo("OTHER"), repo("TOKEN"), repo("UNDECLARED")}, checkout: "TOKEN"},
+		{name: "a chain of callers ending in a parameter",
+			files: map[string]string{leafPath: leaf,
+				".github/workflows/mid.yml": "on:\n  workflow_call:\n    secrets:\n      UP:\n        required: true\njobs:\n  m:\n    uses: ./.github/workflows/leaf.yml\n    secrets:\n      TOKEN: ${{ secrets.UP || secrets.GITHUB_TOKEN }}\n"},
+			want: []string{param(".github/workflows/mid.yml", "UP")}, checkout: "TOKEN"},
+		{name: "two callers, and the workflow's own trigger",
+			files: map[string]string{
+				leafPath:                    "on:\n  workflow_call:\n  workflow_dispatch:\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n        env:\n          A: ${{ secrets.TOKEN }}\n",
+				".github/workflows/a.yml":   "on: push\njobs:\n  c:\n    uses: ./.github/workflows/leaf.yml\n    secrets:\n      TOKEN: ${{ secrets.A_PAT }}\n",
+				".github/workflows/b.yml":   "on: push\njobs:\n  c:\n    uses: ./.github/workflows/leaf.yml\n    secrets: inherit\n",
+				".github/workflows/all.yml": "on: push\njobs:\n  c:\n    uses: ./.github/workflows/leaf.yml\n    secrets:\n      OTHER: ${{ toJSON(secrets) }}\n"},
+			want: []string{repo("A_PAT"), repo("TOKEN")}},
+	}
+	for _, tt := range tests {
+		inv, _ := scan(t, tt.files)
+		j := jobOf(t, inv, leafPath, "j")
+		slices.Sort(tt.want)
+		if got := secretIDs(j); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: secrets = %v, want %v", tt.name, got, tt.want)
+		}
+		for _, s := range j.Steps {
+			if s.Checkout != nil && s.Checkout.TokenSecret != tt.checkout {
+				t.Errorf("%s: checkout token = %q, want %q", tt.name, s.Checkout.TokenSecret, tt.checkout)
+			}
+		}
+		for _, id := range tt.want {
+			c := inv.Credential(id)
+			if c == nil {
+				t.Errorf("%s: credential %s missing", tt.name, id)
+				continue
+			}
+			if wantKind := inventory.KindActionsSecret; c.Kind != wantKind && c.Kind != inventory.KindWorkflowCallSecret {
+				t.Errorf("%s: %s kind %s", tt.name, id, c.Kind)
+			}
+		}
+	}
+	// toJSON(secrets) in a called workflow: every secret its callers pass.
+	inv, _ := scan(t, map[string]string{
+		leafPath:                    "on: workflow_call\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"$ALL\"\n        env:\n          ALL: ${{ toJSON(secrets) }}\n",
+		".github/workflows/top.yml": "on: push\njobs:\n  c:\n    uses: ./.github/workflows/leaf.yml\n    secrets:\n      X: ${{ secrets.ONE }}\n      Y: ${{ secrets.TWO }}\n"})
+	if got := secretIDs(jobOf(t, inv, leafPath, "j")); !slices.Equal(got, []string{repo("ONE"), repo("TWO")}) {
+		t.Errorf("toJSON(secrets) with a secrets map = %v", got)
+	}
+	if c := inv.Credential(param(leafPath, "X")); c != nil {
+		t.Errorf("a passed secret recorded as a parameter: %+v", c)
+	}
 }
