@@ -227,6 +227,12 @@ type IDToken struct {
 // name from a workflow; "*" stands for every secret of the repository.
 func GitHubSecretID(source, name string) string { return Scoped(source, "github-actions-secret:"+name) }
 
+// GitHubCallSecretID is the credential id of a secret that the reusable
+// workflow at workflowPath declares and that its callers pass.
+func GitHubCallSecretID(source, workflowPath, name string) string {
+	return Scoped(source, "github-workflow-call-secret:"+workflowPath+"#"+name)
+}
+
 // GitHubTokenID is the credential id of a job's GITHUB_TOKEN.
 func GitHubTokenID(source, workflowPath, job string) string {
 	return Scoped(source, "github-token:"+workflowPath+"#"+job)

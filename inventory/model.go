@@ -78,6 +78,10 @@ const (
 	KindWorkflowToken       CredentialKind = "workflow-token" // GITHUB_TOKEN, CI_JOB_TOKEN
 	KindOIDC                CredentialKind = "oidc-token"
 	KindEmbeddedKey         CredentialKind = "embedded-key"
+	// KindWorkflowCallSecret is a secret a reusable workflow declares under
+	// on.workflow_call.secrets when no caller in the scan passes it: a
+	// parameter whose value each caller chooses, not one stored secret.
+	KindWorkflowCallSecret CredentialKind = "workflow-call-secret"
 )
 
 // LifetimeClass says how long a credential of its kind stays valid.

@@ -24,6 +24,9 @@ type ghWorkflow struct {
 	events []ghEvent
 	jobs   []*ghJob // in the order of wf.Jobs
 	env    []ref    // workflow-level env references
+	// callSecrets are the secrets declared under on.workflow_call.secrets
+	// (upper case): parameters whose values the callers choose.
+	callSecrets map[string]bool
 }
 
 type ghEvent struct {
@@ -43,7 +46,8 @@ type ghJob struct {
 	egress    bool // harden-runner with egress-policy: block
 	idToken   bool // id-token: write declared on the job or workflow
 	declared  *inventory.PermissionBlock
-	stepLocal []int // steps using ./local actions
+	stepLocal []int                   // steps using ./local actions
+	routes    map[string]*outputRoute // job outputs (lower case) whose values can be read
 }
 
 // ref is a credential reference before it is bound to a credential id.
@@ -121,6 +125,18 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 				if n != nil {
 					e.workflows = append(e.workflows, n.Value)
 				}
+			}
+		}
+		if wc, ok := ev.(*actionlint.WorkflowCallEvent); ok {
+			for id, sec := range wc.Secrets {
+				if g.callSecrets == nil {
+					g.callSecrets = map[string]bool{}
+				}
+				name := id
+				if sec != nil && sec.Name != nil {
+					name = sec.Name.Value
+				}
+				g.callSecrets[strings.ToUpper(name)] = true
 			}
 		}
 		g.events = append(g.events, e)
@@ -265,7 +281,72 @@ func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *age
 			job.AllSecrets = true
 		}
 	}
+	gj.routes = jobRoutes(j)
 	return job, gj, notes
+}
+
+var stepOutputRe = regexp.MustCompile(`^\$\{\{\s*steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
+
+// jobRoutes reads the job's outputs that are literals or that an
+// actions/github-script step sets (see route.go).
+func jobRoutes(j *actionlint.Job) map[string]*outputRoute {
+	out := map[string]*outputRoute{}
+	for name, o := range j.Outputs {
+		if o == nil || o.Value == nil {
+			continue
+		}
+		v := strings.TrimSpace(o.Value.Value)
+		if !strings.Contains(v, "${{") {
+			out[strings.ToLower(name)] = &outputRoute{literal: &v}
+			continue
+		}
+		m := stepOutputRe.FindStringSubmatch(v)
+		if m == nil {
+			continue
+		}
+		var step *actionlint.Step
+		for _, s := range j.Steps {
+			if s != nil && s.ID != nil && strings.EqualFold(s.ID.Value, m[1]) {
+				if step != nil {
+					step = nil // ambiguous
+					break
+				}
+				step = s
+			}
+		}
+		if step == nil {
+			continue
+		}
+		e, ok := step.Exec.(*actionlint.ExecAction)
+		if !ok || e.Uses == nil {
+			continue
+		}
+		if name, _, _ := strings.Cut(strings.ToLower(e.Uses.Value), "@"); name != "actions/github-script" {
+			continue
+		}
+		script, ok := e.Inputs["script"]
+		if !ok || script == nil || script.Value == nil {
+			continue
+		}
+		env := map[string]string{}
+		for _, ev := range []*actionlint.Env{j.Env, step.Env} {
+			if ev == nil {
+				continue
+			}
+			if ev.Expression != nil {
+				env = map[string]string{} // names it may set are unknown
+			}
+			for _, kv := range ev.Vars {
+				if kv != nil && kv.Name != nil && kv.Value != nil {
+					env[kv.Name.Value] = kv.Value.Value
+				}
+			}
+		}
+		if r := parseScriptRoute(script.Value.Value, m[2], env); r != nil {
+			out[strings.ToLower(name)] = &outputRoute{script: r}
+		}
+	}
+	return out
 }
 
 func containerRefs(file inventory.Location, c *actionlint.Container) []ref {
