@@ -12,7 +12,7 @@ func TestUnpinnedAgentSupply(t *testing.T) {
 	const sha = "0123456789abcdef0123456789abcdef01234567"
 	runCICases(t, UnpinnedAgentSupply, []ciCase{
 		{name: "agent action at a branch with write", yaml: job(write, "      - uses: anthropics/claude-code-action@main\n"),
-			want: []ciWant{{line: 7, score: 7.5, msg: "action anthropics/claude-code-action@main: @main is a branch"}}},
+			want: []ciWant{{line: 7, score: 7.5, msg: "action anthropics/claude-code-action@main: @main is not a release tag or a commit"}}},
 		{name: "codex repository action at main", yaml: job(write, "      - uses: openai/codex/.github/actions/codex@main\n        with:\n          openai_api_key: ${{ secrets.OPENAI_API_KEY }}\n"),
 			want: []ciWant{{msg: "openai/codex/.github/actions/codex@main"}}},
 		{name: "release tag is pinned", yaml: job(write, "      - uses: anthropics/claude-code-action@v1\n")},

@@ -364,8 +364,8 @@ func actionAgent(a agentAction, ref string, uses string, inputs map[string]strin
 var versionTagRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]*-)?v?\d+(\.\d+){0,3}([-+][0-9A-Za-z.-]+)?$`)
 
 // unpinnedRef says why a uses: ref does not pin what runs, "" for a commit
-// id or a release tag. A tag can be moved too, but it is the publisher's
-// release; a branch moves with every push.
+// id or a release tag. A release tag can be moved too, but it is the
+// publisher's release; a branch (or a tag like beta) moves with every push.
 func unpinnedRef(ref string) string {
 	r := strings.TrimSpace(ref)
 	switch {
@@ -376,7 +376,7 @@ func unpinnedRef(ref string) string {
 	case hasExpr(r):
 		return ""
 	}
-	return "@" + r + " is a branch, not a release or a commit: every push to it changes what this job runs"
+	return "@" + r + " is not a release tag or a commit but a branch (or a moving tag): every push to it changes what this job runs"
 }
 
 // distTags are npm dist-tags: a moving pointer, not a version.
