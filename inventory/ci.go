@@ -164,6 +164,24 @@ type StepAgent struct {
 	// the step's if: gates and the action's built-in gate.
 	Starters    []Starter `json:"starters,omitempty"`
 	StartableBy Audience  `json:"startable_by,omitempty"`
+	// Unparsed says what the scan could not read about the agent's
+	// guardrails — an expression it cannot evaluate in its settings or
+	// arguments, a command line that is not valid shell — so that rules
+	// list it as not evaluable instead of passing it.
+	Unparsed []string `json:"unparsed,omitempty"`
+	// Supply lists what the agent itself is pulled from without a pin: the
+	// action or workflow at a branch, an npx package without a version, an
+	// extension or plugin source at its default branch.
+	Supply []AgentSupply `json:"supply,omitempty"`
+	// InputsFrom is the workflow step that calls the local composite action
+	// this agent step is in: where the inputs that configure it are written.
+	InputsFrom *Location `json:"inputs_from,omitempty"`
+}
+
+// AgentSupply is one part of an agent fetched at run time without a pin.
+type AgentSupply struct {
+	What     string `json:"what"`     // e.g. "action openai/codex/.github/actions/codex@main"
+	Unpinned string `json:"unpinned"` // why it is not pinned
 }
 
 // Injection is an untrusted expression expanded into a script or prompt.

@@ -100,7 +100,7 @@ func builtinGateApplies(ag *inventory.StepAgent, event string) bool {
 	if ag.Gate == "" || ag.GateOpen {
 		return false
 	}
-	for _, a := range knownActions {
+	for _, a := range append(knownActions[:len(knownActions):len(knownActions)], knownWorkflows...) {
 		name, _, _ := strings.Cut(strings.ToLower(ag.Via), "@")
 		if name != a.prefix && !strings.HasPrefix(name, a.prefix+"/") {
 			continue

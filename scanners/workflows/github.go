@@ -48,6 +48,10 @@ type ghJob struct {
 	declared  *inventory.PermissionBlock
 	stepLocal []int                   // steps using ./local actions
 	routes    map[string]*outputRoute // job outputs (lower case) whose values can be read
+	// localWith holds the with: values, as written, of the steps that use
+	// ./local actions (by step index): a composite action's steps read
+	// them as ${{ inputs.x }}.
+	localWith map[int]map[string]string
 }
 
 // ref is a credential reference before it is bound to a credential id.
@@ -263,6 +267,21 @@ func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *age
 			}
 		}
 		gj.call = ci
+		if a, r, ok := agents.workflow(wc.Uses.Value); ok {
+			// A reusable workflow in another repository that runs a coding
+			// agent: the job is recorded with one step that stands for it.
+			st := inventory.Step{Index: 0, Uses: wc.Uses.Value, Location: loc, Agent: workflowAgent(a, r, wc.Uses.Value)}
+			for _, k := range a.keyInputs {
+				for _, n := range ci.secrets[strings.ToUpper(k)].names {
+					st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(file.Source, n))
+				}
+			}
+			if why := unpinnedRef(r); why != "" {
+				st.Agent.Supply = append(st.Agent.Supply, inventory.AgentSupply{What: "reusable workflow " + sanitizeRef(wc.Uses.Value), Unpinned: why})
+			}
+			job.Steps = append(job.Steps, st)
+			gj.stepIfs = append(gj.stepIfs, nil)
+		}
 	}
 	for i, s := range j.Steps {
 		if s == nil {
@@ -483,7 +502,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			script = script[:1<<20]
 		}
 		var seen []string
-		cmds := agents.scriptCmds(script)
+		cmds, perr := agents.scriptCmds(script, exprEnv{})
 		st.RunsWorkspace = len(cmds) == 0 && strings.TrimSpace(script) != ""
 		for _, c := range cmds {
 			if !inertCommands[c.name] {
@@ -495,6 +514,9 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			if (c.name == "gh" || c.name == "git") && !slices.Contains(seen, c.name) {
 				seen = append(seen, c.name)
 			}
+		}
+		if st.Agent != nil && perr != nil {
+			unparsed(st.Agent, "the run: script is "+perr.Error()+"; its commands were split by lines")
 		}
 		st.Commands = seen
 		if scriptPRFetchRe.MatchString(script) {
@@ -537,6 +559,10 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 		stepAction(file, &st, e.Uses.Value, inputs, inputPos, agents, gj)
 		if strings.HasPrefix(st.Uses, "./") {
 			gj.stepLocal = append(gj.stepLocal, i)
+			if gj.localWith == nil {
+				gj.localWith = map[int]map[string]string{}
+			}
+			gj.localWith[i] = inputs
 		}
 	}
 	if st.Agent != nil {
@@ -553,7 +579,11 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 	return st
 }
 
-func (t *agentTable) scriptCmds(script string) []scriptCommand { return scriptCommands(script) }
+// scriptCmds parses a run: script after substituting its expressions.
+func (t *agentTable) scriptCmds(script string, env exprEnv) ([]scriptCommand, error) {
+	sub := env.substituteText(script)
+	return parseScript(sub.text, sub, 0)
+}
 
 func appendUnique(s []string, v string) []string {
 	if slices.Contains(s, v) {
@@ -572,7 +602,7 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 	name, ref, _ := strings.Cut(strings.ToLower(uses), "@")
 	in := func(k string) string { return strings.TrimSpace(inputs[k]) }
 	if a, r, ok := agents.action(uses); ok {
-		st.Agent = actionAgent(a, r, uses, inputs)
+		st.Agent = actionAgent(a, r, uses, inputs, exprEnv{})
 		for _, k := range a.keyInputs {
 			u := secretsIn(inputs[k])
 			for _, n := range u.names {

@@ -142,12 +142,14 @@ func (r *resolver) expandActions(g *ghWorkflow) {
 			if !strings.HasPrefix(s.Uses, "./") {
 				continue
 			}
-			var inline func(dir string, depth int, parentIf actionlint.ExprNode)
-			inline = func(dir string, depth int, parentIf actionlint.ExprNode) {
+			caller := s.Location
+			var inline func(dir string, depth int, parentIf actionlint.ExprNode, with map[string]string, parent exprEnv)
+			inline = func(dir string, depth int, parentIf actionlint.ExprNode, with map[string]string, parent exprEnv) {
 				act := r.st.actions[dir]
 				if act == nil || !act.composite || depth > maxActionDepth {
 					return
 				}
+				env := act.inputEnv(with, parent)
 				for _, cs := range act.steps {
 					if expanded >= maxExpanded {
 						return
@@ -156,6 +158,7 @@ func (r *resolver) expandActions(g *ghWorkflow) {
 					tmp := &ghJob{}
 					idx := len(steps)
 					st := parseStep(act.file, idx, cs, r.agents, tmp)
+					r.agents.compositeAgent(&st, cs, env, caller)
 					st.FromAction = dir
 					steps = append(steps, st)
 					ifs = append(ifs, parentIf)
@@ -163,11 +166,11 @@ func (r *resolver) expandActions(g *ghWorkflow) {
 					extraLits = append(extraLits, tmp.literals...)
 					gj.egress = gj.egress || tmp.egress
 					if strings.HasPrefix(st.Uses, "./") {
-						inline(localDir(st.Uses), depth+1, parentIf)
+						inline(localDir(st.Uses), depth+1, parentIf, tmp.localWith[idx], env)
 					}
 				}
 			}
-			inline(localDir(s.Uses), 1, gj.stepIfs[i])
+			inline(localDir(s.Uses), 1, gj.stepIfs[i], gj.localWith[i], exprEnv{})
 		}
 		for k := range gj.refs {
 			if gj.refs[k].step >= 0 {
