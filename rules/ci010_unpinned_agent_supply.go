@@ -50,7 +50,13 @@ var UnpinnedAgentSupply = &Rule{
 				}
 				var what []string
 				for _, sp := range ag.Supply {
+					if ownAction(j.wf.Source, sp.What) {
+						continue // the repository's own action: whoever can move its branch can edit this workflow too
+					}
 					what = append(what, sp.What+": "+sp.Unpinned)
+				}
+				if len(what) == 0 {
+					continue
 				}
 				c.Report(Result{
 					Subject:  j.stepSubject(s) + ":supply",
@@ -80,4 +86,25 @@ func supplyReach(j *inventory.Job, write string, secrets []string) string {
 		return reachPhrase(j, secrets)
 	}
 	return joinAnd(parts)
+}
+
+// ownAction reports a supply item that is an action or reusable workflow of
+// the scanned repository itself (the source's remote is github.com/owner/name
+// and the reference is owner/name[/path]@ref).
+func ownAction(source, what string) bool {
+	remote, ok := strings.CutPrefix(source, "repo:")
+	if !ok {
+		return false
+	}
+	remote, _, _ = strings.Cut(remote, ":") // a sub-directory scope
+	ref, ok := strings.CutPrefix(what, "action ")
+	if !ok {
+		ref, ok = strings.CutPrefix(what, "reusable workflow ")
+	}
+	if !ok {
+		return false
+	}
+	ref, _, _ = strings.Cut(ref, "@")
+	parts := strings.SplitN(ref, "/", 3)
+	return len(parts) >= 2 && strings.EqualFold(remote, "github.com/"+parts[0]+"/"+parts[1])
 }

@@ -34,3 +34,22 @@ func TestUnpinnedAgentSupply(t *testing.T) {
 		{name: "OpenHands resolver workflow at a commit", yaml: "on: issues\npermissions: {contents: write, issues: write}\njobs:\n  fix:\n    uses: All-Hands-AI/OpenHands/.github/workflows/openhands-resolver.yml@" + sha + "\n    secrets:\n      LLM_API_KEY: ${{ secrets.LLM_API_KEY }}\n"},
 	})
 }
+
+func TestOwnAction(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		source, what string
+		want         bool
+	}{
+		{"repo:github.com/acme/agent-action", "action acme/agent-action@main", true},
+		{"repo:github.com/acme/agent-action:sub", "action Acme/Agent-Action/sub/dir@main", true},
+		{"repo:github.com/acme/app", "action acme/agent-action@main", false},
+		{"dir:.", "action acme/agent-action@main", false},
+		{"repo:github.com/acme/app", "reusable workflow acme/app/.github/workflows/x.yml@main", true},
+		{"repo:github.com/acme/app", "npx @acme/app", false},
+	} {
+		if got := ownAction(tc.source, tc.what); got != tc.want {
+			t.Errorf("ownAction(%q, %q) = %v, want %v", tc.source, tc.what, got, tc.want)
+		}
+	}
+}
