@@ -54,6 +54,21 @@ type scanState struct {
 	// pemMisses counts BEGIN lines without a matching END: past maxPEMMisses
 	// the file is not searched for more (bounded work on hostile input).
 	pemMisses int
+	// sealed caches whether the file is a Bitnami SealedSecret (0 not yet
+	// known, 1 no, 2 yes): its values are ciphertext only the cluster's
+	// controller can decrypt.
+	sealed int8
+}
+
+// sealedSecret reports whether the scanned file is a SealedSecret manifest.
+func (s *scanState) sealedSecret() bool {
+	if s.sealed == 0 {
+		s.sealed = 1
+		if bytes.Contains(s.data, []byte("kind: SealedSecret")) {
+			s.sealed = 2
+		}
+	}
+	return s.sealed == 2
 }
 
 const maxPEMMisses = 64
@@ -121,7 +136,7 @@ var errLimited = errors.New("private key search stopped after 64 BEGIN lines wit
 // detector short (the file is then only partly analysed).
 func (e *Engine) scan(data []byte, kind inventory.DetectMode, fn func(Match)) error {
 	s := e.pool.Get().(*scanState)
-	s.data, s.kind, s.hits, s.pemMisses = data, kind, s.hits[:0], 0
+	s.data, s.kind, s.hits, s.pemMisses, s.sealed = data, kind, s.hits[:0], 0, 0
 	defer func() {
 		s.data = nil
 		if cap(s.hits) > 1024 {

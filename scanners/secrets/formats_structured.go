@@ -222,19 +222,28 @@ func genericValueOK(v []byte, password bool) bool {
 			return false
 		}
 	}
-	plain := deLeet(v)
-	for _, w := range weakWords {
-		if containsFold(v, w) || containsFold(plain, w) {
-			return false
-		}
+	if hasWeakWord(v) {
+		return false
 	}
-	if isDigits(v) || charClasses(v) < 2 || wordy(v) {
+	if isDigits(v) || charClasses(v) < 2 || wordy(v) || notLiteral(v) {
 		return false
 	}
 	if !password && len(v) < 16 {
 		return false
 	}
 	return randomLooking(v)
+}
+
+// hasWeakWord reports a guessable word in v, however it is spelled
+// (p@ssw0rd).
+func hasWeakWord(v []byte) bool {
+	plain := deLeet(v)
+	for _, w := range weakWords {
+		if containsFold(v, w) || containsFold(plain, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // deLeet undoes the usual letter substitutions (p@ssw0rd → password), so
@@ -350,7 +359,7 @@ func genericFormats() []*Format {
 		if !ok {
 			vs, ve, ok = xmlElementValue(d, ks, ke)
 		}
-		if !ok || !genericValueOK(d[vs:ve], password) || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) {
+		if !ok || !genericValueOK(d[vs:ve], password) || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) || s.sealedSecret() {
 			return hit{}, false
 		}
 		f := sec
@@ -474,7 +483,8 @@ func keyed(id, title, platform string, kind inventory.CredentialKind, lifetime i
 			return hit{}, false
 		}
 		v := d[vs:ve]
-		if !re.Match(v) || (!isUUID(v) && !randomLooking(v)) || hasPlaceholder(v) {
+		if !re.Match(v) || (!isUUID(v) && !randomLooking(v)) || hasPlaceholder(v) || notLiteral(v) ||
+			kind == kindPassword && hasWeakWord(v) {
 			return hit{}, false
 		}
 		return hit{start: vs, end: ve, f: f}, true
@@ -671,7 +681,7 @@ func dockerAuth() *Format {
 
 // basicPasswordOK checks the password half of user:password.
 func basicPasswordOK(user, pass []byte) bool {
-	if len(pass) < 6 || bytes.Equal(user, pass) || hasPlaceholder(pass) {
+	if len(pass) < 6 || bytes.Equal(user, pass) || hasPlaceholder(pass) || wordLike(pass) || isEnvName(pass) {
 		return false
 	}
 	plain := deLeet(pass)
@@ -839,7 +849,7 @@ func urlCredentials() []*Format {
 			}
 			return hit{start: colon + 1, end: i, f: dbf, reach: reach}, true
 		}
-		if len(pass) < 12 || !randomLooking(pass) {
+		if len(pass) < 12 || !randomLooking(pass) || notLiteral(pass) {
 			return hit{}, false
 		}
 		h := hit{start: colon + 1, end: i, f: web}
@@ -908,7 +918,7 @@ func authHeader() *Format {
 				return hit{}, false
 			}
 		case "bearer", "token", "bot", "apikey", "key":
-			if !randomLooking(v) || hasPlaceholder(v) {
+			if !randomLooking(v) || hasPlaceholder(v) || notLiteral(v) || i < len(d) && d[i] == '(' {
 				return hit{}, false
 			}
 		default:
@@ -946,7 +956,7 @@ func apiKeyHeader() *Format {
 			i++
 		}
 		v := d[vs:i]
-		if len(v) < 20 || !randomLooking(v) || (i < len(d) && (d[i] == '$' || d[i] == '{')) {
+		if len(v) < 20 || !randomLooking(v) || notLiteral(v) || (i < len(d) && (d[i] == '$' || d[i] == '{' || d[i] == '(')) {
 			return hit{}, false
 		}
 		return hit{start: vs, end: i, f: f}, true
