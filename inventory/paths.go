@@ -274,7 +274,8 @@ var (
 // contextRules is the path-context table, in match order: file names first,
 // then directories.
 var contextRules = []ContextRule{
-	{Context: ContextTest, What: "test file names: *_test.*, *.test.*, *.spec.*, *_spec.*, test_*.py, conftest.py, *Test.java, *Tests.cs",
+	{Context: ContextTest, What: "test file names: *_test.*, *.test.*, *.spec.*, *_spec.*, test_*.py, conftest.py, *Test.java, *Tests.cs, " +
+		"and test doubles (mock_*, *_fake, stub_*)",
 		Example: "pkg/auth/token_test.go", match: isTestFileName},
 	{Context: ContextExample, What: "example configuration: a name with an .example, .sample or .dist part (.env.example, config.sample.yml)",
 		Example: "deploy/.env.example", match: isExampleFileName},
@@ -313,6 +314,12 @@ func isTestFileName(f filePath) bool {
 		return true
 	case strings.HasPrefix(l, "test_") && f.ext == ".py":
 		return true
+	}
+	// Test doubles: stub_ssh_server.go, mock_client.py, api_fake.go.
+	for _, d := range []string{"mock", "mocks", "fake", "stub"} {
+		if strings.HasPrefix(stem, d+"_") || strings.HasSuffix(stem, "_"+d) {
+			return true
+		}
 	}
 	// FooTest.java, FooTests.cs: a camel-case word before it.
 	s, _, _ := strings.Cut(f.base, ".")

@@ -123,6 +123,9 @@ func TestContextOf(t *testing.T) {
 		"src/Contest.java":                         ContextNone,
 		"api/openapiSpec.yaml":                     ContextNone,
 		"testimonials.md":                          ContextNone,
+		"helpers/ssh/stub_ssh_server.go":           ContextTest,
+		"client/api_fake.go":                       ContextTest,
+		"mockingbird.go":                           ContextNone,
 		// tests, by directory
 		"tests/unit/settings.yaml":                   ContextTest,
 		"test/.env":                                  ContextTest,
