@@ -108,3 +108,53 @@ func TestPublishedExamplesDropped(t *testing.T) {
 		t.Error("published example hashes")
 	}
 }
+
+// TestPublishedValues checks the hash list of public-by-design values: a
+// value whose identity hash is listed is still found, with the reason, and
+// a private key is recognised whichever way its lines are written.
+func TestPublishedValues(t *testing.T) {
+	t.Parallel()
+	for h, why := range publicValues {
+		if len(h) != 64 || !isHex([]byte(h)) || why == "" {
+			t.Errorf("public value entry %q: %q", h, why)
+		}
+		for _, ex := range publishedExamples {
+			if ex == h {
+				t.Errorf("%s is both a documentation example and a public value", h)
+			}
+		}
+	}
+	r := faketoken.Rand(21)
+	key := faketoken.Expand(r, "{pem:RSA PRIVATE KEY}")
+	storage := faketoken.Expand(r, "{b:86}==")
+	e := NewEngine(nil)
+	e.public[exampleDigest(pemIdentity([]byte(key)))] = "a published test key"
+	e.public[exampleDigest([]byte(storage))] = "a published emulator key"
+	for name, text := range map[string]string{
+		"certs/key.pem":     key + "\n",
+		"config/tls.json":   `{"key": "` + strings.ReplaceAll(key, "\n", `\n`) + `"}`,
+		"appsettings.json":  `{"Storage": "DefaultEndpointsProtocol=http;AccountName=devacct;AccountKey=` + storage + `;"}`,
+		"other/another.pem": faketoken.Expand(r, "{pem:RSA PRIVATE KEY}") + "\n",
+	} {
+		var got []Match
+		e.ScanFile(name, []byte(text), func(m Match) { got = append(got, m) })
+		want := "a published"
+		if name == "other/another.pem" {
+			want = ""
+		}
+		if len(got) != 1 || !strings.HasPrefix(got[0].Public, want) || want == "" && got[0].Public != "" {
+			t.Errorf("%s: %d matches, public %q", name, len(got), func() string {
+				if len(got) > 0 {
+					return got[0].Public
+				}
+				return ""
+			}())
+		}
+		if len(got) == 1 {
+			c := e.Credential(got[0], inventory.Location{Path: name})
+			if c.Public != got[0].Public {
+				t.Errorf("%s: credential public %q, match %q", name, c.Public, got[0].Public)
+			}
+		}
+	}
+}

@@ -367,7 +367,7 @@ func genericFormats() []*Format {
 			f = pw
 		}
 		reach, platform := reachOfKey(words)
-		h := hit{start: vs, end: ve, f: f, reach: reach, platform: platform, key: keyHash(d[ks:ke])}
+		h := hit{start: vs, end: ve, f: f, reach: reach, platform: platform, key: keyHash(d[ks:ke]), public: publicByDesign(words, d[vs:ve])}
 		for _, w := range words {
 			if string(w) == "refresh" {
 				h.lifetime = refresh
@@ -408,6 +408,20 @@ func genericFormats() []*Format {
 		{File: "ids.yml", Text: "request_id: {h:8}-{h:4}-{h:4}-{h:4}-{h:12}\ncommit_sha: {h:40}\n"},
 	}
 	return []*Format{pw, sec}
+}
+
+// publicByDesign says why a value under a secret-like key is public by
+// design: analytics project keys that every browser or app client sends.
+func publicByDesign(words [][]byte, v []byte) string {
+	for _, w := range words {
+		if string(w) == "instrumentation" || string(w) == "instrumentationkey" {
+			return "an Application Insights instrumentation key, an identifier that every telemetry client sends (Microsoft documents it as not secret)"
+		}
+	}
+	if bytes.HasPrefix(v, []byte("phc_")) {
+		return "a PostHog project API key, which every browser client sends (public by design; personal API keys start with phx_)"
+	}
+	return ""
 }
 
 // xmlElementValue reads <password>value</password> (Maven settings.xml and

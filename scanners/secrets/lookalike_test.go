@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -45,23 +46,30 @@ func readLookalikes(t *testing.T, name string) []lookalikeFile {
 }
 
 // expandMarked expands a template in which any number of values are marked
-// ⟦…⟧ and returns the text and the marked values.
-func expandMarked(r *rand.Rand, tmpl string) (text string, marked []string) {
+// ⟦…⟧ (found as secrets) or ⟪…⟫ (found and recognised as public by design)
+// and returns the text and the marked values (value → public).
+func expandMarked(r *rand.Rand, tmpl string) (text string, marked map[string]bool) {
 	var b strings.Builder
+	marked = map[string]bool{}
 	for {
-		pre, rest, ok := strings.Cut(tmpl, "⟦")
+		i, j := strings.Index(tmpl, "⟦"), strings.Index(tmpl, "⟪")
+		open, closing, public := "⟦", "⟧", false
+		if j >= 0 && (i < 0 || j < i) {
+			open, closing, public = "⟪", "⟫", true
+		}
+		pre, rest, ok := strings.Cut(tmpl, open)
 		if !ok {
 			b.WriteString(faketoken.Expand(r, tmpl))
 			return b.String(), marked
 		}
-		mid, post, ok := strings.Cut(rest, "⟧")
+		mid, post, ok := strings.Cut(rest, closing)
 		if !ok {
-			panic("unclosed ⟦ in " + tmpl)
+			panic("unclosed " + open + " in " + tmpl)
 		}
 		b.WriteString(faketoken.Expand(r, pre))
 		v := faketoken.Expand(r, mid)
 		b.WriteString(v)
-		marked = append(marked, v)
+		marked[v] = public
 		tmpl = post
 	}
 }
@@ -81,18 +89,22 @@ func TestLookalikes(t *testing.T) {
 			positives := 0
 			for _, f := range readLookalikes(t, name) {
 				for seed := uint64(1); seed <= 5; seed++ {
-					text, marked := expandMarked(faketoken.Rand(seed), f.tmpl)
-					positives += len(marked)
-					want := map[string]bool{}
-					for _, v := range marked {
-						want[v] = true
-					}
-					for _, m := range scanFile(e, f.path, text) {
-						if !want[m.value] {
-							t.Errorf("%s (seed %d): %s found %q", f.path, seed, m.format, m.value)
+					text, want := expandMarked(faketoken.Rand(seed), f.tmpl)
+					positives += len(want)
+					var found []Match
+					e.ScanFile(f.path, []byte(text), func(m Match) { m.Value = bytes.Clone(m.Value); found = append(found, m) })
+					for _, m := range found {
+						public, ok := want[string(m.Value)]
+						switch {
+						case !ok:
+							t.Errorf("%s (seed %d): %s found %q", f.path, seed, m.Format.ID, m.Value)
 							continue
+						case public && m.Public == "":
+							t.Errorf("%s (seed %d): %s %q is not recognised as public", f.path, seed, m.Format.ID, m.Value)
+						case !public && m.Public != "":
+							t.Errorf("%s (seed %d): %s %q is taken for public: %s", f.path, seed, m.Format.ID, m.Value, m.Public)
 						}
-						delete(want, m.value)
+						delete(want, string(m.Value))
 					}
 					for v := range want {
 						t.Errorf("%s (seed %d): missed %q", f.path, seed, v)
