@@ -3,7 +3,11 @@ package secrets
 import (
 	"context"
 	"errors"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/agentreach/agentreach/fixtures/faketoken"
@@ -155,6 +159,113 @@ func TestPublishedValues(t *testing.T) {
 			if c.Public != got[0].Public {
 				t.Errorf("%s: credential public %q, match %q", name, c.Public, got[0].Public)
 			}
+		}
+	}
+}
+
+// permutations calls fn with every order of 0..n-1.
+func permutations(n int, fn func([]int)) {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	var rec func(k int)
+	rec = func(k int) {
+		if k == n {
+			fn(p)
+			return
+		}
+		for i := k; i < n; i++ {
+			p[k], p[i] = p[i], p[k]
+			rec(k + 1)
+			p[k], p[i] = p[i], p[k]
+		}
+	}
+	rec(0)
+}
+
+// TestAnalyzerKnownValues runs testdata/known-values: once a value is found
+// as a credential, every place where code, SQL or shell assigns it to a
+// secret-like name is a location of it, whatever order the files come in.
+func TestAnalyzerKnownValues(t *testing.T) {
+	t.Parallel()
+	names, err := filepath.Glob("testdata/known-values/*.txt")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no known-value trees: %v", err)
+	}
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, tmpl, ok := strings.Cut(string(data), "# value: ")
+		if !ok {
+			t.Fatalf("%s: no value line", name)
+		}
+		tmpl, _, _ = strings.Cut(tmpl, "\n")
+		files := readLookalikes(t, name)
+		r := faketoken.Rand(31)
+		value, other := faketoken.Expand(r, tmpl), faketoken.Expand(r, tmpl)
+		type at struct {
+			path string
+			line int
+		}
+		want := map[at]bool{}
+		texts := make([]string, len(files))
+		for i, f := range files {
+			texts[i] = strings.NewReplacer("@VALUE@", value, "@OTHER@", other).Replace(f.tmpl)
+			for n, line := range strings.Split(f.tmpl, "\n") {
+				if strings.Contains(line, "@VALUE@") {
+					want[at{f.path, n + 1}] = true
+				}
+			}
+		}
+		e := NewEngine(nil)
+		id, otherID := e.CredentialID([]byte(value)), e.CredentialID([]byte(other))
+		check := func(order []int, concurrent bool) {
+			an := &Analyzer{Engine: e}
+			b := inventory.NewBuilder()
+			var wg sync.WaitGroup
+			for _, i := range order {
+				l := inventory.Location{Source: "dir:.", Root: ".", Path: files[i].path, Git: inventory.GitTracked}
+				analyze := func() {
+					if err := an.Analyze(context.Background(), l, []byte(texts[i]), b); err != nil {
+						t.Error(err)
+					}
+				}
+				if concurrent {
+					wg.Go(analyze)
+				} else {
+					analyze()
+				}
+			}
+			wg.Wait()
+			inv, _ := b.Build()
+			got := map[at]bool{}
+			for _, c := range inv.Credentials {
+				switch c.ID {
+				case id:
+					if c.Type == "" || c.Redacted == "" {
+						t.Errorf("%s %v: the credential lost its classification: %+v", name, order, c)
+					}
+					for _, l := range c.Locations {
+						got[at{l.Path, l.Line}] = true
+					}
+				case otherID:
+					t.Errorf("%s %v: a value assigned only in code was reported: %+v", name, order, c.Locations)
+				}
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("%s %v: locations %v, want %v", name, order, got, want)
+			}
+		}
+		permutations(len(files), func(order []int) { check(order, false) })
+		all := make([]int, len(files))
+		for i := range all {
+			all[i] = i
+		}
+		for range 10 {
+			check(all, true)
 		}
 	}
 }

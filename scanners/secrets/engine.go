@@ -44,6 +44,9 @@ type hit struct {
 	lifetime   inventory.LifetimeClass
 	key        uint64 // hash of the key name, for key-name detections
 	public     string // why the value is public (see Match.Public)
+	// candidate marks a key-name match in code: not a credential by itself
+	// (see Engine.scanCandidates).
+	candidate bool
 }
 
 // maxSameKey is how many key-name detections under one key name a file may
@@ -55,7 +58,9 @@ const maxSameKey = 3
 type scanState struct {
 	data []byte
 	kind inventory.DetectMode // which detectors run (inventory's file-kind table decides)
-	hits []hit
+	// candidates says key-name detection runs in code too, for candidates.
+	candidates bool
+	hits       []hit
 	// pemMisses counts BEGIN lines without a matching END: past maxPEMMisses
 	// the file is not searched for more (bounded work on hostile input).
 	pemMisses int
@@ -159,8 +164,18 @@ var errLimited = errors.New("private key search stopped after 64 BEGIN lines wit
 // scan runs the detectors; it returns errLimited when a work bound cut a
 // detector short (the file is then only partly analysed).
 func (e *Engine) scan(data []byte, kind inventory.DetectMode, fn func(Match)) error {
+	return e.scanCandidates(data, kind, fn, nil)
+}
+
+// scanCandidates is scan that also calls candidate, when it is not nil, for
+// every value that code assigns to a secret-like name (const API_KEY =
+// "…", DB_PASSWORD="…", PASSWORD '…'): key-name detection does not judge
+// code, but such a value is a credential where the same value is found as
+// one elsewhere in the scan.
+func (e *Engine) scanCandidates(data []byte, kind inventory.DetectMode, fn, candidate func(Match)) error {
 	s := e.pool.Get().(*scanState)
 	s.data, s.kind, s.hits, s.pemMisses, s.sealed = data, kind, s.hits[:0], 0, 0
+	s.candidates = candidate != nil && kind == inventory.DetectCode
 	defer func() {
 		s.data = nil
 		if cap(s.hits) > 1024 {
@@ -169,7 +184,7 @@ func (e *Engine) scan(data []byte, kind inventory.DetectMode, fn func(Match)) er
 		e.pool.Put(s)
 	}()
 	t := e.tables[0]
-	if kind != inventory.DetectCode {
+	if kind != inventory.DetectCode || s.candidates {
 		t = e.tables[1]
 	}
 	t.scan(s)
@@ -192,6 +207,10 @@ func (e *Engine) scan(data []byte, kind inventory.DetectMode, fn func(Match)) er
 		m := Match{Format: h.f, Value: data[h.start:h.end], Offset: h.start, Line: line, Column: h.start - lineStart + 1,
 			Reach: cmp.Or(h.reach, h.f.Reach), Platform: cmp.Or(h.platform, h.f.Platform), Lifetime: cmp.Or(h.lifetime, h.f.Lifetime),
 			Public: h.public}
+		if h.candidate {
+			candidate(m)
+			continue
+		}
 		fn(m)
 	}
 	return err

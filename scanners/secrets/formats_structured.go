@@ -111,6 +111,29 @@ func valueAfter(d []byte, ke int, blankSeparated bool) (vs, ve int, ok bool) {
 	return vs, i, i > vs
 }
 
+// quotedAfterBlank reads a quoted value after blanks (SQL's PASSWORD
+// 'value'), on the key's line.
+func quotedAfterBlank(d []byte, ke int) (vs, ve int, ok bool) {
+	i := ke
+	for i < len(d) && (d[i] == ' ' || d[i] == '\t') {
+		i++
+	}
+	if i == ke || i >= len(d) || d[i] != '\'' && d[i] != '"' {
+		return 0, 0, false
+	}
+	q := d[i]
+	vs = i + 1
+	for j := vs; j < len(d) && j-vs < 4096; j++ {
+		switch d[j] {
+		case q:
+			return vs, j, j > vs
+		case '\n', '\\':
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
 // keyWords splits a key name into lower-case words at _, -, ., blanks and
 // camelCase boundaries: "dbPassword" → db password.
 func keyWords(key []byte, buf [][]byte) [][]byte {
@@ -342,8 +365,11 @@ func genericFormats() []*Format {
 	sec := &Format{ID: "generic-secret", Title: "Secret in a configuration file", Platform: "generic", Kind: kindGeneric,
 		Lifetime: static, Reach: inventory.ReachGeneric, ConfigOnly: true, Priority: 0,
 		Keywords: []string{"secret", "token", "key", "cred", "auth", "salt", "dsn", "bearer"}, keywordBound: boundKey}
+	// In configuration files a match is a credential. In code, scanned
+	// with candidates wanted (the analyzer), it is a candidate: reported
+	// only where the same value is found as a credential elsewhere.
 	find := func(s *scanState, at, kwEnd int) (hit, bool) {
-		if s.kind != inventory.DetectConfig {
+		if s.kind != inventory.DetectConfig && !(s.kind == inventory.DetectCode && s.candidates) {
 			return hit{}, false
 		}
 		d := s.data
@@ -351,15 +377,23 @@ func genericFormats() []*Format {
 		if !keyStartOK(d, ks) {
 			return hit{}, false
 		}
-		password, secret, words := keyClass(d[ks:ke])
-		if !password && !secret || len(words) == 1 && string(words[0]) == "key" {
-			return hit{}, false // a bare "key" names anything
-		}
 		vs, ve, ok := valueAfter(d, ke, false)
 		if !ok {
 			vs, ve, ok = xmlElementValue(d, ks, ke)
 		}
-		if !ok || !genericValueOK(d[vs:ve], password) || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) || s.sealedSecret() {
+		if !ok && s.kind == inventory.DetectCode {
+			vs, ve, ok = quotedAfterBlank(d, ke) // SQL: PASSWORD 'value'
+		}
+		// The value is checked as a password's first (the weaker test, and
+		// cheaper than splitting the key), then as the key demands.
+		if !ok || !genericValueOK(d[vs:ve], true) {
+			return hit{}, false
+		}
+		password, secret, words := keyClass(d[ks:ke])
+		if !password && !secret || len(words) == 1 && string(words[0]) == "key" {
+			return hit{}, false // a bare "key" names anything
+		}
+		if !password && ve-vs < 16 || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) || s.sealedSecret() {
 			return hit{}, false
 		}
 		f := sec
@@ -367,7 +401,8 @@ func genericFormats() []*Format {
 			f = pw
 		}
 		reach, platform := reachOfKey(words)
-		h := hit{start: vs, end: ve, f: f, reach: reach, platform: platform, key: keyHash(d[ks:ke]), public: publicByDesign(words, d[vs:ve])}
+		h := hit{start: vs, end: ve, f: f, reach: reach, platform: platform, key: keyHash(d[ks:ke]), public: publicByDesign(words, d[vs:ve]),
+			candidate: s.kind == inventory.DetectCode}
 		for _, w := range words {
 			if string(w) == "refresh" {
 				h.lifetime = refresh
