@@ -94,8 +94,12 @@ func reportHardcoded(c *Context, cred *inventory.Credential, locs []inventory.Lo
 		props["context"] = string(why)
 	}
 	if n := len(related); n > 0 {
-		msg += fmt.Sprintf(" The same value is written in %d more %s of this source: one credential, one rotation; %s",
-			n, plural(n, "place", "places"), plural(n, "it is listed as a related location", "they are listed as related locations"))
+		one := " one credential, one rotation;"
+		if cred.Public != "" {
+			one = ""
+		}
+		msg += fmt.Sprintf(" The same value is written in %d more %s of this source:%s %s",
+			n, plural(n, "place", "places"), one, plural(n, "it is listed as a related location", "they are listed as related locations"))
 		if n > inventory.MaxRelatedShown {
 			msg += fmt.Sprintf(" (SARIF shows the first %d, the JSON report all)", inventory.MaxRelatedShown)
 		}
