@@ -444,7 +444,10 @@ func TestSARIFRelatedLocations(t *testing.T) {
 	var doc struct {
 		Runs []struct {
 			Results []struct {
-				RuleID           string `json:"ruleId"`
+				RuleID  string `json:"ruleId"`
+				Message struct {
+					Text string `json:"text"`
+				} `json:"message"`
 				RelatedLocations []struct {
 					ID      int `json:"id"`
 					Message struct {
@@ -465,6 +468,9 @@ func TestSARIFRelatedLocations(t *testing.T) {
 	for _, res := range doc.Runs[0].Results {
 		if res.RuleID != "AR-SC-001" {
 			continue
+		}
+		if !strings.Contains(res.Message.Text, "Other places: [vendor/vectors/v01.json line 2](1),") || !strings.Contains(res.Message.Text, "and 9 more.") {
+			t.Errorf("message does not link the related locations: %s", res.Message.Text)
 		}
 		rel := res.RelatedLocations
 		if len(rel) != inventory.MaxRelatedShown || rel[0].ID != 1 || rel[0].PhysicalLocation.ArtifactLocation.URI != "vendor/vectors/v01.json" ||

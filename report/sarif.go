@@ -58,7 +58,7 @@ func BuildSARIF(r *Report) (*sarif.Report, error) {
 		}
 		res := run.CreateResultForRule(f.RuleID).
 			WithLevel(level(f.Severity)).
-			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithMessage(sarif.NewTextMessage(f.Message + relatedLinks(r, f.Related))).
 			WithPartialFingerprints(map[string]string{"primaryLocationLineHash": f.Fingerprint})
 		res.AddLocation(sarif.NewLocationWithPhysicalLocation(physical(r, f.Location)))
 		for i, l := range f.Related[:min(len(f.Related), inventory.MaxRelatedShown)] {
@@ -136,6 +136,27 @@ func physical(r *Report, l inventory.Location) *sarif.PhysicalLocation {
 		}
 	}
 	return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(URI(r.DisplayPath(l)))).WithRegion(region)
+}
+
+// relatedLinks names the related locations that a result lists, as the
+// links ("[path line 3](1)") through which code scanning shows them.
+func relatedLinks(r *Report, related []inventory.Location) string {
+	if len(related) == 0 {
+		return ""
+	}
+	esc := strings.NewReplacer("[", "\\[", "]", "\\]")
+	var b strings.Builder
+	b.WriteString(" Other places:")
+	for i, l := range related[:min(len(related), inventory.MaxRelatedShown)] {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " [%s line %d](%d)", esc.Replace(r.DisplayPath(l)), max(l.Line, 1), i+1)
+	}
+	if n := len(related) - inventory.MaxRelatedShown; n > 0 {
+		fmt.Fprintf(&b, " and %d more", n)
+	}
+	return b.String() + "."
 }
 
 // relatedMessage describes another place of a finding's subject.
