@@ -212,6 +212,10 @@ type Credential struct {
 	UnmaskedInput bool     `json:"unmasked_input,omitempty"` // a VS Code input that is prompted without password: true
 	Feeds         []string `json:"feeds,omitempty"`          // an OIDC token: the steps that exchange it (cloud logins, vendor App tokens)
 	Audience      []string `json:"audience,omitempty"`       // an OIDC token: the audiences of a GitLab id_tokens entry
+	// Public says why an embedded value is public by design or published
+	// (a storage emulator's documented key, an installed app's OAuth client
+	// secret, a published sample token): not a secret to rotate.
+	Public string `json:"public,omitempty"`
 }
 
 // fillFacts fills the typed facts that c leaves empty from o (the link
@@ -219,6 +223,7 @@ type Credential struct {
 func (c *Credential) fillFacts(o Credential) {
 	fill(&c.Store, o.Store)
 	fill(&c.ConfigKey, o.ConfigKey)
+	fill(&c.Public, o.Public)
 	c.AgentAPIKey = c.AgentAPIKey || o.AgentAPIKey
 	c.UnmaskedInput = c.UnmaskedInput || o.UnmaskedInput
 	if len(c.Feeds) == 0 {
