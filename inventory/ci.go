@@ -168,10 +168,32 @@ type StepAgent struct {
 
 // Injection is an untrusted expression expanded into a script or prompt.
 type Injection struct {
-	Expression string   `json:"expression"` // e.g. github.event.issue.title
+	Expression string   `json:"expression"` // e.g. github.event.issue.title, env.TITLE, steps.meta.outputs.body
 	Into       string   `json:"into"`       // run, script, prompt, …
 	Location   Location `json:"location"`
+	// Origins are the attacker-controlled sources of a value that reaches
+	// the sink indirectly (through env, a step's or job's outputs, an
+	// input): event context paths (github.event.issue.title), OriginFetched
+	// or OriginAgentOutput. Empty when Expression is itself the source.
+	Origins []string `json:"origins,omitempty"`
+	// Via says where the value comes from, for people ("env ISSUE_TITLE,
+	// set from github.event.issue.title at line 56").
+	Via string `json:"via,omitempty"`
+	// Agent is the product of the agent whose prompt the value reaches when
+	// the step that expands it is not the agent step itself (a local
+	// composite action that passes its input on to the agent).
+	Agent string `json:"agent,omitempty"`
 }
+
+// Injection origins that are not event context paths.
+const (
+	// OriginFetched: issue, pull request or comment text that a step fetched
+	// through gh or the API (or read from the event payload file).
+	OriginFetched = "fetched-text"
+	// OriginAgentOutput: the output of a model or coding agent that read
+	// text from outsiders.
+	OriginAgentOutput = "agent-output"
+)
 
 // Step is one step of a job (or of a local composite action it uses).
 type Step struct {

@@ -49,24 +49,43 @@ var UntrustedInjection = &Rule{
 			}
 			for _, s := range j.job.Steps {
 				for _, in := range s.Injections {
-					if gatedAuthor(j.job, in.Expression) {
+					origins := in.Origins
+					if len(origins) == 0 {
+						origins = []string{in.Expression}
+					}
+					if !slices.ContainsFunc(origins, func(o string) bool { return !gatedAuthor(j.job, o) }) {
 						continue
 					}
 					into := "the shell script"
+					product := in.Agent
+					if product == "" && s.Agent != nil {
+						product = s.Agent.Product
+					}
 					switch {
 					case strings.HasPrefix(in.Into, "prompt"), strings.HasPrefix(in.Into, "agent"):
-						into = "the prompt of the " + s.Agent.Product + " agent"
-					case in.Into == "script":
+						into = "the prompt of the " + cmpStr(product, "coding") + " agent"
+					case strings.HasPrefix(in.Into, "script"):
 						into = "an actions/github-script script"
 					}
+					if _, through, ok := strings.Cut(in.Into, " through "); ok {
+						into += " (through " + through + ")"
+					}
+					from := ""
+					if in.Via != "" {
+						from = " (" + in.Via + ")"
+					}
+					props := map[string]string{"expression": in.Expression, "into": in.Into}
+					if len(in.Origins) > 0 {
+						props["origins"] = strings.Join(in.Origins, ",")
+					}
 					c.Report(Result{
-						Subject:  j.stepSubject(s) + ":" + in.Expression,
+						Subject:  j.stepSubject(s) + ":" + in.Expression + injectionSubject(in),
 						Location: in.Location,
 						Score:    score,
 						Agent:    j.job.Agent,
-						Message: fmt.Sprintf("`${{ %s }}` is expanded into %s in %s, which %s can start and which holds %s: whoever writes that text controls what runs.",
-							in.Expression, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets)),
-						Properties: map[string]string{"expression": in.Expression, "into": in.Into},
+						Message: fmt.Sprintf("`${{ %s }}`%s is expanded into %s in %s, which %s can start and which holds %s: whoever writes that text controls what runs%s.",
+							in.Expression, from, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets), gateNote(j.job)),
+						Properties: props,
 					})
 				}
 			}
@@ -74,8 +93,43 @@ var UntrustedInjection = &Rule{
 	},
 }
 
+// gateNote says, when gates keep outsiders from starting the job, that they
+// vouch for who starts it and not for who wrote the text.
+func gateNote(j *inventory.Job) string {
+	var kinds []string
+	for _, s := range j.Starters {
+		if !s.Privileged {
+			continue
+		}
+		if untrusted(s.Audience) {
+			return ""
+		}
+		for _, g := range s.Gates {
+			if !slices.Contains(kinds, g) {
+				kinds = append(kinds, g)
+			}
+		}
+	}
+	if len(kinds) == 0 {
+		return ""
+	}
+	return " (the " + strings.Join(kinds, ", ") + " gate admits whoever starts the job, not whoever wrote the text)"
+}
+
+// injectionSubject tells apart the sinks of one expression of a step (a
+// composite action's step that passes it to more than one input).
+func injectionSubject(in inventory.Injection) string {
+	if _, through, ok := strings.Cut(in.Into, " through "); ok {
+		return ":" + through
+	}
+	return ""
+}
+
 // gatedAuthor reports whether every privileged start of the job passed a gate
-// that vouches for whoever wrote the expression's text.
+// that vouches for whoever wrote the expression's text. expr is an event
+// context path or one of the inventory's Origin values: fetched pull request
+// text is vouched for like the event's, and an agent's answer to text it read
+// itself by any gate that keeps outsiders from starting the job.
 func gatedAuthor(j *inventory.Job, expr string) bool {
 	seen := false
 	for _, s := range j.Starters {
@@ -86,14 +140,24 @@ func gatedAuthor(j *inventory.Job, expr string) bool {
 		if untrusted(s.Audience) {
 			return false
 		}
-		ok := false
-		if slices.Contains(s.Gates, inventory.GateSameRepository) && prText(expr) {
+		ok := expr == inventory.OriginAgentOutput
+		if slices.Contains(s.Gates, inventory.GateSameRepository) && (prText(expr) || expr == inventory.OriginFetched) {
 			ok = true
 		}
 		if slices.Contains(s.Gates, inventory.GateAuthorAssociation) {
 			for _, g := range j.Gates {
 				obj, _, _ := strings.Cut(strings.TrimPrefix(g.Detail, "github.event."), ".author_association")
 				if g.Kind == inventory.GateAuthorAssociation && obj != "" && strings.HasPrefix(expr, "github.event."+obj+".") {
+					ok = true
+				}
+			}
+		}
+		if slices.Contains(s.Gates, inventory.GateActor) {
+			// github.event.issue.user.login == 'maintainer': only the
+			// issue's author (or a writer) edits its title and body.
+			for _, g := range j.Gates {
+				obj, _, found := strings.Cut(strings.TrimPrefix(g.Detail, "github.event."), ".user.login ")
+				if g.Kind == inventory.GateActor && found && !strings.Contains(obj, " ") && strings.HasPrefix(expr, "github.event."+obj+".") {
 					ok = true
 				}
 			}

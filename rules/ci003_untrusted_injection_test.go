@@ -12,7 +12,7 @@ func TestUntrustedInjection(t *testing.T) {
 		{name: "through env is safe", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"$TITLE\"\n        env:\n          TITLE: ${{ github.event.issue.title }}\n"},
 		{name: "trusted context is safe", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.issue.number }} ${{ github.repository }}\"\n"},
 		{name: "comment body in an agent prompt", yaml: "on: issue_comment\npermissions: {contents: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: anthropics/claude-code-action@v1\n        with:\n          prompt: |\n            Do what this says: ${{ github.event.comment.body }}\n",
-			want: []ciWant{{line: 9, score: 9.1, msg: "prompt of the claude-code agent"}}},
+			want: []ciWant{{line: 10, score: 9.1, msg: "prompt of the claude-code agent"}}}, // the line of the expression inside the block
 		{name: "github-script injection", yaml: "on: pull_request_target\npermissions: {pull-requests: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: console.log('${{ github.event.pull_request.title }}')\n",
 			want: []ciWant{{line: 9, score: 9.1, msg: "github-script"}}},
 		{name: "comment body with a gate on the commenter", yaml: "on: issue_comment\npermissions: {contents: write}\njobs:\n  t:\n    if: github.event.comment.author_association == 'OWNER'\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.comment.body }}\"\n"},
@@ -21,6 +21,15 @@ func TestUntrustedInjection(t *testing.T) {
 		{name: "branch name of a same-repository workflow_run", files: map[string]string{
 			".github/workflows/ci.yml":  "name: CI\non: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n",
 			".github/workflows/fix.yml": "on:\n  workflow_run:\n    workflows: [CI]\njobs:\n  f:\n    if: github.event.workflow_run.pull_requests[0]\n    runs-on: ubuntu-latest\n    steps:\n      - run: git checkout ${{ github.event.workflow_run.head_branch }}\n"}},
+		{name: "issue title through job env into a run script", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      TITLE: ${{ github.event.issue.title }}\n    steps:\n      - run: echo \"${{ env.TITLE }}\"\n",
+			want: []ciWant{{line: 9, score: 9.1, msg: "(env TITLE (job env, line 7), from github.event.issue.title)"}}},
+		{name: "issue title through env past a commenter gate", yaml: "on: issue_comment\npermissions: {contents: write}\njobs:\n  t:\n    if: github.event.comment.author_association == 'OWNER'\n    runs-on: ubuntu-latest\n    env:\n      TITLE: ${{ github.event.issue.title }}\n      BODY: ${{ github.event.comment.body }}\n    steps:\n      - run: echo \"${{ env.BODY }} ${{ env.TITLE }}\"\n",
+			want: []ciWant{{line: 11, score: 9.1, msg: "author-association gate admits whoever starts the job, not whoever wrote the text"}}},
+		{name: "a number through env is safe", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      N: ${{ github.event.issue.number }}\n    steps:\n      - run: echo \"${{ env.N }}\"\n"},
+		{name: "a model's answer about the issue", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - id: m\n        uses: ai-action/ollama-action@v1\n        with:\n          prompt: ${{ github.event.issue.body }}\n      - run: echo ${{ steps.m.outputs.response }}\n",
+			want: []ciWant{{line: 11, score: 9.1, msg: "a model's answer to a prompt holding github.event.issue.body"}}},
+		{name: "an agent's answer on a maintainer-only trigger is quiet", yaml: "on: issue_comment\npermissions: {contents: write}\njobs:\n  t:\n    if: github.event.comment.author_association == 'OWNER'\n    runs-on: ubuntu-latest\n    steps:\n      - id: c\n        uses: anthropics/claude-code-action@v1\n        with:\n          prompt: Summarise the thread.\n      - run: echo '${{ steps.c.outputs.structured_output }}'\n"},
+		{name: "an issue author named in the gate", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    if: github.event.issue.user.login == 'octocat'\n    runs-on: ubuntu-latest\n    env:\n      TITLE: ${{ github.event.issue.title }}\n    steps:\n      - run: echo \"${{ env.TITLE }}\"\n"},
 		{name: "head_ref on pull_request only is quiet", yaml: "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.head_ref }}\n"},
 	})
 }

@@ -15,6 +15,7 @@ import (
 // emit writes one resolved GitHub workflow: its jobs' facts, one agent per
 // job, the credentials the jobs reference and the reach edges.
 func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
+	r.taint(g)
 	wf := g.wf
 	for i := range wf.Jobs {
 		job := &wf.Jobs[i]
