@@ -104,6 +104,9 @@ type Checkout struct {
 	// v4.3.1), not in .git/config itself; true for floating majors from v4
 	// and for commit pins (an unknown release).
 	HeaderInInclude bool `json:"header_in_include,omitempty"`
+	// Via says how an untrusted ref reaches the input when it is not written
+	// there ("env FAILED_HEAD_SHA = github.event.workflow_run.head_sha").
+	Via string `json:"via,omitempty"`
 }
 
 // AppToken is an actions/create-github-app-token (or equivalent) step.

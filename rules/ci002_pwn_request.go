@@ -71,13 +71,17 @@ var PwnRequest = &Rule{
 					what = "a trusted person's label, comment or approval admits the run, but the head can change after that"
 				}
 				secrets := jobSecrets(j.job, false)
+				ref := cmpStr(co.Ref, co.Repository)
+				if co.Via != "" {
+					ref += ", where " + co.Via
+				}
 				c.Report(Result{
 					Subject:  j.stepSubject(s) + ":untrusted-checkout",
 					Location: s.Location,
 					Score:    score,
 					Agent:    j.job.Agent,
 					Message: fmt.Sprintf("%s checks out the pull request head (%s) on %s and then runs it with %s; %s.",
-						capitalize(j.name()), cmpStr(co.Ref, co.Repository), eventsOf(who), reachPhrase(j.job, secrets), what),
+						capitalize(j.name()), ref, eventsOf(who), reachPhrase(j.job, secrets), what),
 					Properties: map[string]string{"events": eventsOf(who)},
 				})
 			}

@@ -13,6 +13,8 @@ func TestPwnRequest(t *testing.T) {
 	runCICases(t, PwnRequest, []ciCase{
 		{name: "head checkout then build", yaml: prt(headCheckout, build), want: []ciWant{{line: 9, score: 9.3, msg: "NPM_TOKEN"}}},
 		{name: "base checkout is safe", yaml: prt("      - uses: actions/checkout@v4\n", build)},
+		{name: "head checkout through step env", yaml: prt("      - uses: actions/checkout@v4\n        env:\n          SHA: ${{ github.event.pull_request.head.sha }}\n        with:\n          ref: ${{ env.SHA }}\n", build),
+			want: []ciWant{{line: 9, score: 9.3, msg: "where env SHA = ${{ github.event.pull_request.head.sha }} (step env, line 11)"}}},
 		{name: "head checkout with nothing run after it", yaml: prt(headCheckout, "      - uses: actions/upload-artifact@v4\n        with: {path: dist}\n")},
 		{name: "checkout v7 refuses fork heads", yaml: prt(replace(headCheckout, "@v4", "@v7"), build)},
 		{name: "checkout v7 opened with allow-unsafe-pr-checkout", yaml: prt(replace(headCheckout, "@v4", "@v7")+"          allow-unsafe-pr-checkout: true\n", build),

@@ -290,3 +290,36 @@ jobs:
 		}
 	}
 }
+
+// TestCheckoutRefThroughEnv: a checkout of ${{ env.X }} where X holds the
+// pull request head is an untrusted checkout.
+func TestCheckoutRefThroughEnv(t *testing.T) {
+	t.Parallel()
+	src := `on: workflow_run
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    env:
+      SHA: ${{ github.event.workflow_run.head_sha }}
+      BASE: ${{ github.event.repository.default_branch }}
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ env.SHA }}
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ env.BASE }}
+      - run: echo "HEAD=${{ github.event.workflow_run.head_branch }}" >> "$GITHUB_ENV"
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ env.HEAD }}
+`
+	inv, _ := scan(t, map[string]string{file.Path: src})
+	steps := inv.Workflows[0].Jobs[0].Steps
+	for i, want := range map[int]bool{0: true, 1: false, 3: true} {
+		co := steps[i].Checkout
+		if co.UntrustedRef != want || want && !strings.Contains(co.Via, "github.event.workflow_run.head_") {
+			t.Errorf("step %d: untrusted %v via %q, want %v", i, co.UntrustedRef, co.Via, want)
+		}
+	}
+}

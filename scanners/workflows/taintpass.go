@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -286,6 +287,9 @@ func (r *resolver) taintStep(file inventory.Location, k int, st *inventory.Step,
 				child = &frame{sc: cs, dir: dir}
 			}
 		}
+		if co := st.Checkout; co != nil && !co.ByScript && !co.UntrustedRef {
+			checkoutVia(sc, co, inputs["ref"], inputs["repository"])
+		}
 	}
 	if id != "" {
 		sc.steps[id] = so
@@ -349,4 +353,62 @@ func (in *injector) sink(sc *scope, file inventory.Location, k int, s *actionlin
 				Expression: expr, Into: intoS, Location: loc, Origins: origins, Via: strings.Join(vias, "; "), Agent: agent})
 		}
 	}
+}
+
+var (
+	envRefRe    = regexp.MustCompile(`(?i)\benv\.([A-Za-z_][A-Za-z0-9_]*)`)
+	outputRefRe = regexp.MustCompile(`(?i)\bsteps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
+)
+
+// checkoutVia follows env and step-output references of a checkout's ref
+// and repository inputs to the values they were set from.
+func checkoutVia(sc *scope, co *inventory.Checkout, ref, repo *actionlint.String) {
+	for _, c := range []struct {
+		s  *actionlint.String
+		re *regexp.Regexp
+	}{{ref, untrustedRefRe}, {repo, forkRepoRe}} {
+		if c.s == nil {
+			continue
+		}
+		raw, via := sc.resolveRaw(c.s.Value, 0)
+		if via != "" && c.re.MatchString(raw) {
+			co.UntrustedRef = true
+			co.Via = via
+			return
+		}
+	}
+}
+
+// resolveRaw replaces env and step-output references of s by the values
+// they were set from, and says which it replaced.
+func (sc *scope) resolveRaw(s string, depth int) (string, string) {
+	if depth > 4 || !strings.Contains(s, "${{") {
+		return s, ""
+	}
+	var vias []string
+	out := envRefRe.ReplaceAllStringFunc(s, func(m string) string {
+		name := strings.ToLower(m[len("env."):])
+		v, ok := sc.env[name]
+		if !ok {
+			return m
+		}
+		raw, _ := sc.resolveRaw(v.raw, depth+1)
+		vias = append(vias, fmt.Sprintf("env %s = %s (%s)", v.name, oneLine(raw), v.where))
+		return raw
+	})
+	out = outputRefRe.ReplaceAllStringFunc(out, func(m string) string {
+		p := outputRefRe.FindStringSubmatch(m)
+		so := sc.steps[strings.ToLower(p[1])]
+		if so == nil {
+			return m
+		}
+		raw, ok := so.raws[strings.ToLower(p[2])]
+		if !ok {
+			return m
+		}
+		raw, _ = sc.resolveRaw(raw, depth+1)
+		vias = append(vias, fmt.Sprintf("output %s of step %s = %s (line %d)", p[2], p[1], oneLine(raw), so.line))
+		return raw
+	})
+	return out, strings.Join(vias, "; ")
 }
