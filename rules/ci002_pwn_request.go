@@ -25,7 +25,7 @@ var PwnRequest = &Rule{
 			"`allow-unsafe-pr-checkout: true`.",
 		Description: "A job triggered by `pull_request_target`, `workflow_run` or a comment runs with the base repository's token and " +
 			"secrets, checks out the pull request's head (`ref: ${{ github.event.pull_request.head.sha }}`, `refs/pull/N/head`, " +
-			"`gh pr checkout`) and then runs build steps or an agent over it. The pull request's author controls that code — and any " +
+			"`gh pr checkout`, or an env variable or step output set from one) and then runs build steps or an agent over it. The pull request's author controls that code — and any " +
 			"agent instructions (CLAUDE.md, AGENTS.md) in it.",
 		Frameworks: []Mapping{NHI(5), NHI(2), ASI(5), ASI(2), Maestro("L4/T11"), CSF("PR.PS-01")},
 		Source:     "GitHub Actions workflows",

@@ -22,10 +22,12 @@ var UntrustedInjection = &Rule{
 			"same-repository gate for branch names and pull request text.",
 		Description: "A `${{ }}` expression that an outsider controls (an issue or pull request title or body, a comment, a branch " +
 			"name, a commit message) is expanded into a `run:` script, an `actions/github-script` script or a coding agent's prompt " +
-			"before the step starts. A crafted title becomes shell commands, or instructions the agent follows with the job's token " +
-			"and secrets.",
+			"before the step starts — directly, or through an env variable, a step's output (a script that fetches the pull request's " +
+			"title or body, a model's or agent's answer), a job's output or a composite action's or reusable workflow's input. A " +
+			"crafted title becomes shell commands, or instructions the agent follows with the job's token and secrets.",
 		Frameworks: []Mapping{NHI(2), ASI(1), ASI(5), Maestro("L3/T6"), Maestro("T11"), CSF("PR.PS-01")},
-		Source:     "GitHub Actions workflows (actionlint's list of untrusted inputs, extended with workflow_run fields)",
+		Source: "GitHub Actions workflows (actionlint's list of untrusted inputs, extended with workflow_run fields, followed through " +
+			"env, outputs and inputs; numbers, SHAs and fixed values stay clean)",
 		Remediation: "Pass the value through an environment variable and quote it (`env: TITLE: ${{ github.event.issue.title }}` then " +
 			"`\"$TITLE\"`). Do not template untrusted text into a prompt for an agent with privileged tools; let the agent fetch it as " +
 			"data with read-only tools.",
