@@ -357,13 +357,24 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 		}
 	}
 	if job.SelfHosted {
-		labels := slices.Clone(job.RunsOn)
-		slices.Sort(labels)
-		id := inventory.Scoped(wf.Source, "github-runner:"+strings.Join(labels, ","))
-		r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindRunner, Platform: inventory.PlatformGitHub,
-			Name: "self-hosted runner " + strings.Join(labels, ","), Reach: inventory.ReachInfrastructure, Lifetime: inventory.LifetimeUnknown,
-			Locations: []inventory.Location{job.Location}})
-		reach(id, inventory.ViaRunner, job.Location, nil)
+		sets := [][]string{job.RunsOn}
+		if len(job.RunnerLabels) > 0 {
+			sets = nil
+			for _, s := range job.RunnerLabels {
+				if slices.ContainsFunc(s, func(l string) bool { return strings.EqualFold(strings.TrimSpace(l), "self-hosted") }) {
+					sets = append(sets, s)
+				}
+			}
+		}
+		for _, set := range sets {
+			labels := slices.Clone(set)
+			slices.Sort(labels)
+			id := inventory.Scoped(wf.Source, "github-runner:"+strings.Join(labels, ","))
+			r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindRunner, Platform: inventory.PlatformGitHub,
+				Name: "self-hosted runner " + strings.Join(labels, ","), Reach: inventory.ReachInfrastructure, Lifetime: inventory.LifetimeUnknown,
+				Locations: []inventory.Location{job.Location}})
+			reach(id, inventory.ViaRunner, job.Location, nil)
+		}
 	}
 	for _, l := range gj.literals {
 		if id, ok := r.literalID(l.name, l.value); ok {

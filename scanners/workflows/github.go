@@ -134,6 +134,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 	notes = append(notes, pnotes...)
 	g.env = envRefs(file, w.Env, inventory.ViaJobEnv, -1, nil)
 
+	defaults := workflowCallDefaults(w)
 	ids := make([]string, 0, len(w.Jobs))
 	for id := range w.Jobs {
 		ids = append(ids, id)
@@ -151,6 +152,12 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 		}
 		job, gj, jn := parseJob(file, id, j, agents)
 		notes = append(notes, jn...)
+		if j.RunsOn != nil {
+			expr := j.RunsOn.LabelsExpr != nil || slices.ContainsFunc(j.RunsOn.Labels, func(l *actionlint.String) bool {
+				return l != nil && strings.Contains(l.Value, "${{")
+			})
+			applyRunner(&job, evalRunsOn(j.RunsOn, j.Strategy, defaults), expr)
+		}
 		if wf.Permissions != nil && wf.Permissions.Effective.Get(inventory.ResIDToken) >= inventory.Write && job.Permissions == nil {
 			gj.idToken = true
 		}
