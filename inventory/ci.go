@@ -223,6 +223,27 @@ type Step struct {
 	// (work the job's own token could do).
 	SameRepoAPI bool   `json:"same_repo_api,omitempty"`
 	FromAction  string `json:"from_action,omitempty"` // the local composite action it was expanded from
+	// Automation lists what the step does to pull requests or branches with
+	// the job's credentials: approve, merge, auto-merge, push.
+	Automation []string `json:"automation,omitempty"`
+}
+
+// Pull request automation a step performs (Step.Automation).
+const (
+	AutomationApprove   = "approve"
+	AutomationMerge     = "merge"
+	AutomationAutoMerge = "auto-merge"
+	AutomationPush      = "push"
+)
+
+// BotCondition is an if: that admits a job or step by a bot's login
+// (`github.actor == 'dependabot[bot]'`). A name check is not a gate: the
+// actor of an event and the author of what the job processes can differ.
+type BotCondition struct {
+	Context  string   `json:"context"` // github.actor, github.event.pull_request.user.login, …
+	Login    string   `json:"login"`
+	Step     int      `json:"step"` // index of the step whose if: it is, -1 for the job's
+	Location Location `json:"location"`
 }
 
 // JobEnvironment is a job's deployment environment.

@@ -400,6 +400,7 @@ type Job struct {
 	Starters             []Starter       `json:"starters,omitempty"`
 	StartableBy          Audience        `json:"startable_by,omitempty"`
 	Gates                []Gate          `json:"gates,omitempty"`
+	BotConditions        []BotCondition  `json:"bot_conditions,omitempty"`        // if: checks on a bot's login, job's and steps'
 	EffectivePermissions Permissions     `json:"effective_permissions,omitempty"` // GITHUB_TOKEN after job, workflow, default and caller
 	PermissionsSource    string          `json:"permissions_source,omitempty"`    // job, workflow, caller, default
 	IDTokens             []IDToken       `json:"id_tokens,omitempty"`             // GitLab id_tokens

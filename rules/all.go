@@ -23,6 +23,7 @@ func All() []*Rule {
 		AgentBypass,
 		HardcodedCICredential,
 		GitLabJobJWT,
+		BotGatedPRAutomation,
 		StaticCloudKeys,
 		SelfHostedUntrusted,
 		GitLabStaticCloudKeys,

@@ -30,6 +30,7 @@ func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
 		job.PermissionsSource = jr.source
 		job.CalledBy = c.calledBy
 		r.agentStarters(job, gj)
+		job.BotConditions = botConditions(job, gj)
 		refs := r.bindRefs(gj.refs, c.secretMaps)
 		job.Secrets = nil
 		agent := r.jobAgent(wf, job, gj)

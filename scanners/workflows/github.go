@@ -428,6 +428,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			st.PermissionCheck = true
 		}
 		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script)
+		st.Automation = scriptAutomation(script)
 	case *actionlint.ExecAction:
 		if e.Uses == nil {
 			break
@@ -460,6 +461,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			}
 		}
 		stepAction(file, &st, e.Uses.Value, inputs, inputStr, agents, gj)
+		st.Automation = actionAutomation(e.Uses.Value, inputs)
 		if strings.HasPrefix(st.Uses, "./") {
 			gj.stepLocal = append(gj.stepLocal, i)
 		}
