@@ -323,3 +323,19 @@ jobs:
 		}
 	}
 }
+
+// TestReadScriptHostile: long lines and deep nesting are read in bounded
+// time.
+func TestReadScriptHostile(t *testing.T) {
+	t.Parallel()
+	none := func(string) []flow { return nil }
+	for _, s := range []string{
+		strings.Repeat("$(", 200000),
+		"echo \"a=" + strings.Repeat("$(echo ", 5000) + "\" >> $GITHUB_OUTPUT",
+		strings.Repeat("x=$(y)\n", 100000),
+		strings.Repeat("{\n", 50000),
+		"cat <<EOF >> $GITHUB_OUTPUT\n" + strings.Repeat("a<<B\n", 100000),
+	} {
+		readScript(s, none, map[string]sval{}, nil)
+	}
+}

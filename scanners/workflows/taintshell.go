@@ -45,7 +45,10 @@ type captureState struct {
 	raw         strings.Builder
 }
 
-const maxScriptLines = 5000
+const (
+	maxScriptLines = 5000
+	maxLineLen     = 16 << 10 // longer lines are data, not read
+)
 
 var (
 	redirRe     = regexp.MustCompile(`(?:>>?|\|\s*tee\s+(?:-a\s+|--append\s+)?)\s*"?\$\{?(GITHUB_OUTPUT|GITHUB_ENV)\}?"?`)
@@ -87,7 +90,7 @@ func readScript(script string, exprs func(string) []flow, vars map[string]sval, 
 	}
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimSpace(lines[i])
-		if line == "" || strings.HasPrefix(line, "#") {
+		if line == "" || strings.HasPrefix(line, "#") || len(line) > maxLineLen {
 			continue
 		}
 		// A heredoc: its body is data, written to the target when the
@@ -617,15 +620,22 @@ func logicalLines(s string) []string {
 	return joined
 }
 
-// openSubst reports a line with a $( that it does not close.
+// openSubst reports a line with a $( that it does not close. Each $( is
+// matched once, nested ones with it, so the scan is linear.
 func openSubst(l string) bool {
-	if !strings.Contains(l, "$(") {
+	if len(l) > maxLineLen {
 		return false
 	}
 	for i := 0; i+1 < len(l); i++ {
-		if l[i] == '$' && l[i+1] == '(' && matchParen(l, i+1) < 0 {
+		j := strings.Index(l[i:], "$(")
+		if j < 0 {
+			return false
+		}
+		end := matchParen(l, i+j+1)
+		if end < 0 {
 			return true
 		}
+		i = end
 	}
 	return false
 }
