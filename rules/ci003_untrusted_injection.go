@@ -86,7 +86,7 @@ var UntrustedInjection = &Rule{
 						Score:    score,
 						Agent:    j.job.Agent,
 						Message: fmt.Sprintf("`${{ %s }}`%s is expanded into %s in %s, which %s can start and which holds %s: whoever writes that text controls what runs%s.",
-							in.Expression, from, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets), gateNote(j.job)),
+							in.Expression, from, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets), gateNote(j.job)+builtinNote(j.job, s, in)),
 						Properties: props,
 					})
 				}
@@ -116,6 +116,23 @@ func gateNote(j *inventory.Job) string {
 		return ""
 	}
 	return " (the " + strings.Join(kinds, ", ") + " gate admits whoever starts the job, not whoever wrote the text)"
+}
+
+// builtinNote says, for text that reaches an agent's prompt from elsewhere
+// than the event, that the agent action's own actor check does not vouch
+// for it either.
+func builtinNote(j *inventory.Job, s inventory.Step, in inventory.Injection) string {
+	ag := s.Agent
+	if ag == nil || strings.Contains(in.Into, " through ") || !strings.HasPrefix(in.Into, "prompt") || len(in.Origins) == 0 || untrusted(ag.StartableBy) {
+		return ""
+	}
+	for _, st := range j.Starters {
+		if st.Privileged && untrusted(st.Audience) {
+			name, _, _ := strings.Cut(ag.Via, "@")
+			return fmt.Sprintf(" (%s's own check admits only people with write access to start it, not whoever wrote the text)", name)
+		}
+	}
+	return ""
 }
 
 // injectionSubject tells apart the sinks of one expression of a step (a

@@ -30,6 +30,8 @@ func TestUntrustedInjection(t *testing.T) {
 			want: []ciWant{{line: 11, score: 9.1, msg: "a model's answer to a prompt holding github.event.issue.body"}}},
 		{name: "an agent's answer on a maintainer-only trigger is quiet", yaml: "on: issue_comment\npermissions: {contents: write}\njobs:\n  t:\n    if: github.event.comment.author_association == 'OWNER'\n    runs-on: ubuntu-latest\n    steps:\n      - id: c\n        uses: anthropics/claude-code-action@v1\n        with:\n          prompt: Summarise the thread.\n      - run: echo '${{ steps.c.outputs.structured_output }}'\n"},
 		{name: "an issue author named in the gate", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    if: github.event.issue.user.login == 'octocat'\n    runs-on: ubuntu-latest\n    env:\n      TITLE: ${{ github.event.issue.title }}\n    steps:\n      - run: echo \"${{ env.TITLE }}\"\n"},
+		{name: "fetched text past the agent's own check", yaml: "on: issue_comment\npermissions: {pull-requests: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - id: pr\n        run: echo \"t=$(gh pr view ${{ github.event.issue.number }} --json title -q .title)\" >> $GITHUB_OUTPUT\n      - uses: openai/codex-action@v1\n        with:\n          prompt: \"Review: ${{ steps.pr.outputs.t }}\"\n",
+			want: []ciWant{{line: 11, score: 9.1, msg: "openai/codex-action's own check admits only people with write access to start it, not whoever wrote the text"}}},
 		{name: "head_ref on pull_request only is quiet", yaml: "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.head_ref }}\n"},
 	})
 }
