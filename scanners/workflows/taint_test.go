@@ -99,13 +99,30 @@ core.setOutput('branch', context.payload.pull_request.head.ref);
 core.setOutput('body', context.payload.issue.body);
 core.setOutput('author', context.payload.issue.user.login);
 return pr.body;`
+	script += `
+let prompt = '';
+if (context.eventName === 'pull_request') {
+  const pr2 = context.payload.pull_request;
+  const desc = pr2.body?.trim();
+  const lines = [
+    'Review this:',
+    ` + "`Title: ${pr2.title}`" + `,
+    desc,
+  ];
+  prompt = lines.join('\n');
+} else {
+  prompt = context.payload.comment?.body ?? '';
+}
+core.setOutput('prompt', prompt);
+core.setOutput('n', pr2.number);
+`
 	out := readJS(script, none, none)
-	for _, n := range []string{"title", "branch", "body", "result"} {
+	for _, n := range []string{"title", "branch", "body", "result", "prompt"} {
 		if len(out[n]) == 0 {
 			t.Errorf("%s clean, want tainted", n)
 		}
 	}
-	for _, n := range []string{"number", "sha", "author"} {
+	for _, n := range []string{"number", "sha", "author", "n"} {
 		if len(out[n]) > 0 {
 			t.Errorf("%s tainted, want clean", n)
 		}

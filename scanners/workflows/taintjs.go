@@ -14,21 +14,20 @@ import (
 var (
 	jsSetOutputRe = regexp.MustCompile(`core\.setOutput\(\s*['"\x60]([A-Za-z_][A-Za-z0-9_-]*)['"\x60]\s*,\s*(.*)$`)
 	jsReturnRe    = regexp.MustCompile(`^\s*return\s+(.+?);?\s*$`)
-	jsAssignRe    = regexp.MustCompile(`^\s*(?:const|let|var)?\s*(\{[^}]*\}|[A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*(.+)$`)
+	jsAssignRe    = regexp.MustCompile(`(?s)^\s*(?:const|let|var)?\s*(\{[^}]*\}|[A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*(.+)$`)
 	jsFetchRe     = regexp.MustCompile(`github\.(rest\.)?(pulls|issues|repos\.(getCommit|listCommits|compareCommits)|search)\.|github\.graphql\(|github\.paginate\(|github\.request\(`)
-	jsPayloadRe   = regexp.MustCompile(`context\.payload((?:\.[A-Za-z_]+)+)`)
-	jsIdentRe     = regexp.MustCompile(`[A-Za-z_$][A-Za-z0-9_$]*((?:\??\.[A-Za-z_$][A-Za-z0-9_$]*|\[\d+\])*)`)
-	jsEnvRe       = regexp.MustCompile(`process\.env\.([A-Za-z_][A-Za-z0-9_]*)`)
+	jsPayloadRe   = regexp.MustCompile(`context\.payload((?:\??\.[A-Za-z_]+)+)`)
+	jsStringFns   = map[string]bool{"trim": true, "trimstart": true, "trimend": true, "tolowercase": true, "touppercase": true, "slice": true,
+		"substring": true, "substr": true, "replace": true, "replaceall": true, "split": true, "join": true, "tostring": true, "padstart": true, "padend": true}
+	jsIdentRe = regexp.MustCompile(`[A-Za-z_$][A-Za-z0-9_$]*((?:\??\.[A-Za-z_$][A-Za-z0-9_$]*|\[\d+\])*)`)
+	jsEnvRe   = regexp.MustCompile(`process\.env\.([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
 // readJS returns the outputs an actions/github-script script sets.
 func readJS(script string, exprs func(string) []flow, env func(string) []flow) map[string][]flow {
 	out := map[string][]flow{}
 	vars := map[string]sval{}
-	lines := strings.Split(script, "\n")
-	if len(lines) > maxScriptLines {
-		lines = lines[:maxScriptLines]
-	}
+	lines := jsStatements(script)
 	eval := func(e string) sval {
 		v := sval{text: exprs(e)}
 		for _, m := range jsEnvRe.FindAllStringSubmatch(e, -1) {
@@ -38,7 +37,7 @@ func readJS(script string, exprs func(string) []flow, env func(string) []flow) m
 			return fetchedDoc("issue or pull request text the script fetched through the API")
 		}
 		for _, m := range jsPayloadRe.FindAllStringSubmatch(e, -1) {
-			path := strings.Split(strings.TrimPrefix(m[1], "."), ".")
+			path := strings.Split(strings.TrimPrefix(strings.ReplaceAll(m[1], "?", ""), "."), ".")
 			if jsTextPath(path) {
 				v.text = union(v.text, origin("github.event."+strings.Join(path, "."))...)
 			}
@@ -55,6 +54,9 @@ func readJS(script string, exprs func(string) []flow, env func(string) []flow) m
 			}
 			if tail != nil && tail[0] == "data" {
 				tail = tail[1:]
+			}
+			for len(tail) > 0 && jsStringFns[strings.ToLower(tail[len(tail)-1])] {
+				tail = tail[:len(tail)-1] // pr.body.trim()
 			}
 			if !d.doc || len(tail) == 0 || jsTextPath(tail) {
 				v.text = union(v.text, d.text...)
@@ -78,8 +80,9 @@ func readJS(script string, exprs func(string) []flow, env func(string) []flow) m
 			v := eval(m[2])
 			if pm := jsPayloadRe.FindStringSubmatch(m[2]); pm != nil && len(v.text) == 0 {
 				// const pr = context.payload.pull_request: a document of event text.
-				if last := pm[1][strings.LastIndexByte(pm[1], '.')+1:]; textFieldRe.MatchString(last) {
-					v = sval{doc: true, text: origin("github.event" + pm[1] + ".*")}
+				p := strings.ReplaceAll(pm[1], "?", "")
+				if last := p[strings.LastIndexByte(p, '.')+1:]; textFieldRe.MatchString(last) {
+					v = sval{doc: true, text: origin("github.event" + p + ".*")}
 				}
 			}
 			lhs := m[1]
@@ -92,12 +95,13 @@ func readJS(script string, exprs func(string) []flow, env func(string) []flow) m
 						name = strings.TrimSpace(alias)
 					}
 					if name != "" {
-						vars[name] = v
+						vars[name] = joinVal(vars[name], v)
 					}
 				}
 				continue
 			}
-			vars[lhs] = v
+			// Every branch counts: a reassignment adds to what the variable holds.
+			vars[lhs] = joinVal(vars[lhs], v)
 		}
 	}
 	return out
@@ -116,4 +120,44 @@ func jsTextPath(path []string) bool {
 		return len(path) > 1 && strings.ToLower(path[len(path)-2]) == "head"
 	}
 	return false
+}
+
+func joinVal(a, b sval) sval {
+	return sval{text: union(a.text, b.text...), doc: a.doc || b.doc}
+}
+
+// jsStatements splits a script into lines, joining an assignment whose
+// brackets stay open (`const lines = [` …) with the lines that close them.
+func jsStatements(script string) []string {
+	raw := strings.Split(script, "\n")
+	if len(raw) > maxScriptLines {
+		raw = raw[:maxScriptLines]
+	}
+	var out []string
+	for i := 0; i < len(raw); i++ {
+		l := raw[i]
+		if jsAssignRe.MatchString(l) {
+			depth := bracketDepth(l)
+			for n := 0; depth > 0 && n < 200 && i+1 < len(raw); n++ {
+				i++
+				l += "\n" + raw[i]
+				depth += bracketDepth(raw[i])
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func bracketDepth(l string) int {
+	d := 0
+	for _, c := range l {
+		switch c {
+		case '(', '[', '{':
+			d++
+		case ')', ']', '}':
+			d--
+		}
+	}
+	return d
 }
