@@ -18,8 +18,9 @@ var UntrustedInjection = &Rule{
 		Score:    8.5,
 		Escalation: "high 8.5; critical 9.1 when the job holds write permissions or secrets. Quiet when the only trigger is " +
 			"`pull_request` (a fork's author already controls the code such runs execute, with a read-only token), and when a gate " +
-			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, or a " +
-			"same-repository gate for branch names and pull request text.",
+			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, an actor gate " +
+			"on its author, or a same-repository gate for branch names and pull request text — and for events whose payload does " +
+			"not hold the text (pull request fields on `issue_comment`).",
 		Description: "A `${{ }}` expression that an outsider controls (an issue or pull request title or body, a comment, a branch " +
 			"name, a commit message) is expanded into a `run:` script, an `actions/github-script` script or a coding agent's prompt " +
 			"before the step starts — directly, or through an env variable, a step's output (a script that fetches the pull request's " +
@@ -156,6 +157,9 @@ func gatedAuthor(j *inventory.Job, expr string) bool {
 			continue
 		}
 		seen = true
+		if !inPayload(s.Event, expr) {
+			continue // e.g. github.event.pull_request.* on issue_comment: the text is not there
+		}
 		if untrusted(s.Audience) {
 			return false
 		}
@@ -186,6 +190,33 @@ func gatedAuthor(j *inventory.Job, expr string) bool {
 		}
 	}
 	return seen
+}
+
+// payloadObjects are the events whose payload holds each object that
+// untrusted text comes from.
+var payloadObjects = map[string][]string{
+	"pull_request": {"pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"},
+	"issue":        {"issues", "issue_comment"},
+	"comment":      {"issue_comment", "pull_request_review_comment", "commit_comment", "discussion_comment"},
+	"review":       {"pull_request_review"},
+	"discussion":   {"discussion", "discussion_comment"},
+	"workflow_run": {"workflow_run"},
+	"head_commit":  {"push"},
+	"commits":      {"push"},
+	"pages":        {"gollum"},
+}
+
+// inPayload reports whether an event's payload can hold the object an
+// event context path reads; anything else (other origins, unknown
+// objects) is taken to be there.
+func inPayload(event, expr string) bool {
+	rest, ok := strings.CutPrefix(expr, "github.event.")
+	if !ok {
+		return true
+	}
+	obj, _, _ := strings.Cut(rest, ".")
+	evs, known := payloadObjects[obj]
+	return !known || slices.Contains(evs, event)
 }
 
 // prText reports text that only the pull request's or branch's author

@@ -32,6 +32,7 @@ func TestUntrustedInjection(t *testing.T) {
 		{name: "an issue author named in the gate", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    if: github.event.issue.user.login == 'octocat'\n    runs-on: ubuntu-latest\n    env:\n      TITLE: ${{ github.event.issue.title }}\n    steps:\n      - run: echo \"${{ env.TITLE }}\"\n"},
 		{name: "fetched text past the agent's own check", yaml: "on: issue_comment\npermissions: {pull-requests: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - id: pr\n        run: echo \"t=$(gh pr view ${{ github.event.issue.number }} --json title -q .title)\" >> $GITHUB_OUTPUT\n      - uses: openai/codex-action@v1\n        with:\n          prompt: \"Review: ${{ steps.pr.outputs.t }}\"\n",
 			want: []ciWant{{line: 11, score: 9.1, msg: "openai/codex-action's own check admits only people with write access to start it, not whoever wrote the text"}}},
+		{name: "pull request text is not in an issue_comment payload", yaml: "on:\n  pull_request:\n  issue_comment:\npermissions: {contents: write}\njobs:\n  t:\n    if: github.event_name == 'pull_request' || github.event.comment.author_association == 'OWNER'\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n"},
 		{name: "head_ref on pull_request only is quiet", yaml: "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.head_ref }}\n"},
 	})
 }
