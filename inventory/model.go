@@ -389,10 +389,18 @@ type Job struct {
 	Agent       string           `json:"agent,omitempty"`       // id of the agent for this job
 
 	// Facts the CI rules read (all optional; see ci.go).
-	If                   string          `json:"if,omitempty"`
-	Needs                []string        `json:"needs,omitempty"`
-	RunsOn               []string        `json:"runs_on,omitempty"`
-	SelfHosted           bool            `json:"self_hosted,omitempty"`
+	If         string   `json:"if,omitempty"`
+	Needs      []string `json:"needs,omitempty"`
+	RunsOn     []string `json:"runs_on,omitempty"`
+	SelfHosted bool     `json:"self_hosted,omitempty"`
+	// RunnerLabels are the label sets an expression in runs-on evaluates to
+	// (one per matrix value), when it could be evaluated.
+	RunnerLabels [][]string `json:"runner_labels,omitempty"`
+	// RunnerHosting is self-hosted, github-hosted, third-party or unknown
+	// (custom labels, which may name a self-hosted runner or a larger
+	// GitHub-hosted one); empty when runs-on could not be evaluated.
+	RunnerHosting        string          `json:"runner_hosting,omitempty"`
+	RunnerCustomLabels   []string        `json:"runner_custom_labels,omitempty"` // the custom labels, when hosting is unknown
 	Environment          *JobEnvironment `json:"environment,omitempty"`
 	Steps                []Step          `json:"steps,omitempty"`
 	Secrets              []SecretRef     `json:"secrets,omitempty"`
@@ -401,6 +409,7 @@ type Job struct {
 	Starters             []Starter       `json:"starters,omitempty"`
 	StartableBy          Audience        `json:"startable_by,omitempty"`
 	Gates                []Gate          `json:"gates,omitempty"`
+	BotConditions        []BotCondition  `json:"bot_conditions,omitempty"`        // if: checks on a bot's login, job's and steps'
 	EffectivePermissions Permissions     `json:"effective_permissions,omitempty"` // GITHUB_TOKEN after job, workflow, default and caller
 	PermissionsSource    string          `json:"permissions_source,omitempty"`    // job, workflow, caller, default
 	IDTokens             []IDToken       `json:"id_tokens,omitempty"`             // GitLab id_tokens

@@ -24,6 +24,7 @@ func All() []*Rule {
 		HardcodedCICredential,
 		GitLabJobJWT,
 		UnpinnedAgentSupply,
+		BotGatedPRAutomation,
 		StaticCloudKeys,
 		SelfHostedUntrusted,
 		GitLabStaticCloudKeys,

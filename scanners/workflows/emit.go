@@ -15,6 +15,7 @@ import (
 // emit writes one resolved GitHub workflow: its jobs' facts, one agent per
 // job, the credentials the jobs reference and the reach edges.
 func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
+	r.taint(g)
 	wf := g.wf
 	for i := range wf.Jobs {
 		job := &wf.Jobs[i]
@@ -29,6 +30,7 @@ func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
 		job.PermissionsSource = jr.source
 		job.CalledBy = c.calledBy
 		r.agentStarters(job, gj)
+		job.BotConditions = botConditions(job, gj)
 		refs := r.bindRefs(g, gj.refs)
 		r.bindOwnKeys(job, refs)
 		job.Secrets, job.AllSecrets = nil, false // as bound: a called workflow gets what its callers pass
@@ -410,13 +412,24 @@ func (r *resolver) credentials(g *ghWorkflow, job *inventory.Job, gj *ghJob, ref
 		}
 	}
 	if job.SelfHosted {
-		labels := slices.Clone(job.RunsOn)
-		slices.Sort(labels)
-		id := inventory.Scoped(wf.Source, "github-runner:"+strings.Join(labels, ","))
-		r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindRunner, Platform: inventory.PlatformGitHub,
-			Name: "self-hosted runner " + strings.Join(labels, ","), Reach: inventory.ReachInfrastructure, Lifetime: inventory.LifetimeUnknown,
-			Locations: []inventory.Location{job.Location}})
-		reach(id, inventory.ViaRunner, job.Location, nil)
+		sets := [][]string{job.RunsOn}
+		if len(job.RunnerLabels) > 0 {
+			sets = nil
+			for _, s := range job.RunnerLabels {
+				if slices.ContainsFunc(s, func(l string) bool { return strings.EqualFold(strings.TrimSpace(l), "self-hosted") }) {
+					sets = append(sets, s)
+				}
+			}
+		}
+		for _, set := range sets {
+			labels := slices.Clone(set)
+			slices.Sort(labels)
+			id := inventory.Scoped(wf.Source, "github-runner:"+strings.Join(labels, ","))
+			r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindRunner, Platform: inventory.PlatformGitHub,
+				Name: "self-hosted runner " + strings.Join(labels, ","), Reach: inventory.ReachInfrastructure, Lifetime: inventory.LifetimeUnknown,
+				Locations: []inventory.Location{job.Location}})
+			reach(id, inventory.ViaRunner, job.Location, nil)
+		}
 	}
 	for _, l := range gj.literals {
 		if id, ok := r.literalID(l.name, l.value); ok {

@@ -27,6 +27,9 @@ type ghWorkflow struct {
 	// callSecrets are the secrets declared under on.workflow_call.secrets
 	// (upper case): parameters whose values the callers choose.
 	callSecrets map[string]bool
+	ast         *actionlint.Workflow
+	taint       *wfTaint // computed once by Finish (taintpass.go)
+	busy        bool
 }
 
 type ghEvent struct {
@@ -52,6 +55,7 @@ type ghJob struct {
 	// ./local actions (by step index): a composite action's steps read
 	// them as ${{ inputs.x }}.
 	localWith map[int]map[string]string
+	ast       *actionlint.Job
 }
 
 // ref is a credential reference before it is bound to a credential id.
@@ -111,7 +115,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 		notes = append(notes, fmt.Sprintf("parsed with %d syntax problem(s); first at line %d: %s", len(errs), errs[0].Line, oneLine(errs[0].Message)))
 	}
 	wf := &inventory.Workflow{Source: file.Source, Platform: inventory.PlatformGitHub, Path: file.Path, Root: file.Root}
-	g := &ghWorkflow{wf: wf, file: file}
+	g := &ghWorkflow{wf: wf, file: file, ast: w}
 	if w.Name != nil {
 		wf.Name = w.Name.Value
 	}
@@ -150,6 +154,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 	notes = append(notes, pnotes...)
 	g.env = envRefs(file, w.Env, inventory.ViaJobEnv, -1, nil)
 
+	defaults := workflowCallDefaults(w)
 	ids := make([]string, 0, len(w.Jobs))
 	for id := range w.Jobs {
 		ids = append(ids, id)
@@ -167,6 +172,12 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 		}
 		job, gj, jn := parseJob(file, id, j, agents)
 		notes = append(notes, jn...)
+		if j.RunsOn != nil {
+			expr := j.RunsOn.LabelsExpr != nil || slices.ContainsFunc(j.RunsOn.Labels, func(l *actionlint.String) bool {
+				return l != nil && strings.Contains(l.Value, "${{")
+			})
+			applyRunner(&job, evalRunsOn(j.RunsOn, j.Strategy, defaults), expr)
+		}
 		if wf.Permissions != nil && wf.Permissions.Effective.Get(inventory.ResIDToken) >= inventory.Write && job.Permissions == nil {
 			gj.idToken = true
 		}
@@ -183,7 +194,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 
 func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *agentTable) (inventory.Job, *ghJob, []string) {
 	job := inventory.Job{ID: id, Location: at(file, j.Pos)}
-	gj := &ghJob{}
+	gj := &ghJob{ast: j}
 	var notes []string
 	if j.ID != nil {
 		job.ID = j.ID.Value
@@ -493,10 +504,9 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			break
 		}
 		script := e.Run.Value
-		pos := e.Run.Pos
-		gj.refs = append(gj.refs, stringRefs(file, script, pos, inventory.ViaRunScript, i, "")...)
-		for _, p := range untrustedIn(script) {
-			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "run", Location: at(file, pos)})
+		gj.refs = append(gj.refs, stringRefs(file, script, e.Run.Pos, inventory.ViaRunScript, i, "")...)
+		for _, u := range untrustedAt(file, e.Run) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "run", Location: u.loc})
 		}
 		if len(script) > 1<<20 {
 			script = script[:1<<20]
@@ -527,6 +537,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 		}
 		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script)
 		st.OtherS3Endpoint = otherS3Re.MatchString(script)
+		st.Automation = scriptAutomation(script)
 	case *actionlint.ExecAction:
 		if e.Uses == nil {
 			break
@@ -534,6 +545,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 		st.Uses = e.Uses.Value
 		inputs := map[string]string{}
 		inputPos := map[string]*actionlint.Pos{}
+		inputStr := map[string]*actionlint.String{}
 		names := make([]string, 0, len(e.Inputs))
 		for k, in := range e.Inputs {
 			if in == nil || in.Value == nil {
@@ -546,6 +558,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			names = append(names, name)
 			inputs[strings.ToLower(name)] = in.Value.Value
 			inputPos[strings.ToLower(name)] = in.Value.Pos
+			inputStr[strings.ToLower(name)] = in.Value
 		}
 		slices.Sort(names)
 		st.Inputs = names
@@ -556,7 +569,8 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 				gj.literals = append(gj.literals, literal{name: n, value: l, via: inventory.ViaWith, step: i, loc: at(file, inputPos[ln])})
 			}
 		}
-		stepAction(file, &st, e.Uses.Value, inputs, inputPos, agents, gj)
+		stepAction(file, &st, e.Uses.Value, inputs, inputStr, agents, gj)
+		st.Automation = actionAutomation(e.Uses.Value, inputs)
 		if strings.HasPrefix(st.Uses, "./") {
 			gj.stepLocal = append(gj.stepLocal, i)
 			if gj.localWith == nil {
@@ -597,7 +611,7 @@ var secretNameRe = regexp.MustCompile(`(?i)(token|secret|password|passwd|key|cre
 func looksSecretName(n string) bool { return secretNameRe.MatchString(n) }
 
 // stepAction derives facts from a uses: step.
-func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs map[string]string, pos map[string]*actionlint.Pos,
+func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs map[string]string, strs map[string]*actionlint.String,
 	agents *agentTable, gj *ghJob) {
 	name, ref, _ := strings.Cut(strings.ToLower(uses), "@")
 	in := func(k string) string { return strings.TrimSpace(inputs[k]) }
@@ -610,12 +624,12 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 			}
 		}
 		for _, k := range promptInputs {
-			for _, p := range untrustedIn(inputs[k]) {
-				st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "prompt (" + k + ")", Location: at(file, pos[k])})
+			for _, u := range untrustedAt(file, strs[k]) {
+				st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "prompt (" + k + ")", Location: u.loc})
 			}
 		}
-		for _, p := range untrustedIn(inputs["claude_args"]) {
-			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "agent arguments (claude_args)", Location: at(file, pos["claude_args"])})
+		for _, u := range untrustedAt(file, strs["claude_args"]) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "agent arguments (claude_args)", Location: u.loc})
 		}
 	}
 	switch {
@@ -686,8 +700,8 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 		}
 	case name == "actions/github-script":
 		script := inputs["script"]
-		for _, p := range untrustedIn(script) {
-			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "script", Location: at(file, pos["script"])})
+		for _, u := range untrustedAt(file, strs["script"]) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "script", Location: u.loc})
 		}
 		if permCheckRe.MatchString(script) {
 			st.PermissionCheck = true
