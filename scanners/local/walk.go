@@ -159,11 +159,15 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 		}
 		return nil
 	}
+	onDisk := map[string]bool{} // every path the walk met, to tell tracked files that are not there
 	walkErr := filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
 		rel := relPath(absRoot, p)
+		if git.repo {
+			onDisk[rel] = true
+		}
 		if err != nil {
 			if p == absRoot {
 				return err
@@ -226,6 +230,14 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 	})
 	close(jobs)
 	wg.Wait()
+	if git.repo && git.err == "" && walkErr == nil {
+		for p := range git.tracked {
+			if !onDisk[p] && !excluded(opts.Exclude, p) {
+				rec.add(inventory.CoverageSkipped, "tracked in git but not in the work tree (deleted, or left out of a sparse checkout): "+
+					"its committed version is read with --history", p)
+			}
+		}
+	}
 
 	if walkErr != nil {
 		if errors.Is(walkErr, context.Canceled) || errors.Is(walkErr, context.DeadlineExceeded) {
