@@ -27,6 +27,10 @@ func RenderMarkdown(rules []*Rule) []byte {
 	b.WriteString("# agentreach rules\n\n")
 	b.WriteString("Each rule has a stable id (`AR-<FAMILY>-NNN`, never reused), a default severity with its SARIF `security-severity`, ")
 	b.WriteString("the framework ids it maps to and how to fix what it finds. `agentreach rules` lists them; `agentreach rules ID` explains one.\n\n")
+	b.WriteString("**Workflow templates.** GitHub runs only the workflow files in a repository's root `.github/workflows/`. Findings of the ")
+	b.WriteString("CI, privilege and GitHub families (all but AR-CI-008, a credential written in the file) on a workflow file anywhere else — an ")
+	b.WriteString("example, a template, a test fixture — say so, describe what would happen if it were copied into place, are scored at most 3.0 ")
+	b.WriteString("and carry the property `live: false`.\n\n")
 	b.WriteString("| ID | Title | Severity | Frameworks |\n|---|---|---|---|\n")
 	for _, fam := range familyOrder {
 		for _, r := range rules {

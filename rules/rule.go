@@ -203,7 +203,8 @@ func (c *Context) Report(r Result) {
 		// What a workflow would do when it ran is hygiene when it never
 		// runs: listed, scored low, and said.
 		score = min(score, 3.0)
-		msg += " This file is not in the repository's .github/workflows/ (an example, template or fixture), so GitHub does not run it as it is."
+		msg = "Not a live workflow — GitHub runs only the files in the repository's .github/workflows/, and this one (an example, " +
+			"template or fixture) is elsewhere; if it were copied there: " + lowerFirst(msg)
 		if props == nil {
 			props = map[string]string{}
 		}
@@ -225,6 +226,14 @@ func (c *Context) Report(r Result) {
 		Agent:       r.Agent,
 		Properties:  props,
 	})
+}
+
+// lowerFirst lower-cases the first letter of a sentence that follows a colon.
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
 }
 
 // templateBound reports a rule about what a workflow does when it runs (the
