@@ -126,11 +126,11 @@ func startersPhrase(ss []inventory.Starter) string {
 			events = append(events, s.Event)
 		}
 	}
-	out := fmt.Sprintf("%s (%s)", audiencePhrase(wide), strings.Join(events, ", "))
+	fork := ""
 	if len(forks) > 0 {
-		out += fmt.Sprintf(" — fork pull requests (%s) run it too, with a read-only token and no secrets", strings.Join(forks, ", "))
+		fork = fmt.Sprintf("; fork pull requests (%s) run it too, with a read-only token and no secrets", strings.Join(forks, ", "))
 	}
-	return out
+	return fmt.Sprintf("%s (%s%s)", audiencePhrase(wide), strings.Join(events, ", "), fork)
 }
 
 // jobToken is what the job's GITHUB_TOKEN itself can do. id-token: write is

@@ -23,7 +23,8 @@ var HardcodedCredential = &Rule{
 			"and generic secrets. A passphrase-encrypted private key scores 2.0 less. In a test file, an example or documentation " +
 			"(inventory's path-context table: tests/, *_test.go, *.test.ts, *_spec.rb, testdata/, fixtures/, examples/, samples/, docs/, …) " +
 			"the score is 0.4 times that (low): such values are usually fixtures. A value public by design or published (an emulator's " +
-			"documented key, an installed app's OAuth client secret, a published test key or sample token) scores 2.0 (low). One value " +
+			"documented key, an installed app's OAuth client secret, a published test key or sample token) is not reported: the " +
+			"inventory lists it with the reason (credentials[].public). One value " +
 			"is one finding per source, scored at its worst place; its other places are related locations.",
 		Description: "A credential is written in a file that is neither a CI definition nor an agent configuration. " +
 			"Every coding agent that works in the checkout can read it, and once committed every person and CI job with read " +
@@ -37,6 +38,12 @@ var HardcodedCredential = &Rule{
 	},
 	Check: func(c *Context) {
 		for _, g := range credentialPlaces(c) {
+			if g.cred.Public != "" {
+				// Public by design (an emulator key, a published test CA key, a
+				// documented sample token): recognised in the inventory with
+				// the reason (credentials[].public), not reported.
+				continue
+			}
 			reportHardcoded(c, g.cred, g.locs)
 		}
 	},
@@ -84,10 +91,6 @@ func reportHardcoded(c *Context, cred *inventory.Credential, locs []inventory.Lo
 		lifetimeSentence(cred)
 	props := map[string]string{"git": string(l.Git), "lifetime": string(cred.Lifetime), "reach": string(cred.Reach)}
 	switch {
-	case cred.Public != "":
-		msg = fmt.Sprintf("%s (%s) is written in %s: it is %s. It is public by design, so it is listed at low severity; "+
-			"make sure nothing trusts it beyond its intended use.", article(cred.Name), cred.Redacted, where(l), cred.Public)
-		props["context"] = "public"
 	case why != inventory.ContextNone:
 		msg += fmt.Sprintf(" The file is %s, where credentials are usually made-up fixtures, so it is ranked low; rotate it if it is real.",
 			why.Phrase())
@@ -95,9 +98,6 @@ func reportHardcoded(c *Context, cred *inventory.Credential, locs []inventory.Lo
 	}
 	if n := len(related); n > 0 {
 		one := " one credential, one rotation;"
-		if cred.Public != "" {
-			one = ""
-		}
 		msg += fmt.Sprintf(" The same value is written in %d more %s of this source:%s %s",
 			n, plural(n, "place", "places"), one, plural(n, "it is listed as a related location", "they are listed as related locations"))
 		if n > inventory.MaxRelatedShown {
@@ -119,11 +119,8 @@ func reportHardcoded(c *Context, cred *inventory.Credential, locs []inventory.Lo
 
 // hardcodedScore scores one place of an embedded credential: its base
 // score (embeddedScore), ranked low in a test, example or documentation
-// file, and low when the value is public by design.
+// file.
 func hardcodedScore(c *inventory.Credential, l inventory.Location) (float64, inventory.PathContext) {
-	if c.Public != "" {
-		return 2.0, inventory.ContextNone
-	}
 	score := embeddedScore(c, l)
 	ctx := inventory.ContextOf(l.Path)
 	if ctx != inventory.ContextNone {

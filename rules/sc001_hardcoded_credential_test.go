@@ -125,14 +125,9 @@ func TestHardcodedCredentialPublic(t *testing.T) {
 	t.Parallel()
 	c := embedded(inventory.LifetimeStatic, inventory.ReachCloud, inventory.Location{Path: "config/storage.json", Line: 2, Git: inventory.GitTracked})
 	c.Public = "the account key that Microsoft documents for the Azurite storage emulator (devstoreaccount1)"
-	fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{c}})
-	if len(fs) != 1 {
-		t.Fatalf("%d findings", len(fs))
-	}
-	f := fs[0]
-	if f.Score != 2.0 || f.Severity != inventory.SeverityLow || f.Properties["context"] != "public" ||
-		!strings.Contains(f.Message, "Azurite") || !strings.Contains(f.Message, "public by design") {
-		t.Errorf("public value: %+v", f)
+	// Recognised in the inventory with the reason, not reported.
+	if fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{c}}); len(fs) != 0 {
+		t.Errorf("public value reported: %+v", fs)
 	}
 }
 
