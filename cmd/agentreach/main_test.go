@@ -356,7 +356,7 @@ func TestColorOnlyOnTerminals(t *testing.T) {
 func TestOutputWriteFailure(t *testing.T) {
 	t.Parallel()
 	res := run(t, nil, "scan", "../../fixtures/repos/demo", "-o", "json="+filepath.Join(t.TempDir(), "no", "such", "dir", "r.json"))
-	if res.code != ExitUsage || !strings.Contains(res.err, "write json") {
+	if res.code != ExitUsage || !strings.Contains(res.err, "--output json=") || !strings.Contains(res.err, "does not exist") {
 		t.Errorf("exit %d, stderr %q", res.code, res.err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
@@ -48,7 +49,8 @@ type scanOptions struct {
 // output is one -o value.
 type output struct {
 	format report.Format
-	file   string // "" for stdout
+	file   string    // "" for stdout
+	mode   writeMode // how file is written (checkOutputs)
 }
 
 func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
@@ -105,6 +107,9 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 			file = ""
 		}
 		opts.outputs = append(opts.outputs, output{format: format, file: file})
+	}
+	if err := checkOutputs(opts.outputs, stdio.Out); err != nil {
+		return nil, err
 	}
 	opts.hashKey, err = loadHashKey(getenv)
 	if err != nil {
@@ -289,9 +294,8 @@ func category(targets []report.Target) string {
 	return "agentreach/" + cmp.Or(strings.Join(parts, "+"), "files") + "/"
 }
 
-// writeOutputs writes every requested format. Files are written to a
-// temporary name and renamed, so a failed write never leaves a truncated
-// report behind.
+// writeOutputs writes every requested format (files as checkOutputs
+// decided: see output.go).
 func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, stdio Stdio) error {
 	for _, o := range opts.outputs {
 		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width})
@@ -304,32 +308,11 @@ func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, st
 			}
 			continue
 		}
-		if err := writeFileAtomic(o.file, func(f *os.File) error { return rp.Write(ctx, f, rep) }); err != nil {
+		if err := writeOutputFile(o, func(w io.Writer) error { return rp.Write(ctx, w, rep) }); err != nil {
 			return fmt.Errorf("write %s to %s: %w", o.format, o.file, err)
 		}
 	}
 	return nil
-}
-
-func writeFileAtomic(name string, write func(*os.File) error) error {
-	dir := filepath.Dir(name)
-	tmp, err := os.CreateTemp(dir, ".agentreach-*")
-	if err != nil {
-		return unwrapPathErr(err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // unwrapPathErr drops the path of a *fs.PathError when the caller already
