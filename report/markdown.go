@@ -35,7 +35,9 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 		targets = append(targets, "`"+mdCode(t.Name)+"`")
 	}
 	fmt.Fprintf(&head, "## agentreach: %s\n\n", strings.Join(targets, ", "))
-	if r.Scan.Status == StatusPartial {
+	if r.Scan.Interrupted {
+		head.WriteString("> [!WARNING]\n> The scan was **interrupted** before it read everything: these are the findings until then. Missing data is not a clean result.\n\n")
+	} else if r.Scan.Status == StatusPartial {
 		head.WriteString("> [!WARNING]\n> The scan is **partial**: some sources could not be read fully (see *Not read fully* below). Missing data is not a clean result.\n\n")
 	}
 	head.WriteString("| Severity | Findings |\n|---|---:|\n")

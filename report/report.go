@@ -59,6 +59,10 @@ type Scan struct {
 	FinishedAt time.Time `json:"finished_at"`
 	// Status is complete, or partial when a source could not be read fully.
 	Status string `json:"status"`
+	// Interrupted is true when a signal (SIGINT, SIGTERM) stopped the scan
+	// before it read everything: the report holds what was found until
+	// then, and the status is partial.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Category is the stable SARIF automationDetails.id of this scope.
 	Category string `json:"category"`
 	Baseline string `json:"baseline,omitempty"`
@@ -161,7 +165,7 @@ func (r *Report) Finalize() {
 	}
 	r.Summary = s
 	r.Scan.Status = StatusComplete
-	if s.Incomplete > 0 {
+	if s.Incomplete > 0 || r.Scan.Interrupted {
 		r.Scan.Status = StatusPartial
 	}
 }

@@ -99,7 +99,7 @@ func TestGoldens(t *testing.T) {
 
 func TestSARIFUploadReady(t *testing.T) {
 	t.Parallel()
-	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport(), "typed facts": factsReport()} {
+	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport(), "typed facts": factsReport(), "interrupted": interruptedReport(t)} {
 		data := render(t, FormatSARIF, Options{}, r)
 		for _, err := range sariftest.CheckGitHub(data) {
 			t.Errorf("%s: GitHub check: %v", name, err)
@@ -214,7 +214,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport(), "out of scope": outOfScopeReport(t, 2), "typed facts": factsReport()} {
+	for name, r := range map[string]*Report{"findings": sample(t), "empty": emptyReport(), "out of scope": outOfScopeReport(t, 2), "typed facts": factsReport(), "interrupted": interruptedReport(t)} {
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(render(t, FormatJSON, Options{}, r)))
 		if err != nil {
 			t.Fatal(err)
@@ -402,5 +402,27 @@ func TestDisplayPathMultiRoot(t *testing.T) {
 	}
 	if got := URI("dir with space/ä.yml"); got != "dir%20with%20space/%C3%A4.yml" {
 		t.Errorf("URI = %q", got)
+	}
+}
+
+func interruptedReport(t *testing.T) *Report {
+	r := sample(t)
+	r.Scan.Interrupted = true
+	r.Finalize()
+	return r
+}
+
+// TestInterruptedShown: an interrupted scan says so in JSON, table and
+// Markdown, and its status is partial.
+func TestInterruptedShown(t *testing.T) {
+	t.Parallel()
+	r := interruptedReport(t)
+	if r.Scan.Status != StatusPartial {
+		t.Errorf("status %s", r.Scan.Status)
+	}
+	for f, want := range map[Format]string{FormatJSON: `"interrupted": true`, FormatTable: "INTERRUPTED", FormatMarkdown: "**interrupted**"} {
+		if out := string(render(t, f, Options{}, r)); !strings.Contains(out, want) {
+			t.Errorf("%s lacks %q", f, want)
+		}
 	}
 }

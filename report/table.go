@@ -62,7 +62,10 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 		targets = append(targets, tg.Name)
 	}
 	status := r.Scan.Status
-	if status == StatusPartial {
+	switch {
+	case r.Scan.Interrupted:
+		status = t.paint(ansiYellow, "INTERRUPTED: the scan stopped before reading everything")
+	case status == StatusPartial:
 		status = t.paint(ansiYellow, "PARTIAL: some sources could not be read fully")
 	}
 	fmt.Fprintf(w, "%s %s · %s · %s\n\n", r.Tool.Name, r.Tool.Version, strings.Join(targets, ", "), status)

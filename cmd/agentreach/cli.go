@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -25,7 +26,43 @@ const (
 	ExitFindings   = 1 // findings at or above --fail-on
 	ExitUsage      = 2 // usage, configuration or fatal error
 	ExitIncomplete = 3 // a source could not be read fully and --allow-partial was not given
+	// An interrupted run exits 128 + the signal's number: 130 for SIGINT,
+	// 143 for SIGTERM, whatever the flags.
+	ExitInterrupted = 130
 )
+
+// interrupted is the cause of the run's context when a signal stopped it.
+type interrupted struct{ sig os.Signal }
+
+func (e *interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+
+// code is the shell's convention: 128 + the signal number.
+func (e *interrupted) code() int {
+	if s, ok := e.sig.(syscall.Signal); ok && s > 0 && s < 64 {
+		return 128 + int(s)
+	}
+	return ExitInterrupted
+}
+
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// interruptCode is the exit code of a run whose context is done: the
+// signal's, or 130 when something else cancelled it.
+func interruptCode(ctx context.Context) int {
+	var in *interrupted
+	if errors.As(context.Cause(ctx), &in) {
+		return in.code()
+	}
+	return ExitInterrupted
+}
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
 var version = ""
@@ -80,6 +117,16 @@ func Main(ctx context.Context, args []string, stdio Stdio, getenv func(string) s
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
 	err := root.ExecuteContext(ctx)
+	if ctx.Err() != nil {
+		// Interrupted means interrupted, whatever else happened (and
+		// whatever --allow-partial says): a partial report is never a pass.
+		why := "interrupted"
+		if c := context.Cause(ctx); c != nil && c != context.Canceled {
+			why = c.Error()
+		}
+		fmt.Fprintf(stdio.Err, "agentreach: %s; any report written is partial and marked interrupted\n", why)
+		return interruptCode(ctx)
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -186,6 +233,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 			"Output formats (-o FORMAT or -o FORMAT=FILE, repeatable; default: table to stdout):\n" + indent(report.FormatHelp()) +
 			"\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or fatal error;\n" +
 			"3 the scan was incomplete (a source could not be read fully) and --allow-partial was not given;\n" +
+			"130/143 interrupted (SIGINT/SIGTERM), whatever the flags; the reports written are marked interrupted;\n" +
 			"references beyond the scan's reach (out-of-scope in coverage) do not make it incomplete.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.resolve(args, stdio, getenv)
@@ -204,6 +252,9 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 			if err := writeOutputs(cmd.Context(), opts, rep, stdio); err != nil {
 				return err
 			}
+			if cmd.Context().Err() != nil {
+				return nil // interrupted: Main says so and exits 130/143
+			}
 			if code := exitCode(rep, opts); code != ExitOK {
 				if code == ExitIncomplete {
 					fmt.Fprintf(stdio.Err, "agentreach: the scan is incomplete (%d source(s) not read fully; see coverage); pass --allow-partial to accept it\n",
@@ -219,7 +270,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .agentreach.yml at the root of the first scanned path)")
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none")
 	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged and list resolved ones")
-	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully")
+	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully (an interrupted scan still exits 130/143)")
 	fl.BoolVar(&f.history, "history", false, "also scan every commit reachable from any ref (each blob once) for credentials removed from HEAD")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than this (default 10MiB, or scan.max_file_size)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log progress to stderr")

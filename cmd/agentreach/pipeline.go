@@ -265,6 +265,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		Inventory:    inv,
 		Rules:        rules.All(),
 	}
+	rep.Scan.Interrupted = ctx.Err() != nil
 	if opts.baseline != nil {
 		rep.ApplyBaseline(opts.baseline)
 	}
