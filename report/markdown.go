@@ -46,8 +46,21 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 	}
 	fmt.Fprintf(&head, "\n%d suppressed · %d credentials · %d agents · %d reach edges · %d workflows\n",
 		r.Summary.Suppressed, r.Summary.Credentials, r.Summary.Agents, r.Summary.Reaches, r.Summary.Workflows)
+	if r.Scan.Baseline != "" {
+		fmt.Fprintf(&head, "\n**%d new**, %d resolved since the baseline `%s`\n", r.Summary.New, r.Summary.Resolved, mdCode(r.Scan.Baseline))
+	}
 
 	var tail bytes.Buffer
+	if len(r.Resolved) > 0 {
+		tail.WriteString("\n### Resolved since the baseline\n\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n")
+		for i, f := range r.Resolved {
+			if i == 50 {
+				fmt.Fprintf(&tail, "\n%d more resolved findings are in the JSON report.\n", len(r.Resolved)-i)
+				break
+			}
+			fmt.Fprintf(&tail, "| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(findingWhere(r, f)), mdText(f.Message))
+		}
+	}
 	var problems []inventory.Coverage
 	for _, c := range r.Coverage {
 		if c.Incomplete() {
@@ -100,11 +113,11 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 	budget := limit - head.Len() - tail.Len() - rows.Len() - 200
 	left := 0
 	for i, f := range r.Findings {
-		loc := r.DisplayPath(f.Location)
-		if f.Location.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", loc, f.Location.Line)
+		msg := mdText(f.Message)
+		if f.Baseline == inventory.BaselineNew {
+			msg = "**new** " + msg
 		}
-		row := fmt.Sprintf("| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(loc), mdText(f.Message))
+		row := fmt.Sprintf("| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(findingWhere(r, f)), msg)
 		if rows.Len()+len(row) > budget {
 			left = len(r.Findings) - i
 			break

@@ -181,6 +181,18 @@ func (r *Report) Highest() inventory.Severity {
 	return best
 }
 
+// HighestNew returns the most severe open finding's severity among those
+// new since the baseline, or "" when none (or no baseline was applied).
+func (r *Report) HighestNew() inventory.Severity {
+	var best inventory.Severity
+	for _, f := range r.Findings {
+		if f.Baseline == inventory.BaselineNew && f.Severity.Rank() > best.Rank() {
+			best = f.Severity
+		}
+	}
+	return best
+}
+
 // localRoots lists the distinct local roots in the report's targets.
 func (r *Report) localRoots() []string {
 	var out []string

@@ -97,13 +97,10 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 		)
 		tbl.Header("Severity", "Rule", "Location", "Finding")
 		for _, f := range r.Findings {
-			loc := r.DisplayPath(f.Location)
-			if f.Location.Line > 0 {
-				loc = fmt.Sprintf("%s:%d", loc, f.Location.Line)
-			}
+			loc := findingWhere(r, f)
 			msg := f.Message
 			if f.Baseline == inventory.BaselineNew {
-				msg = "[new] " + msg
+				msg = t.paint(ansiBold, "NEW") + " " + msg
 			}
 			if err := tbl.Append(t.severity(f.Severity), f.RuleID, loc, msg); err != nil {
 				return fmt.Errorf("table: %w", err)
@@ -111,6 +108,17 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 		}
 		if err := tbl.Render(); err != nil {
 			return fmt.Errorf("table: %w", err)
+		}
+	}
+
+	if len(r.Resolved) > 0 {
+		fmt.Fprintf(w, "\nResolved since the baseline (%d):\n", len(r.Resolved))
+		for i, f := range r.Resolved {
+			if i == 10 {
+				fmt.Fprintf(w, "  … %d more in the JSON report's resolved list\n", len(r.Resolved)-i)
+				break
+			}
+			fmt.Fprintf(w, "  %s %s %s: %s\n", f.Severity, f.RuleID, findingWhere(r, f), f.Message)
 		}
 	}
 
@@ -167,4 +175,13 @@ func coverageWhere(c inventory.Coverage) string {
 		return c.Source + " " + c.Path
 	}
 	return c.Source
+}
+
+// findingWhere is a finding's display path and line.
+func findingWhere(r *Report, f inventory.Finding) string {
+	loc := r.DisplayPath(f.Location)
+	if f.Location.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", loc, f.Location.Line)
+	}
+	return loc
 }

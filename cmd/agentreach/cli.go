@@ -231,7 +231,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 		Short: "Scan local checkouts (default \".\")",
 		Long: "Scan local checkouts, home directories or CI workspaces for credentials that agents can reach.\n\n" +
 			"Output formats (-o FORMAT or -o FORMAT=FILE, repeatable; default: table to stdout):\n" + indent(report.FormatHelp()) +
-			"\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or fatal error;\n" +
+			"\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it (with --baseline: new findings only);\n2 usage or fatal error; " +
 			"3 the scan was incomplete (a source could not be read fully) and --allow-partial was not given;\n" +
 			"130/143 interrupted (SIGINT/SIGTERM), whatever the flags; the reports written are marked interrupted;\n" +
 			"references beyond the scan's reach (out-of-scope in coverage) do not make it incomplete.",
@@ -268,8 +268,8 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "FORMAT[=FILE]: table, json, sarif, markdown, csv or gitlab; repeatable")
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .agentreach.yml at the root of the first scanned path)")
-	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none")
-	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged and list resolved ones")
+	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none (with --baseline: a new finding)")
+	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged, list resolved ones, and make --fail-on count new findings only")
 	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully (an interrupted scan still exits 130/143)")
 	fl.BoolVar(&f.history, "history", false, "also scan every commit reachable from any ref (each blob once) for credentials removed from HEAD")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than this (default 10MiB, or scan.max_file_size)")
@@ -286,13 +286,20 @@ func indent(s string) string {
 	return b.String()
 }
 
-// exitCode applies the exit-code contract. An incomplete scan (exit 3) wins
+// exitCode applies the exit-code contract (an interrupted run's code is
+// Main's). An incomplete scan (exit 3) wins
 // over findings (exit 1): its results cannot be trusted to be whole.
 func exitCode(rep *report.Report, opts *scanOptions) int {
 	if rep.Scan.Status == report.StatusPartial && !opts.allowPartial {
 		return ExitIncomplete
 	}
-	if opts.failOn != inventory.SeverityNone && rep.Highest().Rank() >= opts.failOn.Rank() {
+	highest := rep.Highest()
+	if opts.baseline != nil {
+		// With a baseline, --fail-on gates on what is new since it: the
+		// baseline is the accepted state (see the README).
+		highest = rep.HighestNew()
+	}
+	if opts.failOn != inventory.SeverityNone && highest.Rank() >= opts.failOn.Rank() {
 		return ExitFindings
 	}
 	return ExitOK

@@ -322,8 +322,46 @@ func TestBaselineFlow(t *testing.T) {
 	if r.Summary.New != 1 || r.Summary.Resolved != 1 || !strings.Contains(res.out, "1 new, 1 resolved") {
 		t.Errorf("summary = %+v\n%s", r.Summary, res.out)
 	}
+	if !strings.Contains(res.out, "NEW ") || !strings.Contains(res.out, "Resolved since the baseline (1):") {
+		t.Errorf("the table does not mark the new row or list the resolved one:\n%s", res.out)
+	}
+	md := run(t, nil, "scan", root, "--baseline", first, "-o", "markdown")
+	if !strings.Contains(md.out, "| **new** ") || !strings.Contains(md.out, "### Resolved since the baseline") || !strings.Contains(md.out, "**1 new**, 1 resolved") {
+		t.Errorf("the Markdown does not mark the new row or list the resolved one:\n%s", md.out)
+	}
 	if res := run(t, nil, "scan", root, "--baseline", filepath.Join(root, ".github/workflows/ci.yml")); res.code != ExitUsage {
 		t.Errorf("bad baseline: exit %d", res.code)
+	}
+}
+
+// TestBaselineGatesOnNew: with --baseline, --fail-on counts only findings
+// that are new since it — a scheduled job fails on what changed, not on what
+// the baseline accepted (once, `--baseline base.json --fail-on low` exited 1
+// with nothing new).
+func TestBaselineGatesOnNew(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFile(t, root, ".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n")
+	base := filepath.Join(t.TempDir(), "base.json")
+	if res := run(t, nil, "scan", root, "-o", "json="+base); res.code != ExitOK {
+		t.Fatal(res.err)
+	}
+	if r := readReport(t, base); len(r.Findings) == 0 {
+		t.Fatal("the baseline has no finding to accept")
+	}
+	if res := run(t, nil, "scan", root, "--fail-on", "low"); res.code != ExitFindings {
+		t.Errorf("without a baseline: exit %d, want 1", res.code)
+	}
+	if res := run(t, nil, "scan", root, "--baseline", base, "--fail-on", "low"); res.code != ExitOK {
+		t.Errorf("nothing new: exit %d, want 0; %s", res.code, res.err)
+	}
+	writeFile(t, root, "deploy.sh", "export GH_TOKEN="+faketoken.GitHub(faketoken.Rand(5), "ghp")+"\n")
+	res := run(t, nil, "scan", root, "--baseline", base, "--fail-on", "high", "-o", "json="+filepath.Join(t.TempDir(), "r.json"))
+	if res.code != ExitFindings {
+		t.Errorf("a new high finding: exit %d, want 1", res.code)
+	}
+	if res := run(t, nil, "scan", root, "--baseline", base, "--fail-on", "critical"); res.code != ExitOK {
+		t.Errorf("a new finding below --fail-on: exit %d, want 0", res.code)
 	}
 }
 
