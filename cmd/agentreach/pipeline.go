@@ -193,7 +193,8 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		logger.Info("fingerprint key", "source", k.source)
 	}
 	reg := newScanners(opts.config, engine)
-	lopts := local.Options{MaxFileSize: opts.maxFileSize, Exclude: opts.config.Exclude, Logger: logger}
+	lopts := local.Options{MaxFileSize: opts.maxFileSize, Exclude: opts.config.Exclude, Logger: logger,
+		HoldsCredential: anchoredCredential(engine)}
 
 	// Sources are read one after another; the link stage in Build makes the
 	// result independent of their order (and of the analyzers' order, which
@@ -276,6 +277,22 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 	// redacted everywhere alike, and references still resolve.
 	rep.Sanitize(engine.Sanitize)
 	return rep, nil
+}
+
+// anchoredName is a file name the secrets engine reads with its
+// format-anchored detectors only (a source file: no key-name detection).
+const anchoredName = "report.go"
+
+// anchoredCredential reports whether data holds a credential the engine
+// recognises by its format (prefix, checksum, PEM header) rather than by a
+// key name: agentreach's own reports hold key names such as "credential"
+// next to redacted previews and fingerprints, never such a value.
+func anchoredCredential(engine *secrets.Engine) func([]byte) bool {
+	return func(data []byte) bool {
+		found := false
+		engine.ScanFile(anchoredName, data, func(secrets.Match) { found = true })
+		return found
+	}
 }
 
 // category is the stable SARIF automationDetails.id of the scanned scope, so

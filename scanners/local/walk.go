@@ -60,6 +60,12 @@ type Options struct {
 	Workers     int      // 0: 2 × GOMAXPROCS
 	Exclude     []string // path globs (relative to the root) not to read
 	Logger      *slog.Logger
+	// HoldsCredential reports a format-anchored credential (a token prefix,
+	// a PEM header; no key-name heuristics) in data. A file shaped like an
+	// agentreach report is skipped only when it holds none: the scan's
+	// secrets engine, passed in so that this package needs no detector of
+	// its own. Nil: only the token-shape check applies.
+	HoldsCredential func(data []byte) bool
 
 	openFile func(string) (io.ReadCloser, error) // test seam; os.Open when nil
 }
@@ -279,7 +285,8 @@ func analyzeFile(ctx context.Context, src inventory.Source, j job, buf []byte, g
 
 // readFile reads one file of a source under the policy every producer
 // shares: at most the size cap (plus one byte, to see a file that grew since
-// stat), binary files skipped; problems become coverage entries of source.
+// stat), binary files and agentreach's own reports skipped; problems become
+// coverage entries of source.
 // It returns the data (valid until buf is reused), the buffer for reuse, and
 // whether the file is to be analysed.
 func readFile(open func() (fs.File, error), rel string, size int64, buf []byte, opts Options, rec *recorder, source string) ([]byte, []byte, bool) {
@@ -305,6 +312,10 @@ func readFile(open func() (fs.File, error), rel string, size int64, buf []byte, 
 	}
 	if isBinary(data) {
 		rec.addFor(source, inventory.CoverageSkipped, "binary file", "")
+		return nil, buf, false
+	}
+	if opts.ownReport(data) {
+		rec.addFor(source, inventory.CoverageSkipped, ownReportReason, rel)
 		return nil, buf, false
 	}
 	return data, buf, true
