@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -188,14 +189,7 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 			return nil
 		}
 		if d.Name() == ".git" && p != absRoot {
-			// Git internals: objects, refs and the index. History is scanned by --history.
-			if d.IsDir() {
-				// An agent can read .git/config (remote URLs, persisted
-				// checkout credentials): say that it was not read.
-				rec.add(inventory.CoverageSkipped, "git internals not read (.git: config, objects, refs, index; --history reads the commits)", rel)
-				return fs.SkipDir
-			}
-			return nil
+			return gitDir(p, rel, d, rec, enqueue)
 		}
 		typ := d.Type()
 		switch {
@@ -249,6 +243,35 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 	}
 	rec.flush(out)
 	return nil
+}
+
+// gitDir handles a .git entry of the tree. Of git's internals only
+// .git/config is read, through the same policy as every file: an agent in the
+// checkout can read it, and it can hold a token in a remote URL
+// (https://user:token@host/…) or a persisted http.<url>.extraheader
+// (actions/checkout's AUTHORIZATION header). Objects, refs and the index are
+// not read (--history reads the commits). A .git file (a worktree's or a
+// submodule's pointer to its git directory elsewhere) is not followed.
+func gitDir(p, rel string, d fs.DirEntry, rec *recorder, enqueue func(job) error) error {
+	if !d.IsDir() {
+		rec.add(inventory.CoverageSkipped, "a .git file (worktree or submodule): the git directory it points to is not read", rel)
+		return nil
+	}
+	rec.add(inventory.CoverageSkipped, "git internals not read (.git: objects, refs, index; .git/config is read; --history reads the commits)", rel)
+	cfg := filepath.Join(p, "config")
+	cfgRel := path.Join(rel, "config")
+	switch info, err := os.Lstat(cfg); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), cfgRel)
+	case !info.Mode().IsRegular():
+		rec.add(inventory.CoverageSkipped, "not a regular file (symlink, FIFO, socket or device): not followed", cfgRel)
+	default:
+		if err := enqueue(job{rel: cfgRel, abs: cfg, size: info.Size()}); err != nil {
+			return err
+		}
+	}
+	return fs.SkipDir
 }
 
 // analyzeFile reads one file into buf (grown as needed) and runs the
