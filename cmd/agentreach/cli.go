@@ -228,15 +228,16 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	var f scanFlags
 	cmd := &cobra.Command{
 		Use:   "scan [PATH ...]",
-		Short: "Scan local checkouts (default \".\")",
-		Long: "Scan local checkouts, home directories or CI workspaces for credentials that agents can reach.\n\n" +
+		Short: "Scan local checkouts or files (default \".\")",
+		Long: "Scan local checkouts, single files, home directories or CI workspaces for credentials that agents can reach.\n" +
+			"A file is read in the place its git work tree gives it (.github/workflows/ci.yml is a workflow).\n\n" +
 			"Output formats (-o FORMAT or -o FORMAT=FILE, repeatable; default: table to stdout):\n" + indent(report.FormatHelp()) +
 			"\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it (with --baseline: new findings only);\n2 usage or fatal error; " +
 			"3 the scan was incomplete (a source could not be read fully) and --allow-partial was not given;\n" +
 			"130/143 interrupted (SIGINT/SIGTERM), whatever the flags; the reports written are marked interrupted;\n" +
 			"references beyond the scan's reach (out-of-scope in coverage) do not make it incomplete.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := f.resolve(args, stdio, getenv)
+			opts, err := f.resolve(cmd.Context(), args, stdio, getenv)
 			if err != nil {
 				return err
 			}

@@ -182,7 +182,7 @@ func TestExitCodes(t *testing.T) {
 		{"empty file name", []string{"scan", demo, "-o", "json="}, ExitUsage},
 		{"two outputs on stdout", []string{"scan", demo, "-o", "json", "-o", "sarif"}, ExitUsage},
 		{"missing path", []string{"scan", "does/not/exist"}, ExitUsage},
-		{"path is a file", []string{"scan", demo + "/README.md"}, ExitUsage},
+		{"path is a file", []string{"scan", demo + "/README.md"}, ExitOK},
 		{"missing config", []string{"scan", demo, "--config", "nope.yml"}, ExitUsage},
 		{"bad max file size", []string{"scan", demo, "--max-file-size", "huge"}, ExitUsage},
 		{"unknown command", []string{"frobnicate"}, ExitUsage},

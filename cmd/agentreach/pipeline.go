@@ -27,8 +27,9 @@ import (
 // scanOptions are the validated inputs of one scan; the pipeline runs from
 // them without cobra.
 type scanOptions struct {
-	paths        []string
-	home         string // --home: the home directory to scan ("" when not asked)
+	paths        []string // as given
+	trees        []tree   // what the paths name
+	home         string   // --home: the home directory to scan ("" when not asked)
 	outputs      []output
 	config       *Config
 	failOn       inventory.Severity
@@ -46,6 +47,14 @@ type scanOptions struct {
 	ci           bool     // running in CI (the CI variable is set)
 }
 
+// tree is one local source to scan: a directory named on the command line,
+// or the root of the files named (then only those files are read).
+type tree struct {
+	names []string // the paths as given
+	root  string
+	files []string // relative to root; nil: the whole tree
+}
+
 // output is one -o value.
 type output struct {
 	format report.Format
@@ -53,7 +62,7 @@ type output struct {
 	mode   writeMode // how file is written (checkOutputs)
 }
 
-func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
+func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
 	opts := &scanOptions{paths: args, allowPartial: f.allowPartial, history: f.history, now: time.Now, logLevel: slog.LevelWarn, width: 120}
 	if f.home {
 		opts.home = getenv("HOME")
@@ -76,9 +85,29 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 		if err != nil {
 			return nil, &usageError{fmt.Sprintf("scan %s: %v", p, unwrapPathErr(err))}
 		}
-		if !st.IsDir() {
-			return nil, &usageError{fmt.Sprintf("scan %s: not a directory", p)}
+		switch {
+		case st.IsDir():
+			opts.trees = append(opts.trees, tree{names: []string{p}, root: p})
+		case st.Mode().IsRegular():
+			// A single file is read from the root that gives it its place
+			// (its git work tree); files of one root are one source.
+			root, rel := local.FileRoot(ctx, p)
+			i := slices.IndexFunc(opts.trees, func(t tree) bool { return t.files != nil && t.root == root })
+			if i < 0 {
+				opts.trees = append(opts.trees, tree{root: root, files: []string{}})
+				i = len(opts.trees) - 1
+			}
+			opts.trees[i].names = append(opts.trees[i].names, p)
+			opts.trees[i].files = append(opts.trees[i].files, rel)
+		default:
+			return nil, &usageError{fmt.Sprintf("scan %s: not a regular file or a directory", p)}
 		}
+	}
+	// The configuration and the findings about it belong to the first
+	// scanned root.
+	var roots []string
+	for _, t := range opts.trees {
+		roots = append(roots, t.root)
 	}
 	sev, err := inventory.ParseSeverity(f.failOn)
 	if err != nil {
@@ -121,7 +150,7 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 		opts.width = c
 	}
 
-	path, err := findConfig(f.config, opts.paths)
+	path, err := findConfig(f.config, roots)
 	if err != nil {
 		return nil, err
 	}
@@ -131,10 +160,10 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 	}
 	// Findings about the configuration point into the scanned tree when the
 	// file lies inside it, like every other finding path.
-	if path != "" && len(opts.paths) > 0 {
-		if rel, err := filepath.Rel(opts.paths[0], path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if path != "" && len(roots) > 0 {
+		if rel, err := filepath.Rel(roots[0], path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			for i := range cfg.Ignores {
-				cfg.Ignores[i].Source.Root = opts.paths[0]
+				cfg.Ignores[i].Source.Root = roots[0]
 				cfg.Ignores[i].Source.Path = filepath.ToSlash(rel)
 			}
 		}
@@ -205,10 +234,14 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 	}
 	var targets []report.Target
 	var runs []sourceRun
-	for _, p := range opts.paths {
-		targets = append(targets, report.Target{Kind: "local", Name: p})
-		runs = append(runs, sourceRun{p, func() error {
-			src := local.TreeSource(ctx, p)
+	for _, t := range opts.trees {
+		for _, n := range t.names {
+			targets = append(targets, report.Target{Kind: "local", Name: n})
+		}
+		runs = append(runs, sourceRun{strings.Join(t.names, ", "), func() error {
+			src := local.TreeSource(ctx, t.root)
+			lopts := lopts
+			lopts.Files = t.files
 			if err := local.Scan(ctx, src, reg.forKind(inventory.SourceTree, opts.shuffle), lopts, b); err != nil {
 				return &usageError{err.Error()}
 			}

@@ -67,6 +67,12 @@ type Options struct {
 	// secrets engine, passed in so that this package needs no detector of
 	// its own. Nil: only the token-shape check applies.
 	HoldsCredential func(data []byte) bool
+	// Files, when not nil, are the only files of the root that are read
+	// (slash-separated, relative to it): `agentreach scan deploy.sh`. The
+	// root still gives them their git state, their identity and their
+	// place (.github/workflows/ci.yml is a workflow), and the rest of the
+	// tree is listed in coverage as not scanned.
+	Files []string
 
 	openFile func(string) (io.ReadCloser, error) // test seam; os.Open when nil
 }
@@ -166,7 +172,7 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 		}
 		return nil
 	}
-	walkErr := filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
+	visit := func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
@@ -223,7 +229,13 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 			return nil
 		}
 		return enqueue(job{rel: rel, abs: p, size: info.Size()})
-	})
+	}
+	var walkErr error
+	if opts.Files == nil {
+		walkErr = filepath.WalkDir(absRoot, visit)
+	} else {
+		walkErr = visitFiles(ctx, absRoot, opts.Files, visit, rec)
+	}
 	close(jobs)
 	wg.Wait()
 
@@ -242,6 +254,27 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 		}
 	}
 	rec.flush(out)
+	return nil
+}
+
+// visitFiles hands the named files of root to visit as the walk would,
+// under the same policy (exclusion, symlinks, regular files only).
+func visitFiles(ctx context.Context, absRoot string, files []string, visit fs.WalkDirFunc, rec *recorder) error {
+	rec.add(inventory.CoverageSkipped, "the rest of the tree not scanned: only the files named on the command line were read", "")
+	for _, rel := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p := filepath.Join(absRoot, filepath.FromSlash(rel))
+		info, err := os.Lstat(p)
+		var d fs.DirEntry
+		if err == nil {
+			d = fs.FileInfoToDirEntry(info)
+		}
+		if err := visit(p, d, err); err != nil && !errors.Is(err, fs.SkipDir) {
+			return err
+		}
+	}
 	return nil
 }
 
