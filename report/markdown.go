@@ -44,8 +44,9 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 	for _, s := range inventory.Severities {
 		fmt.Fprintf(&head, "| %s | %d |\n", s, r.Summary.Findings[s])
 	}
-	fmt.Fprintf(&head, "\n%d suppressed · %d credentials · %d agents · %d reach edges · %d workflows\n",
-		r.Summary.Suppressed, r.Summary.Credentials, r.Summary.Agents, r.Summary.Reaches, r.Summary.Workflows)
+	fmt.Fprintf(&head, "\n%d suppressed · %s · %s · %s · %s\n", r.Summary.Suppressed,
+		plural(r.Summary.Credentials, "credential", "credentials"), plural(r.Summary.Agents, "agent", "agents"),
+		plural(r.Summary.Reaches, "reach edge", "reach edges"), plural(r.Summary.Workflows, "workflow", "workflows"))
 	if r.Scan.Baseline != "" {
 		fmt.Fprintf(&head, "\n**%d new**, %d resolved since the baseline `%s`\n", r.Summary.New, r.Summary.Resolved, mdCode(r.Scan.Baseline))
 	}
@@ -61,12 +62,7 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 			fmt.Fprintf(&tail, "| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(findingWhere(r, f)), mdText(f.Message))
 		}
 	}
-	var problems []inventory.Coverage
-	for _, c := range r.Coverage {
-		if c.Incomplete() {
-			problems = append(problems, c)
-		}
-	}
+	problems, _ := r.Problems()
 	if len(problems) > 0 || len(r.NotEvaluable) > 0 {
 		tail.WriteString("\n### Not read fully\n\n")
 		for i, c := range problems {
@@ -77,6 +73,9 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 			where := c.Source
 			if c.Path != "" {
 				where += " `" + mdCode(c.Path) + "`"
+			}
+			if c.Count > 1 {
+				where += fmt.Sprintf(" (%d files)", c.Count)
 			}
 			fmt.Fprintf(&tail, "- %s: %s\n", where, mdText(c.Reason))
 		}
@@ -125,7 +124,7 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 		rows.WriteString(row)
 	}
 	if left > 0 {
-		fmt.Fprintf(&rows, "\n%d more findings (lower severity) are not shown; see the JSON or SARIF report.\n", left)
+		fmt.Fprintf(&rows, "\n%s not shown (lower severity); see the JSON or SARIF report.\n", plural(left, "more finding", "more findings"))
 	}
 	for _, b := range []*bytes.Buffer{&head, &rows, &tail} {
 		if _, err := w.Write(b.Bytes()); err != nil {

@@ -193,6 +193,36 @@ func (r *Report) HighestNew() inventory.Severity {
 	return best
 }
 
+// Problems lists the coverage entries that say data is missing, without
+// the per-source entries that only sum the others up, and counts the
+// problems they stand for (an aggregated entry stands for Count files).
+func (r *Report) Problems() ([]inventory.Coverage, int) {
+	var out []inventory.Coverage
+	n := 0
+	for _, c := range r.Coverage {
+		if c.Incomplete() && !sourceSummary(c) {
+			out = append(out, c)
+			n += max(c.Count, 1)
+		}
+	}
+	return out, n
+}
+
+// sourceSummary reports the entry that sums a source up when it has
+// problems ("12 files read; 2 problems (see the other entries)", written by
+// scanners/local): it is not a problem of its own.
+func sourceSummary(c inventory.Coverage) bool {
+	return c.Path == "" && strings.HasSuffix(c.Reason, "(see the other entries)")
+}
+
+// plural is "1 agent", "2 agents".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // localRoots lists the distinct local roots in the report's targets.
 func (r *Report) localRoots() []string {
 	var out []string
@@ -206,8 +236,12 @@ func (r *Report) localRoots() []string {
 
 // DisplayPath is the path users see and code scanning resolves: relative to
 // the scan root when one local root was scanned, prefixed with the root as
-// given when several were.
+// given when several were; a home directory's files start with ~/.
 func (r *Report) DisplayPath(l inventory.Location) string {
+	if inventory.IsHome(l) {
+		// A file of the home directory, never of a scanned tree.
+		return inventory.HomeRoot + "/" + l.Path
+	}
 	if l.Root == "" || len(r.localRoots()) <= 1 {
 		return l.Path
 	}

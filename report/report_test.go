@@ -294,7 +294,7 @@ func TestMarkdownEscapesAndTruncates(t *testing.T) {
 	if b.Len() > 64<<10 {
 		t.Errorf("markdown is %d bytes, over the limit", b.Len())
 	}
-	if !strings.Contains(b.String(), "more findings (lower severity) are not shown") {
+	if !strings.Contains(b.String(), "more findings not shown (lower severity)") {
 		t.Error("truncation not announced")
 	}
 	if !strings.Contains(out, "partial") {

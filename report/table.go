@@ -123,26 +123,21 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 	}
 
 	s := r.Summary
-	fmt.Fprintf(w, "\nInventory: %d credentials, %d agents, %d reach edges, %d workflows\n", s.Credentials, s.Agents, s.Reaches, s.Workflows)
-	problems := 0
-	for _, c := range r.Coverage {
-		if c.Incomplete() {
-			problems++
-		}
-	}
-	if problems > 0 {
-		fmt.Fprintf(w, "%s\n", t.paint(ansiYellow, fmt.Sprintf("Not read fully (%d):", problems)))
-		shown := 0
-		for _, c := range r.Coverage {
-			if !c.Incomplete() {
-				continue
-			}
-			if shown == 10 {
-				fmt.Fprintf(w, "  … %d more in the JSON report's coverage\n", problems-shown)
+	fmt.Fprintf(w, "\nInventory: %s, %s, %s, %s\n", plural(s.Credentials, "credential", "credentials"), plural(s.Agents, "agent", "agents"),
+		plural(s.Reaches, "reach edge", "reach edges"), plural(s.Workflows, "workflow", "workflows"))
+	problems, count := r.Problems()
+	if len(problems) > 0 {
+		fmt.Fprintf(w, "%s\n", t.paint(ansiYellow, fmt.Sprintf("Not read fully (%s):", plural(count, "problem", "problems"))))
+		for i, c := range problems {
+			if i == 10 {
+				fmt.Fprintf(w, "  … %d more in the JSON report's coverage\n", len(problems)-i)
 				break
 			}
-			fmt.Fprintf(w, "  %s: %s\n", coverageWhere(c), c.Reason)
-			shown++
+			where := coverageWhere(c)
+			if c.Count > 1 {
+				where += fmt.Sprintf(" (%d files)", c.Count)
+			}
+			fmt.Fprintf(w, "  %s: %s\n", where, c.Reason)
 		}
 	}
 	if s.OutOfScope > 0 {

@@ -181,7 +181,10 @@ func newRulesCmd(stdio Stdio) *cobra.Command {
 		Use:   "rules [ID]",
 		Short: "List the rules, or explain one",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("format") {
+				fmt.Fprintln(stdio.Err, "agentreach: rules --format is deprecated; use -o, as for scan")
+			}
 			all := rules.All()
 			if format != "text" && format != "markdown" {
 				return &usageError{fmt.Sprintf("unknown rules format %q (want text or markdown)", format)}
@@ -208,7 +211,11 @@ func newRulesCmd(stdio Stdio) *cobra.Command {
 			return nil
 		},
 	}
+	// -o, as for scan; --format was this command's own spelling and stays
+	// as a deprecated alias.
+	cmd.Flags().StringVarP(&format, "output", "o", "text", "text or markdown")
 	cmd.Flags().StringVar(&format, "format", "text", "text or markdown")
+	_ = cmd.Flags().MarkHidden("format") // cobra's deprecation notice would go to stdout
 	return cmd
 }
 
@@ -258,8 +265,12 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 			}
 			if code := exitCode(rep, opts); code != ExitOK {
 				if code == ExitIncomplete {
-					fmt.Fprintf(stdio.Err, "agentreach: the scan is incomplete (%d source(s) not read fully; see coverage); pass --allow-partial to accept it\n",
-						rep.Summary.Incomplete)
+					_, n := rep.Problems()
+					what := fmt.Sprintf("%d problems", n)
+					if n == 1 {
+						what = "1 problem"
+					}
+					fmt.Fprintf(stdio.Err, "agentreach: the scan is incomplete (%s reading it; see coverage); pass --allow-partial to accept it\n", what)
 				}
 				return &exitError{code}
 			}

@@ -214,7 +214,7 @@ func TestPartialScanExitsThree(t *testing.T) {
 	writeFile(t, root, ".github/workflows/good.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n")
 	jsonPath := filepath.Join(t.TempDir(), "r.json")
 	res := run(t, nil, "scan", root, "-o", "json="+jsonPath, "--fail-on", "high")
-	if res.code != ExitIncomplete || !strings.Contains(res.err, "incomplete") {
+	if res.code != ExitIncomplete || !strings.Contains(res.err, "incomplete (1 problem reading it") {
 		t.Fatalf("exit %d, stderr %q", res.code, res.err)
 	}
 	r := readReport(t, jsonPath)
@@ -377,9 +377,15 @@ func TestRulesCommand(t *testing.T) {
 	if !strings.HasPrefix(res.out, "AR-CI-001") || !strings.Contains(res.out, "Remediation") {
 		t.Errorf("explain = %q", res.out)
 	}
-	res = run(t, nil, "rules", "--format", "markdown")
+	// -o, as for scan; --format still works, with a note on stderr only
+	// (stdout may be redirected into docs).
+	res = run(t, nil, "rules", "-o", "markdown")
 	if !strings.Contains(res.out, "# agentreach rules") {
 		t.Error("markdown listing")
+	}
+	old := run(t, nil, "rules", "--format", "markdown")
+	if old.out != res.out || !strings.Contains(old.err, "deprecated; use -o") {
+		t.Errorf("rules --format: stdout differs from -o's (%v), stderr %q", old.out != res.out, old.err)
 	}
 }
 

@@ -531,7 +531,12 @@ func (r *recorder) flushAs(out *inventory.Builder, source, summary string, count
 	reason := summary
 	if incomplete > 0 {
 		status = inventory.CoveragePartial
-		reason += fmt.Sprintf("; %d problems (see the other entries)", incomplete)
+		// report.sourceSummary recognises this entry by its last words.
+		problems := "problems"
+		if incomplete == 1 {
+			problems = "problem"
+		}
+		reason += fmt.Sprintf("; %d %s (see the other entries)", incomplete, problems)
 	}
 	out.AddCoverage(inventory.Coverage{Source: source, Target: r.root, Status: status, Reason: reason, Count: count})
 }
