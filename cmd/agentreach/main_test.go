@@ -108,7 +108,13 @@ func TestDemoSlice(t *testing.T) {
 	if err := sariftest.ValidateEmbedded(data); err != nil {
 		t.Errorf("SARIF against go-sarif's schema: %v", err)
 	}
-	for _, s := range []string{`"uri": "scripts/deploy.sh"`, `"uri": ".github/workflows/triage.yml"`, `"startLine": 4`, `"startLine": 6`} {
+	// URIs are relative to the git top level: in a checkout of this
+	// repository the demo lies below it.
+	prefix := ""
+	if sub := r.Inventory.Sources[0].Subdir; sub != "" {
+		prefix = sub + "/"
+	}
+	for _, s := range []string{`"uri": "` + prefix + `scripts/deploy.sh"`, `"uri": "` + prefix + `.github/workflows/triage.yml"`, `"uriBaseId": "%SRCROOT%"`, `"startLine": 4`, `"startLine": 6`} {
 		if !strings.Contains(string(data), s) {
 			t.Errorf("SARIF lacks %s", s)
 		}

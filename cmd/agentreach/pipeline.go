@@ -328,12 +328,17 @@ func anchoredCredential(engine *secrets.Engine) func([]byte) bool {
 	}
 }
 
-// category is the stable SARIF automationDetails.id of the scanned scope, so
-// that a scheduled upload replaces the previous results of the same scope.
+// category is the stable SARIF automationDetails.id of the scanned scope's
+// files, so that a scheduled upload replaces the previous results of the
+// same scope. The home directory and git history are runs with categories
+// of their own (report/sarif.go), never part of this one.
 func category(targets []report.Target) string {
 	var parts []string
 	for _, t := range targets {
 		p := "files"
+		if t.Kind == "home" {
+			continue
+		}
 		if t.Kind != "local" {
 			p = t.Kind + "/" + t.Name
 		}
@@ -342,6 +347,9 @@ func category(targets []report.Target) string {
 		}
 	}
 	slices.Sort(parts)
+	if len(parts) == 0 && len(targets) > 0 {
+		return "agentreach/home/" // --home alone
+	}
 	return "agentreach/" + cmp.Or(strings.Join(parts, "+"), "files") + "/"
 }
 
