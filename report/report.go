@@ -272,8 +272,9 @@ const (
 
 // Options tune the human-facing formats.
 type Options struct {
-	Color bool // ANSI colour in the table
-	Width int  // terminal width for the table (0: 120)
+	Color   bool // ANSI colour in the table
+	Width   int  // terminal width for the table (0: 120)
+	Compact bool // the table's one-line-per-finding view
 }
 
 type entry struct {
@@ -285,7 +286,7 @@ type entry struct {
 // registry is the one ordered list of formats: constructors, --output help
 // and validation all read it.
 var registry = []entry{
-	{FormatTable, "a terminal summary", func(o Options) Reporter { return &Table{Color: o.Color, Width: o.Width} }},
+	{FormatTable, "a terminal summary", func(o Options) Reporter { return &Table{Color: o.Color, Width: o.Width, Compact: o.Compact} }},
 	{FormatJSON, "the full report (the source of truth)", func(Options) Reporter { return JSON{} }},
 	{FormatSARIF, "SARIF 2.1.0 for GitHub code scanning", func(Options) Reporter { return SARIF{} }},
 	{FormatMarkdown, "job summaries and reviews (≤ 1 MiB)", func(Options) Reporter { return Markdown{} }},

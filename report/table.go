@@ -14,10 +14,15 @@ import (
 )
 
 // Table writes a terminal summary: the scan status, a severity summary, the
-// findings, inventory counts and what the scan could not read.
+// findings, inventory counts and what the scan could not read. It fits
+// Width columns: cells are wrapped deliberately (text at spaces, paths after
+// a "/"), below 100 columns the location moves into the finding's cell, and
+// when even that does not fit — or Compact asks for it — each finding is one
+// line, cut to the width.
 type Table struct {
-	Color bool
-	Width int
+	Color   bool
+	Width   int
+	Compact bool
 }
 
 var _ Reporter = (*Table)(nil)
@@ -68,46 +73,26 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 	case status == StatusPartial:
 		status = t.paint(ansiYellow, "PARTIAL: some sources could not be read fully")
 	}
-	fmt.Fprintf(w, "%s %s · %s · %s\n\n", r.Tool.Name, r.Tool.Version, strings.Join(targets, ", "), status)
+	para(w, "", "  ", fmt.Sprintf("%s %s · %s · %s", r.Tool.Name, r.Tool.Version, strings.Join(targets, ", "), status), width)
+	fmt.Fprintln(w)
 
 	counts := make([]string, 0, 4)
 	for _, s := range inventory.Severities {
 		counts = append(counts, fmt.Sprintf("%d %s", r.Summary.Findings[s], t.severity(s)))
 	}
-	fmt.Fprintf(w, "Findings: %s", strings.Join(counts, ", "))
+	line := "Findings: " + strings.Join(counts, ", ")
 	if r.Summary.Suppressed > 0 {
-		fmt.Fprintf(w, " (%d suppressed by .agentreach.yml)", r.Summary.Suppressed)
+		line += fmt.Sprintf(" (%d suppressed by .agentreach.yml)", r.Summary.Suppressed)
 	}
 	if r.Scan.Baseline != "" {
-		fmt.Fprintf(w, " · %d new, %d resolved since the baseline", r.Summary.New, r.Summary.Resolved)
+		line += fmt.Sprintf(" · %d new, %d resolved since the baseline", r.Summary.New, r.Summary.Resolved)
 	}
-	fmt.Fprintln(w)
+	para(w, "", "  ", line, width)
 
 	if len(r.Findings) > 0 {
 		fmt.Fprintln(w)
-		tbl := tablewriter.NewTable(w,
-			tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-			tablewriter.WithHeaderAutoFormat(tw.Off),
-			tablewriter.WithRowAutoWrap(tw.WrapNormal),
-			tablewriter.WithMaxWidth(width),
-			tablewriter.WithTrimSpace(tw.On),
-			tablewriter.WithHeaderAlignment(tw.AlignLeft),
-			tablewriter.WithRowAlignment(tw.AlignLeft),
-			tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(3, max(30, width/2))),
-		)
-		tbl.Header("Severity", "Rule", "Location", "Finding")
-		for _, f := range r.Findings {
-			loc := findingWhere(r, f)
-			msg := f.Message
-			if f.Baseline == inventory.BaselineNew {
-				msg = t.paint(ansiBold, "NEW") + " " + msg
-			}
-			if err := tbl.Append(t.severity(f.Severity), f.RuleID, loc, msg); err != nil {
-				return fmt.Errorf("table: %w", err)
-			}
-		}
-		if err := tbl.Render(); err != nil {
-			return fmt.Errorf("table: %w", err)
+		if err := t.findings(w, r, width); err != nil {
+			return err
 		}
 	}
 
@@ -118,16 +103,17 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 				fmt.Fprintf(w, "  … %d more in the JSON report's resolved list\n", len(r.Resolved)-i)
 				break
 			}
-			fmt.Fprintf(w, "  %s %s %s: %s\n", f.Severity, f.RuleID, findingWhere(r, f), f.Message)
+			para(w, "  ", "    ", fmt.Sprintf("%s %s %s: %s", f.Severity, f.RuleID, findingWhere(r, f), f.Message), width)
 		}
 	}
 
 	s := r.Summary
-	fmt.Fprintf(w, "\nInventory: %s, %s, %s, %s\n", plural(s.Credentials, "credential", "credentials"), plural(s.Agents, "agent", "agents"),
-		plural(s.Reaches, "reach edge", "reach edges"), plural(s.Workflows, "workflow", "workflows"))
+	fmt.Fprintln(w)
+	para(w, "", "  ", fmt.Sprintf("Inventory: %s, %s, %s, %s", plural(s.Credentials, "credential", "credentials"), plural(s.Agents, "agent", "agents"),
+		plural(s.Reaches, "reach edge", "reach edges"), plural(s.Workflows, "workflow", "workflows")), width)
 	problems, count := r.Problems()
 	if len(problems) > 0 {
-		fmt.Fprintf(w, "%s\n", t.paint(ansiYellow, fmt.Sprintf("Not read fully (%s):", plural(count, "problem", "problems"))))
+		para(w, "", "  ", t.paint(ansiYellow, fmt.Sprintf("Not read fully (%s):", plural(count, "problem", "problems"))), width)
 		for i, c := range problems {
 			if i == 10 {
 				fmt.Fprintf(w, "  … %d more in the JSON report's coverage\n", len(problems)-i)
@@ -137,11 +123,11 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 			if c.Count > 1 {
 				where += fmt.Sprintf(" (%d files)", c.Count)
 			}
-			fmt.Fprintf(w, "  %s: %s\n", where, c.Reason)
+			para(w, "  ", "    ", where+": "+c.Reason, width)
 		}
 	}
 	if s.OutOfScope > 0 {
-		fmt.Fprintf(w, "Out of scope, not read (%d): references beyond the scan's reach; the scan is not incomplete for them\n", s.OutOfScope)
+		para(w, "", "  ", fmt.Sprintf("Out of scope, not read (%d): references beyond the scan's reach; the scan is not incomplete for them", s.OutOfScope), width)
 		shown, listed := 0, 0
 		for _, c := range r.Coverage {
 			if !c.OutOfScope() {
@@ -151,7 +137,7 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 			if shown == 10 {
 				continue
 			}
-			fmt.Fprintf(w, "  %s: %s\n", coverageWhere(c), c.Reason)
+			para(w, "  ", "    ", coverageWhere(c)+": "+c.Reason, width)
 			shown++
 		}
 		if listed > shown {
@@ -159,7 +145,7 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 		}
 	}
 	for _, n := range r.NotEvaluable {
-		fmt.Fprintf(w, "Not evaluable: %s: %s\n", n.RuleID, n.Reason)
+		para(w, "", "  ", fmt.Sprintf("Not evaluable: %s: %s", n.RuleID, n.Reason), width)
 	}
 	return nil
 }
@@ -170,6 +156,94 @@ func coverageWhere(c inventory.Coverage) string {
 		return c.Source + " " + c.Path
 	}
 	return c.Source
+}
+
+// findings writes the findings as a table, or one line each.
+func (t *Table) findings(w io.Writer, r *Report, width int) error {
+	const sevW = len("critical")
+	ruleW := len("Rule")
+	locMax := len("Location")
+	for _, f := range r.Findings {
+		ruleW = max(ruleW, visibleWidth(f.RuleID))
+		locMax = max(locMax, visibleWidth(findingWhere(r, f)))
+	}
+	wide := width >= 100
+	var locW, msgW int
+	if wide {
+		avail := width - 13 - sevW - ruleW // "| " + " | "×3 + " |"
+		locW = min(locMax, max(20, avail*2/5))
+		msgW = avail - locW
+	} else {
+		msgW = width - 10 - sevW - ruleW // "| " + " | "×2 + " |"
+	}
+	if t.Compact || msgW < 24 {
+		t.compact(w, r, width, ruleW)
+		return nil
+	}
+	tbl := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.On),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+	if wide {
+		tbl.Header("Severity", "Rule", "Location", "Finding")
+	} else {
+		tbl.Header("Severity", "Rule", "Finding")
+	}
+	for _, f := range r.Findings {
+		msg := f.Message
+		if f.Baseline == inventory.BaselineNew {
+			msg = t.paint(ansiBold, "NEW") + " " + msg
+		}
+		var err error
+		if wide {
+			err = tbl.Append(t.severity(f.Severity), f.RuleID,
+				strings.Join(wrapPath(findingWhere(r, f), locW), "\n"), strings.Join(wrapText(msg, msgW), "\n"))
+		} else {
+			cell := append(wrapPath(findingWhere(r, f), msgW), wrapText(msg, msgW)...)
+			err = tbl.Append(t.severity(f.Severity), f.RuleID, strings.Join(cell, "\n"))
+		}
+		if err != nil {
+			return fmt.Errorf("table: %w", err)
+		}
+	}
+	if err := tbl.Render(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	return nil
+}
+
+// compact writes one line per finding: severity, rule, location and the
+// message, cut to the width.
+func (t *Table) compact(w io.Writer, r *Report, width, ruleW int) {
+	for _, f := range r.Findings {
+		head := fmt.Sprintf("%-8s %-*s %s  ", f.Severity, ruleW, f.RuleID, findingWhere(r, f))
+		if f.Baseline == inventory.BaselineNew {
+			head += "NEW "
+		}
+		line := truncate(head+strings.Join(strings.Fields(f.Message), " "), width)
+		// Colour after cutting, so that the cut never splits a sequence.
+		if sev := string(f.Severity); strings.HasPrefix(line, sev) {
+			line = t.severity(f.Severity) + line[len(sev):]
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// para writes text wrapped to width, its first line after first and the
+// others after rest.
+func para(w io.Writer, first, rest, text string, width int) {
+	lines := wrapText(text, width-max(len(first), len(rest)))
+	for i, l := range lines {
+		if i == 0 {
+			fmt.Fprintln(w, first+l)
+		} else {
+			fmt.Fprintln(w, rest+l)
+		}
+	}
 }
 
 // findingWhere is a finding's display path and line.

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
@@ -229,6 +231,7 @@ type scanFlags struct {
 	maxFileSize  string
 	verbose      bool
 	home         bool
+	compact      bool
 }
 
 func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
@@ -286,6 +289,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl.BoolVar(&f.history, "history", false, "also scan every commit reachable from any ref (each blob once) for credentials removed from HEAD")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than this (default 10MiB, or scan.max_file_size)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log progress to stderr")
+	fl.BoolVar(&f.compact, "compact", false, "table: one line per finding, cut to the terminal's width")
 	fl.BoolVar(&f.home, "home", false, "also scan the home directory's agent configurations and credential stores (an allow-list; never browser profiles or keychains)")
 	return cmd
 }
@@ -315,6 +319,21 @@ func exitCode(rep *report.Report, opts *scanOptions) int {
 		return ExitFindings
 	}
 	return ExitOK
+}
+
+// terminalWidth is the table's width: COLUMNS when it is exported (the
+// user's say), else the terminal's real width when stdout is one, else 120
+// (files, pipes and CI logs).
+func terminalWidth(out io.Writer, getenv func(string) string) int {
+	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c >= 20 {
+		return c
+	}
+	if f, ok := out.(*os.File); ok && isTerminal(f) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w >= 20 {
+			return w
+		}
+	}
+	return 120
 }
 
 func isTerminal(w io.Writer) bool {

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -41,7 +40,8 @@ type scanOptions struct {
 	logLevel     slog.Level
 	shuffle      *rand.Rand // test seam: run sources and analyzers in a random order
 	color        bool
-	width        int
+	width        int  // of the table: the terminal's, COLUMNS, else 120
+	compact      bool // --compact
 	now          func() time.Time
 	hashKey      *hashKey // the key of embedded-value fingerprints
 	ci           bool     // running in CI (the CI variable is set)
@@ -146,9 +146,8 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 	}
 	opts.ci = getenv("CI") != ""
 	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
-	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c > 40 {
-		opts.width = c
-	}
+	opts.width = terminalWidth(stdio.Out, getenv)
+	opts.compact = f.compact
 
 	path, err := findConfig(f.config, roots)
 	if err != nil {
@@ -357,7 +356,7 @@ func category(targets []report.Target) string {
 // decided: see output.go).
 func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, stdio Stdio) error {
 	for _, o := range opts.outputs {
-		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width})
+		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width, Compact: opts.compact})
 		if err != nil {
 			return &usageError{err.Error()}
 		}
