@@ -40,6 +40,11 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 	} else if r.Scan.Status == StatusPartial {
 		head.WriteString("> [!WARNING]\n> The scan is **partial**: some sources could not be read fully (see *Not read fully* below). Missing data is not a clean result.\n\n")
 	}
+	skipped, skippedFiles := r.Skipped()
+	if skippedFiles > 0 && r.Scan.Status != StatusPartial {
+		fmt.Fprintf(&head, "> [!NOTE]\n> Complete except %s skipped by policy that may hold credentials (see *Skipped* below).\n\n",
+			plural(skippedFiles, "file", "files"))
+	}
 	head.WriteString("| Severity | Findings |\n|---|---:|\n")
 	for _, s := range inventory.Severities {
 		fmt.Fprintf(&head, "| %s | %d |\n", s, r.Summary.Findings[s])
@@ -81,6 +86,16 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 		}
 		for _, n := range r.NotEvaluable {
 			fmt.Fprintf(&tail, "- %s not evaluable: %s\n", n.RuleID, mdText(n.Reason))
+		}
+	}
+	if skippedFiles > 0 {
+		fmt.Fprintf(&tail, "\n### Skipped\n\n%s skipped by policy; they may hold credentials.\n\n", plural(skippedFiles, "file", "files"))
+		for i, g := range skipped {
+			if i == 50 {
+				fmt.Fprintf(&tail, "- … %d more reasons in the JSON report\n", len(skipped)-i)
+				break
+			}
+			fmt.Fprintf(&tail, "- %s: %s: %s\n", g.Source, mdText(g.Reason), listPaths(g.Paths, g.Files, 5, func(p string) string { return "`" + mdCode(p) + "`" }))
 		}
 	}
 	var outside []inventory.Coverage

@@ -67,7 +67,10 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 		targets = append(targets, tg.Name)
 	}
 	status := r.Scan.Status
+	skipped, skippedFiles := r.Skipped()
 	switch {
+	case status == StatusComplete && skippedFiles > 0:
+		status = "complete except " + plural(skippedFiles, "skipped file", "skipped files") + " (see Skipped)"
 	case r.Scan.Interrupted:
 		status = t.paint(ansiYellow, "INTERRUPTED: the scan stopped before reading everything")
 	case status == StatusPartial:
@@ -124,6 +127,16 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 				where += fmt.Sprintf(" (%d files)", c.Count)
 			}
 			para(w, "  ", "    ", where+": "+c.Reason, width)
+		}
+	}
+	if skippedFiles > 0 {
+		para(w, "", "  ", fmt.Sprintf("Skipped (%s that may hold credentials):", plural(skippedFiles, "file", "files")), width)
+		for i, g := range skipped {
+			if i == 10 {
+				para(w, "  ", "    ", fmt.Sprintf("… %d more reasons in the JSON report's coverage", len(skipped)-i), width)
+				break
+			}
+			para(w, "  ", "    ", g.Source+": "+g.Reason+": "+listPaths(g.Paths, g.Files, 3, func(p string) string { return p }), width)
 		}
 	}
 	if s.OutOfScope > 0 {

@@ -83,3 +83,57 @@ func TestHomeLocationsShowTilde(t *testing.T) {
 		}
 	}
 }
+
+// TestSkippedShown: files skipped by policy that may hold credentials are a
+// short section of the table and the Markdown, and the header no longer
+// says plainly "complete"; skips that cannot hide a credential are not
+// counted.
+func TestSkippedShown(t *testing.T) {
+	t.Parallel()
+	r := emptyReport()
+	skip := func(path, reason string, count int) inventory.Coverage {
+		return inventory.Coverage{Source: "local", Target: ".", Path: path, Status: inventory.CoverageSkipped, Reason: reason, Count: count}
+	}
+	r.Coverage = []inventory.Coverage{
+		{Source: "local", Target: ".", Status: inventory.CoverageComplete, Reason: "9 files read", Count: 9},
+		skip("dump.sql", "larger than the size cap (10485760 bytes)", 0),
+		skip("", "binary file", 3),
+		skip("vendor", "excluded by configuration", 0),
+		skip("link", "symlink to outside the scanned tree not followed", 0),
+		skip("agentreach.json", "an agentreach report (values in it are redacted): not scanned", 0),
+		skip("", "symlink inside the tree (its target is scanned)", 2),
+		skip("fifo", "not a regular file (FIFO, socket or device)", 0),
+		skip(".git", "git internals not read (.git: objects, refs, index; .git/config is read; --history reads the commits)", 0),
+	}
+	r.Finalize()
+	if r.Scan.Status != StatusComplete {
+		t.Fatalf("status %s", r.Scan.Status)
+	}
+	if _, n := r.Skipped(); n != 6 {
+		t.Errorf("skipped files = %d, want 6", n)
+	}
+	table := string(render(t, FormatTable, Options{}, r))
+	for _, want := range []string{"complete except 6 skipped files", "Skipped (6 files that may hold credentials):",
+		"larger than the size cap (10485760 bytes): dump.sql", "binary file: 3 files", "excluded by configuration: vendor"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	for _, harmless := range []string{"agentreach.json", "fifo", "symlink inside"} {
+		if strings.Contains(table, harmless) {
+			t.Errorf("table lists %q, which cannot hide a credential", harmless)
+		}
+	}
+	md := string(render(t, FormatMarkdown, Options{}, r))
+	for _, want := range []string{"Complete except 6 files skipped by policy", "### Skipped", "`dump.sql`"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	// Nothing skipped: the header says complete and there is no section.
+	r.Coverage = r.Coverage[:1]
+	r.Finalize()
+	if table := string(render(t, FormatTable, Options{}, r)); !strings.Contains(table, "· complete\n") || strings.Contains(table, "Skipped") {
+		t.Errorf("clean scan:\n%s", table)
+	}
+}

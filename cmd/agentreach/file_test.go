@@ -82,3 +82,23 @@ func TestScanSingleFileInItsRepository(t *testing.T) {
 		t.Errorf("sources %+v, workflows %d", rep.Inventory.Sources, len(rep.Inventory.Workflows))
 	}
 }
+
+// TestSkippedFilesInTheTable: what the scan skipped by policy is in the
+// table and Markdown, not only in the JSON coverage.
+func TestSkippedFilesInTheTable(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFile(t, root, "keystore.p12", "ab\x00cd")
+	writeFile(t, root, "dump.sql", strings.Repeat("x", 4096))
+	writeFile(t, root, "vendor/lib.sh", "echo\n")
+	writeFile(t, root, ".agentreach.yml", "version: 1\nscan:\n  exclude: [\"vendor/**\"]\n")
+	res := run(t, nil, "scan", root, "--max-file-size", "1k", "-o", "table", "-o", "markdown="+filepath.Join(t.TempDir(), "r.md"))
+	if res.code != ExitOK {
+		t.Fatalf("exit %d: %s", res.code, res.err)
+	}
+	for _, want := range []string{"complete except 3 skipped files", "binary file: 1 file", "larger than the size cap (1024 bytes): dump.sql", "excluded by configuration: vendor"} {
+		if !strings.Contains(res.out, want) {
+			t.Errorf("table lacks %q:\n%s", want, res.out)
+		}
+	}
+}
