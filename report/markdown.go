@@ -19,6 +19,8 @@ const MaxMarkdownBytes = 1 << 20
 type Markdown struct {
 	// Limit overrides MaxMarkdownBytes (tests).
 	Limit int
+	// MinSeverity hides findings below it (they are counted).
+	MinSeverity inventory.Severity
 }
 
 var _ Reporter = Markdown{}
@@ -120,20 +122,25 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 	}
 	tail.WriteString(fmt.Sprintf("\n<sub>%s %s · schema v%d</sub>\n", r.Tool.Name, mdText(r.Tool.Version), SchemaVersion))
 
+	list, hidden := shown(r.Findings, m.MinSeverity)
 	var rows bytes.Buffer
-	if len(r.Findings) > 0 {
+	if hidden > 0 {
+		fmt.Fprintf(&rows, "\n%s below %s not shown (--min-severity); the JSON and SARIF reports hold them.\n",
+			plural(hidden, "finding", "findings"), m.MinSeverity)
+	}
+	if len(list) > 0 {
 		rows.WriteString("\n### Findings\n\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n")
 	}
 	budget := limit - head.Len() - tail.Len() - rows.Len() - 200
 	left := 0
-	for i, f := range r.Findings {
+	for i, f := range list {
 		msg := mdText(f.Message)
 		if f.Baseline == inventory.BaselineNew {
 			msg = "**new** " + msg
 		}
 		row := fmt.Sprintf("| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(findingWhere(r, f)), msg)
 		if rows.Len()+len(row) > budget {
-			left = len(r.Findings) - i
+			left = len(list) - i
 			break
 		}
 		rows.WriteString(row)

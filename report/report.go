@@ -215,6 +215,21 @@ func sourceSummary(c inventory.Coverage) bool {
 	return c.Path == "" && strings.HasSuffix(c.Reason, "(see the other entries)")
 }
 
+// shown splits the findings at a display floor: those at or above min (all
+// when min is "") and how many are below it.
+func shown(findings []inventory.Finding, min inventory.Severity) ([]inventory.Finding, int) {
+	if min == "" || min == inventory.SeverityNone {
+		return findings, 0
+	}
+	var out []inventory.Finding
+	for _, f := range findings {
+		if f.Severity.Rank() >= min.Rank() {
+			out = append(out, f)
+		}
+	}
+	return out, len(findings) - len(out)
+}
+
 // plural is "1 agent", "2 agents".
 func plural(n int, one, many string) string {
 	if n == 1 {
@@ -275,6 +290,9 @@ type Options struct {
 	Color   bool // ANSI colour in the table
 	Width   int  // terminal width for the table (0: 120)
 	Compact bool // the table's one-line-per-finding view
+	// MinSeverity hides findings below it in the table and Markdown (the
+	// human views); "" shows all. The other formats always hold all.
+	MinSeverity inventory.Severity
 }
 
 type entry struct {
@@ -286,10 +304,12 @@ type entry struct {
 // registry is the one ordered list of formats: constructors, --output help
 // and validation all read it.
 var registry = []entry{
-	{FormatTable, "a terminal summary", func(o Options) Reporter { return &Table{Color: o.Color, Width: o.Width, Compact: o.Compact} }},
+	{FormatTable, "a terminal summary", func(o Options) Reporter {
+		return &Table{Color: o.Color, Width: o.Width, Compact: o.Compact, MinSeverity: o.MinSeverity}
+	}},
 	{FormatJSON, "the full report (the source of truth)", func(Options) Reporter { return JSON{} }},
 	{FormatSARIF, "SARIF 2.1.0 for GitHub code scanning", func(Options) Reporter { return SARIF{} }},
-	{FormatMarkdown, "job summaries and reviews (≤ 1 MiB)", func(Options) Reporter { return Markdown{} }},
+	{FormatMarkdown, "job summaries and reviews (≤ 1 MiB)", func(o Options) Reporter { return Markdown{MinSeverity: o.MinSeverity} }},
 	{FormatCSV, "one row per finding, formula-injection guarded", func(Options) Reporter { return CSV{} }},
 	{FormatGitLab, "GitLab Code Quality report", func(Options) Reporter { return GitLab{} }},
 }

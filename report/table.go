@@ -20,9 +20,10 @@ import (
 // when even that does not fit — or Compact asks for it — each finding is one
 // line, cut to the width.
 type Table struct {
-	Color   bool
-	Width   int
-	Compact bool
+	Color       bool
+	Width       int
+	Compact     bool
+	MinSeverity inventory.Severity // findings below it are counted, not listed
 }
 
 var _ Reporter = (*Table)(nil)
@@ -90,11 +91,15 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 	if r.Scan.Baseline != "" {
 		line += fmt.Sprintf(" · %d new, %d resolved since the baseline", r.Summary.New, r.Summary.Resolved)
 	}
+	list, hidden := shown(r.Findings, t.MinSeverity)
+	if hidden > 0 {
+		line += fmt.Sprintf(" · %d below %s not shown", hidden, t.MinSeverity)
+	}
 	para(w, "", "  ", line, width)
 
-	if len(r.Findings) > 0 {
+	if len(list) > 0 {
 		fmt.Fprintln(w)
-		if err := t.findings(w, r, width); err != nil {
+		if err := t.findings(w, r, list, width); err != nil {
 			return err
 		}
 	}
@@ -172,11 +177,11 @@ func coverageWhere(c inventory.Coverage) string {
 }
 
 // findings writes the findings as a table, or one line each.
-func (t *Table) findings(w io.Writer, r *Report, width int) error {
+func (t *Table) findings(w io.Writer, r *Report, list []inventory.Finding, width int) error {
 	const sevW = len("critical")
 	ruleW := len("Rule")
 	locMax := len("Location")
-	for _, f := range r.Findings {
+	for _, f := range list {
 		ruleW = max(ruleW, visibleWidth(f.RuleID))
 		locMax = max(locMax, visibleWidth(findingWhere(r, f)))
 	}
@@ -190,7 +195,7 @@ func (t *Table) findings(w io.Writer, r *Report, width int) error {
 		msgW = width - 10 - sevW - ruleW // "| " + " | "×2 + " |"
 	}
 	if t.Compact || msgW < 24 {
-		t.compact(w, r, width, ruleW)
+		t.compact(w, r, list, width, ruleW)
 		return nil
 	}
 	tbl := tablewriter.NewTable(w,
@@ -206,7 +211,7 @@ func (t *Table) findings(w io.Writer, r *Report, width int) error {
 	} else {
 		tbl.Header("Severity", "Rule", "Finding")
 	}
-	for _, f := range r.Findings {
+	for _, f := range list {
 		msg := f.Message
 		if f.Baseline == inventory.BaselineNew {
 			msg = t.paint(ansiBold, "NEW") + " " + msg
@@ -231,8 +236,8 @@ func (t *Table) findings(w io.Writer, r *Report, width int) error {
 
 // compact writes one line per finding: severity, rule, location and the
 // message, cut to the width.
-func (t *Table) compact(w io.Writer, r *Report, width, ruleW int) {
-	for _, f := range r.Findings {
+func (t *Table) compact(w io.Writer, r *Report, list []inventory.Finding, width, ruleW int) {
+	for _, f := range list {
 		head := fmt.Sprintf("%-8s %-*s %s  ", f.Severity, ruleW, f.RuleID, findingWhere(r, f))
 		if f.Baseline == inventory.BaselineNew {
 			head += "NEW "

@@ -156,8 +156,22 @@ func newRootCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
 	root.AddCommand(newScanCmd(stdio, getenv), newRulesCmd(stdio), newVersionCmd(stdio))
-	root.CompletionOptions.DisableDefaultCmd = true
+	// `agentreach completion bash|zsh|fish|powershell` is cobra's; --version
+	// prints what `agentreach version` prints.
+	root.CompletionOptions.HiddenDefaultCmd = false
+	root.Version = versionLine()
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.Flags().Bool("version", false, "print the version") // no -v: that is scan's --verbose
 	return root
+}
+
+// versionLine is "agentreach v1.2.3 (commit)".
+func versionLine() string {
+	v, commit := toolVersion()
+	if commit != "" {
+		return fmt.Sprintf("agentreach %s (%s)", v, commit)
+	}
+	return "agentreach " + v
 }
 
 func newVersionCmd(stdio Stdio) *cobra.Command {
@@ -166,12 +180,7 @@ func newVersionCmd(stdio Stdio) *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			v, commit := toolVersion()
-			if commit != "" {
-				fmt.Fprintf(stdio.Out, "agentreach %s (%s)\n", v, commit)
-			} else {
-				fmt.Fprintf(stdio.Out, "agentreach %s\n", v)
-			}
+			fmt.Fprintln(stdio.Out, versionLine())
 			return nil
 		},
 	}
@@ -188,14 +197,21 @@ func newRulesCmd(stdio Stdio) *cobra.Command {
 				fmt.Fprintln(stdio.Err, "agentreach: rules --format is deprecated; use -o, as for scan")
 			}
 			all := rules.All()
-			if format != "text" && format != "markdown" {
-				return &usageError{fmt.Sprintf("unknown rules format %q (want text or markdown)", format)}
+			if format != "text" && format != "markdown" && format != "json" {
+				return &usageError{fmt.Sprintf("unknown rules format %q (want text, markdown or json)", format)}
 			}
 			if len(args) == 1 {
 				r := rules.ByID(all, args[0])
 				if r == nil {
 					return &usageError{fmt.Sprintf("no rule %q; `agentreach rules` lists them", args[0])}
 				}
+				all = []*rules.Rule{r}
+			}
+			if format == "json" {
+				return writeRulesJSON(stdio.Out, all, len(args) == 1)
+			}
+			if len(args) == 1 {
+				r := all[0]
 				if format == "markdown" {
 					fmt.Fprint(stdio.Out, rules.HelpMarkdown(r))
 				} else {
@@ -215,8 +231,9 @@ func newRulesCmd(stdio Stdio) *cobra.Command {
 	}
 	// -o, as for scan; --format was this command's own spelling and stays
 	// as a deprecated alias.
-	cmd.Flags().StringVarP(&format, "output", "o", "text", "text or markdown")
-	cmd.Flags().StringVar(&format, "format", "text", "text or markdown")
+	cmd.Flags().StringVarP(&format, "output", "o", "text", "text, markdown or json")
+	cmd.Flags().StringVar(&format, "format", "text", "text, markdown or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.Flags().MarkHidden("format") // cobra's deprecation notice would go to stdout
 	return cmd
 }
@@ -232,6 +249,9 @@ type scanFlags struct {
 	verbose      bool
 	home         bool
 	compact      bool
+	quiet        bool
+	noColor      bool
+	minSeverity  string
 }
 
 func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
@@ -290,6 +310,19 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than this (default 10MiB, or scan.max_file_size)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log progress to stderr")
 	fl.BoolVar(&f.compact, "compact", false, "table: one line per finding, cut to the terminal's width")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors: no table on stdout unless -o asks for it, no warnings; the exit code tells the result")
+	fl.BoolVar(&f.noColor, "no-color", false, "no colour in the table (as NO_COLOR does)")
+	fl.StringVar(&f.minSeverity, "min-severity", "low", "show only findings at or above this severity in the table and Markdown (JSON, SARIF, CSV and GitLab keep all; --fail-on is separate)")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		var out []cobra.Completion
+		for _, f := range report.Formats() {
+			out = append(out, cobra.Completion(f), cobra.Completion(string(f)+"="))
+		}
+		return out, cobra.ShellCompDirectiveNoSpace
+	})
+	for _, name := range []string{"fail-on", "min-severity"} {
+		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	}
 	fl.BoolVar(&f.home, "home", false, "also scan the home directory's agent configurations and credential stores (an allow-list; never browser profiles or keychains)")
 	return cmd
 }

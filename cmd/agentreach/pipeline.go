@@ -40,8 +40,9 @@ type scanOptions struct {
 	logLevel     slog.Level
 	shuffle      *rand.Rand // test seam: run sources and analyzers in a random order
 	color        bool
-	width        int  // of the table: the terminal's, COLUMNS, else 120
-	compact      bool // --compact
+	width        int                // of the table: the terminal's, COLUMNS, else 120
+	compact      bool               // --compact
+	minSeverity  inventory.Severity // --min-severity: the table's and Markdown's floor
 	now          func() time.Time
 	hashKey      *hashKey // the key of embedded-value fingerprints
 	ci           bool     // running in CI (the CI variable is set)
@@ -77,9 +78,20 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 	if len(opts.paths) == 0 && !f.home {
 		opts.paths = []string{"."}
 	}
+	if f.verbose && f.quiet {
+		return nil, &usageError{"--verbose and --quiet: give one of them"}
+	}
 	if f.verbose {
 		opts.logLevel = slog.LevelInfo
 	}
+	if f.quiet {
+		opts.logLevel = slog.LevelError
+	}
+	min, err := inventory.ParseSeverity(cmp.Or(f.minSeverity, "low"))
+	if err != nil || min == inventory.SeverityNone {
+		return nil, &usageError{fmt.Sprintf("--min-severity: unknown severity %q (want critical, high, medium or low)", f.minSeverity)}
+	}
+	opts.minSeverity = min
 	for _, p := range opts.paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -116,7 +128,7 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 	opts.failOn = sev
 
 	stdoutUsed := ""
-	if len(f.outputs) == 0 {
+	if len(f.outputs) == 0 && !f.quiet {
 		f.outputs = []string{"table"}
 	}
 	for _, o := range f.outputs {
@@ -145,7 +157,7 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 		return nil, &usageError{err.Error()}
 	}
 	opts.ci = getenv("CI") != ""
-	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !f.noColor
 	opts.width = terminalWidth(stdio.Out, getenv)
 	opts.compact = f.compact
 
@@ -356,7 +368,7 @@ func category(targets []report.Target) string {
 // decided: see output.go).
 func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, stdio Stdio) error {
 	for _, o := range opts.outputs {
-		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width, Compact: opts.compact})
+		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width, Compact: opts.compact, MinSeverity: opts.minSeverity})
 		if err != nil {
 			return &usageError{err.Error()}
 		}

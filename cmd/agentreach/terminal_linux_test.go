@@ -82,3 +82,37 @@ func TestTableFitsTheRealTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestNoColorFlag: on a terminal the table is coloured unless --no-color (or
+// NO_COLOR) says no.
+func TestNoColorFlag(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args  []string
+		env   map[string]string
+		color bool
+	}{
+		{nil, map[string]string{"TERM": "xterm"}, true},
+		{[]string{"--no-color"}, map[string]string{"TERM": "xterm"}, false},
+		{nil, map[string]string{"TERM": "xterm", "NO_COLOR": "1"}, false},
+	} {
+		tty, ctl := openPTY(t, 120)
+		got := make(chan string, 1)
+		go func() {
+			var b bytes.Buffer
+			_, _ = io.Copy(&b, ctl)
+			got <- b.String()
+		}()
+		var errb bytes.Buffer
+		code := Main(context.Background(), append([]string{"scan", "../../fixtures/repos/demo"}, c.args...),
+			Stdio{In: strings.NewReader(""), Out: tty, Err: &errb}, testEnv(c.env))
+		tty.Close()
+		out := <-got
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", c.args, code, errb.String())
+		}
+		if strings.Contains(out, "\x1b[") != c.color {
+			t.Errorf("%v %v: colour %v, want %v", c.args, c.env, !c.color, c.color)
+		}
+	}
+}
