@@ -104,6 +104,9 @@ type Checkout struct {
 	// v4.3.1), not in .git/config itself; true for floating majors from v4
 	// and for commit pins (an unknown release).
 	HeaderInInclude bool `json:"header_in_include,omitempty"`
+	// Via says how an untrusted ref reaches the input when it is not written
+	// there ("env FAILED_HEAD_SHA = github.event.workflow_run.head_sha").
+	Via string `json:"via,omitempty"`
 }
 
 // AppToken is an actions/create-github-app-token (or equivalent) step.
@@ -164,14 +167,54 @@ type StepAgent struct {
 	// the step's if: gates and the action's built-in gate.
 	Starters    []Starter `json:"starters,omitempty"`
 	StartableBy Audience  `json:"startable_by,omitempty"`
+	// Unparsed says what the scan could not read about the agent's
+	// guardrails — an expression it cannot evaluate in its settings or
+	// arguments, a command line that is not valid shell — so that rules
+	// list it as not evaluable instead of passing it.
+	Unparsed []string `json:"unparsed,omitempty"`
+	// Supply lists what the agent itself is pulled from without a pin: the
+	// action or workflow at a branch, an npx package without a version, an
+	// extension or plugin source at its default branch.
+	Supply []AgentSupply `json:"supply,omitempty"`
+	// InputsFrom is the workflow step that calls the local composite action
+	// this agent step is in: where the inputs that configure it are written.
+	InputsFrom *Location `json:"inputs_from,omitempty"`
+}
+
+// AgentSupply is one part of an agent fetched at run time without a pin.
+type AgentSupply struct {
+	What     string `json:"what"`     // e.g. "action openai/codex/.github/actions/codex@main"
+	Unpinned string `json:"unpinned"` // why it is not pinned
 }
 
 // Injection is an untrusted expression expanded into a script or prompt.
 type Injection struct {
-	Expression string   `json:"expression"` // e.g. github.event.issue.title
+	Expression string   `json:"expression"` // e.g. github.event.issue.title, env.TITLE, steps.meta.outputs.body
 	Into       string   `json:"into"`       // run, script, prompt, …
 	Location   Location `json:"location"`
+	// Origins are the attacker-controlled sources of a value that reaches
+	// the sink indirectly (through env, a step's or job's outputs, an
+	// input): event context paths (github.event.issue.title), OriginFetched
+	// or OriginAgentOutput. Empty when Expression is itself the source.
+	Origins []string `json:"origins,omitempty"`
+	// Via says where the value comes from, for people ("env ISSUE_TITLE,
+	// set from github.event.issue.title at line 56").
+	Via string `json:"via,omitempty"`
+	// Agent is the product of the agent whose prompt the value reaches when
+	// the step that expands it is not the agent step itself (a local
+	// composite action that passes its input on to the agent).
+	Agent string `json:"agent,omitempty"`
 }
+
+// Injection origins that are not event context paths.
+const (
+	// OriginFetched: issue, pull request or comment text that a step fetched
+	// through gh or the API (or read from the event payload file).
+	OriginFetched = "fetched-text"
+	// OriginAgentOutput: the output of a model or coding agent that read
+	// text from outsiders.
+	OriginAgentOutput = "agent-output"
+)
 
 // Step is one step of a job (or of a local composite action it uses).
 type Step struct {
@@ -206,6 +249,27 @@ type Step struct {
 	// (work the job's own token could do).
 	SameRepoAPI bool   `json:"same_repo_api,omitempty"`
 	FromAction  string `json:"from_action,omitempty"` // the local composite action it was expanded from
+	// Automation lists what the step does to pull requests or branches with
+	// the job's credentials: approve, merge, auto-merge, push.
+	Automation []string `json:"automation,omitempty"`
+}
+
+// Pull request automation a step performs (Step.Automation).
+const (
+	AutomationApprove   = "approve"
+	AutomationMerge     = "merge"
+	AutomationAutoMerge = "auto-merge"
+	AutomationPush      = "push"
+)
+
+// BotCondition is an if: that admits a job or step by a bot's login
+// (`github.actor == 'dependabot[bot]'`). A name check is not a gate: the
+// actor of an event and the author of what the job processes can differ.
+type BotCondition struct {
+	Context  string   `json:"context"` // github.actor, github.event.pull_request.user.login, …
+	Login    string   `json:"login"`
+	Step     int      `json:"step"` // index of the step whose if: it is, -1 for the job's
+	Location Location `json:"location"`
 }
 
 // JobEnvironment is a job's deployment environment.
@@ -226,6 +290,12 @@ type IDToken struct {
 // GitHubSecretID is the credential id of an Actions secret referenced by
 // name from a workflow; "*" stands for every secret of the repository.
 func GitHubSecretID(source, name string) string { return Scoped(source, "github-actions-secret:"+name) }
+
+// GitHubCallSecretID is the credential id of a secret that the reusable
+// workflow at workflowPath declares and that its callers pass.
+func GitHubCallSecretID(source, workflowPath, name string) string {
+	return Scoped(source, "github-workflow-call-secret:"+workflowPath+"#"+name)
+}
 
 // GitHubTokenID is the credential id of a job's GITHUB_TOKEN.
 func GitHubTokenID(source, workflowPath, job string) string {

@@ -85,14 +85,17 @@ type Suppression struct {
 
 // Finding is one rule result.
 type Finding struct {
-	RuleID      string            `json:"rule_id"`
-	RuleName    string            `json:"rule_name"`
-	Title       string            `json:"title"`
-	Severity    Severity          `json:"severity"`
-	Score       float64           `json:"security_severity"`
-	Message     string            `json:"message"`
-	Subject     string            `json:"subject"`
-	Location    Location          `json:"location"`
+	RuleID   string   `json:"rule_id"`
+	RuleName string   `json:"rule_name"`
+	Title    string   `json:"title"`
+	Severity Severity `json:"severity"`
+	Score    float64  `json:"security_severity"`
+	Message  string   `json:"message"`
+	Subject  string   `json:"subject"`
+	Location Location `json:"location"`
+	// Related are the other places of what the finding is about (the same
+	// credential value written in several files): SARIF relatedLocations.
+	Related     []Location        `json:"related,omitempty"`
 	Fingerprint string            `json:"fingerprint"`
 	Frameworks  []string          `json:"frameworks,omitempty"`
 	Credential  string            `json:"credential,omitempty"`
@@ -101,6 +104,10 @@ type Finding struct {
 	Baseline    BaselineState     `json:"baseline,omitempty"`
 	Suppression *Suppression      `json:"suppression,omitempty"`
 }
+
+// MaxRelatedShown caps the related locations a SARIF result lists; the JSON
+// finding lists them all.
+const MaxRelatedShown = 20
 
 // Fingerprint derives a finding's stable identity from its rule and subject:
 // never from line numbers and never from a secret value. The same value is

@@ -78,6 +78,10 @@ const (
 	KindWorkflowToken       CredentialKind = "workflow-token" // GITHUB_TOKEN, CI_JOB_TOKEN
 	KindOIDC                CredentialKind = "oidc-token"
 	KindEmbeddedKey         CredentialKind = "embedded-key"
+	// KindWorkflowCallSecret is a secret a reusable workflow declares under
+	// on.workflow_call.secrets when no caller in the scan passes it: a
+	// parameter whose value each caller chooses, not one stored secret.
+	KindWorkflowCallSecret CredentialKind = "workflow-call-secret"
 )
 
 // LifetimeClass says how long a credential of its kind stays valid.
@@ -208,6 +212,10 @@ type Credential struct {
 	UnmaskedInput bool     `json:"unmasked_input,omitempty"` // a VS Code input that is prompted without password: true
 	Feeds         []string `json:"feeds,omitempty"`          // an OIDC token: the steps that exchange it (cloud logins, vendor App tokens)
 	Audience      []string `json:"audience,omitempty"`       // an OIDC token: the audiences of a GitLab id_tokens entry
+	// Public says why an embedded value is public by design or published
+	// (a storage emulator's documented key, an installed app's OAuth client
+	// secret, a published sample token): not a secret to rotate.
+	Public string `json:"public,omitempty"`
 }
 
 // fillFacts fills the typed facts that c leaves empty from o (the link
@@ -215,6 +223,7 @@ type Credential struct {
 func (c *Credential) fillFacts(o Credential) {
 	fill(&c.Store, o.Store)
 	fill(&c.ConfigKey, o.ConfigKey)
+	fill(&c.Public, o.Public)
 	c.AgentAPIKey = c.AgentAPIKey || o.AgentAPIKey
 	c.UnmaskedInput = c.UnmaskedInput || o.UnmaskedInput
 	if len(c.Feeds) == 0 {
@@ -380,10 +389,18 @@ type Job struct {
 	Agent       string           `json:"agent,omitempty"`       // id of the agent for this job
 
 	// Facts the CI rules read (all optional; see ci.go).
-	If                   string          `json:"if,omitempty"`
-	Needs                []string        `json:"needs,omitempty"`
-	RunsOn               []string        `json:"runs_on,omitempty"`
-	SelfHosted           bool            `json:"self_hosted,omitempty"`
+	If         string   `json:"if,omitempty"`
+	Needs      []string `json:"needs,omitempty"`
+	RunsOn     []string `json:"runs_on,omitempty"`
+	SelfHosted bool     `json:"self_hosted,omitempty"`
+	// RunnerLabels are the label sets an expression in runs-on evaluates to
+	// (one per matrix value), when it could be evaluated.
+	RunnerLabels [][]string `json:"runner_labels,omitempty"`
+	// RunnerHosting is self-hosted, github-hosted, third-party or unknown
+	// (custom labels, which may name a self-hosted runner or a larger
+	// GitHub-hosted one); empty when runs-on could not be evaluated.
+	RunnerHosting        string          `json:"runner_hosting,omitempty"`
+	RunnerCustomLabels   []string        `json:"runner_custom_labels,omitempty"` // the custom labels, when hosting is unknown
 	Environment          *JobEnvironment `json:"environment,omitempty"`
 	Steps                []Step          `json:"steps,omitempty"`
 	Secrets              []SecretRef     `json:"secrets,omitempty"`
@@ -392,6 +409,7 @@ type Job struct {
 	Starters             []Starter       `json:"starters,omitempty"`
 	StartableBy          Audience        `json:"startable_by,omitempty"`
 	Gates                []Gate          `json:"gates,omitempty"`
+	BotConditions        []BotCondition  `json:"bot_conditions,omitempty"`        // if: checks on a bot's login, job's and steps'
 	EffectivePermissions Permissions     `json:"effective_permissions,omitempty"` // GITHUB_TOKEN after job, workflow, default and caller
 	PermissionsSource    string          `json:"permissions_source,omitempty"`    // job, workflow, caller, default
 	IDTokens             []IDToken       `json:"id_tokens,omitempty"`             // GitLab id_tokens

@@ -222,3 +222,156 @@ func isConfig(f filePath) bool {
 	}
 	return slices.Contains(configExts, path.Ext(l))
 }
+
+// PathContext says what a file is for, judged from its path alone: part of
+// the product (ContextNone), a test, an example or documentation. Values in
+// test fixtures, examples and docs are usually made up, so rules that report
+// embedded credentials still list them there but rank them low.
+type PathContext string
+
+// Path contexts.
+const (
+	ContextNone    PathContext = ""
+	ContextTest    PathContext = "test"    // tests, specs, test data, fixtures, mocks
+	ContextExample PathContext = "example" // examples, samples, example configuration files
+	ContextDocs    PathContext = "docs"    // documentation directories
+)
+
+// Phrase names the context for a message: "a test file".
+func (c PathContext) Phrase() string {
+	switch c {
+	case ContextTest:
+		return "a test file"
+	case ContextExample:
+		return "an example"
+	case ContextDocs:
+		return "documentation"
+	}
+	return "a product file"
+}
+
+// ContextRule is one row of the path-context table.
+type ContextRule struct {
+	Context PathContext
+	What    string // what the row matches, for docs and tests
+	Example string // a path it matches (tests check that it resolves so)
+	match   func(f filePath) bool
+}
+
+// contextDirs are directory names (in lower case) that hold tests,
+// examples or documentation, anywhere in the path.
+var contextDirs = map[string]PathContext{
+	"test": ContextTest, "tests": ContextTest, "__tests__": ContextTest, "spec": ContextTest, "specs": ContextTest,
+	"testdata": ContextTest, "test-data": ContextTest, "test_data": ContextTest, "testing": ContextTest,
+	"fixtures": ContextTest, "fixture": ContextTest, "__fixtures__": ContextTest, "testfixtures": ContextTest,
+	"__mocks__": ContextTest, "mocks": ContextTest, "e2e": ContextTest, "testutil": ContextTest, "testutils": ContextTest,
+	"testhelper": ContextTest, "testhelpers": ContextTest,
+	"examples": ContextExample, "example": ContextExample, "_examples": ContextExample,
+	"samples": ContextExample, "sample": ContextExample,
+	"docs": ContextDocs, "doc": ContextDocs, "_docs": ContextDocs, "documentation": ContextDocs,
+}
+
+// testDirAffixes mark directories of tests by a prefix or suffix of their
+// name: integration-tests, Foo.Tests, unit_test, test-fixtures.
+var (
+	testDirPrefixes = []string{"test-", "test_", "tests-", "tests_", "test."}
+	testDirSuffixes = []string{"-test", "-tests", "_test", "_tests", ".test", ".tests", "-spec", "_spec"}
+)
+
+// contextRules is the path-context table, in match order: file names first,
+// then directories.
+var contextRules = []ContextRule{
+	{Context: ContextTest, What: "test file names: *_test.*, *.test.*, *.spec.*, *_spec.*, test_*.py, conftest.py, *Test.java, *Tests.cs, " +
+		"and test doubles (mock_*, *_fake, stub_*)",
+		Example: "pkg/auth/token_test.go", match: isTestFileName},
+	{Context: ContextExample, What: "example configuration: a name with an .example, .sample or .dist part (.env.example, config.sample.yml)",
+		Example: "deploy/.env.example", match: isExampleFileName},
+	{Context: ContextTest, What: "test directories: test, tests, spec, testdata, fixtures, __mocks__, e2e, *-tests, Foo.Tests, …",
+		Example: "src/test/resources/app.yml", match: func(f filePath) bool { return dirContext(f) == ContextTest }},
+	{Context: ContextExample, What: "example directories: examples, samples",
+		Example: "examples/server/pyproject.toml", match: func(f filePath) bool { return dirContext(f) == ContextExample }},
+	{Context: ContextDocs, What: "documentation directories: docs, doc, documentation",
+		Example: "docs/api/guide.md", match: func(f filePath) bool { return dirContext(f) == ContextDocs }},
+}
+
+// ContextRules returns the path-context table in match order.
+func ContextRules() []ContextRule { return slices.Clone(contextRules) }
+
+// ContextOf returns the context of a slash-separated path relative to a
+// scan root (the root's own name never counts).
+func ContextOf(p string) PathContext {
+	f := splitPath(p)
+	for _, r := range contextRules {
+		if r.match(f) {
+			return r.Context
+		}
+	}
+	return ContextNone
+}
+
+func isTestFileName(f filePath) bool {
+	l := f.lower
+	stem, _, _ := strings.Cut(l, ".")
+	switch {
+	case l == "conftest.py":
+		return true
+	case strings.Contains(l, ".test.") || strings.Contains(l, ".spec.") || strings.Contains(l, "_test.") || strings.Contains(l, "_spec."):
+		return true
+	case strings.HasSuffix(stem, "_test") || strings.HasSuffix(stem, "_spec"):
+		return true
+	case strings.HasPrefix(l, "test_") && f.ext == ".py":
+		return true
+	}
+	// Test doubles: stub_ssh_server.go, mock_client.py, api_fake.go.
+	for _, d := range []string{"mock", "mocks", "fake", "stub"} {
+		if strings.HasPrefix(stem, d+"_") || strings.HasSuffix(stem, "_"+d) {
+			return true
+		}
+	}
+	// FooTest.java, FooTests.cs: a camel-case word before it.
+	s, _, _ := strings.Cut(f.base, ".")
+	for _, suf := range []string{"Tests", "Test"} {
+		if rest, ok := strings.CutSuffix(s, suf); ok && rest != "" {
+			last := rest[len(rest)-1]
+			return 'a' <= last && last <= 'z' || '0' <= last && last <= '9'
+		}
+	}
+	return false
+}
+
+func isExampleFileName(f filePath) bool {
+	parts := strings.Split(f.lower, ".")
+	for _, p := range parts[1:] {
+		switch p {
+		case "example", "examples", "sample", "dist":
+			return true
+		}
+	}
+	return false
+}
+
+// dirContext is the context of the deepest directory of the path that has
+// one.
+func dirContext(f filePath) PathContext {
+	if f.dir == "." || f.dir == "/" {
+		return ContextNone
+	}
+	dirs := strings.Split(f.dir, "/")
+	for i := len(dirs) - 1; i >= 0; i-- {
+		d := strings.ToLower(dirs[i])
+		if c, ok := contextDirs[d]; ok {
+			return c
+		}
+		for _, p := range testDirPrefixes {
+			if strings.HasPrefix(d, p) {
+				return ContextTest
+			}
+		}
+		for _, s := range testDirSuffixes {
+			if strings.HasSuffix(d, s) {
+				return ContextTest
+			}
+		}
+	}
+	return ContextNone
+}

@@ -94,3 +94,78 @@ func TestEmbeddedOwner(t *testing.T) {
 		}
 	}
 }
+
+func TestContextTable(t *testing.T) {
+	t.Parallel()
+	for _, r := range ContextRules() {
+		if r.What == "" || r.Example == "" || r.match == nil || r.Context == ContextNone {
+			t.Errorf("incomplete row %+v", r)
+		}
+		if got := ContextOf(r.Example); got != r.Context {
+			t.Errorf("example %q of %q resolves to %q", r.Example, r.What, got)
+		}
+	}
+}
+
+func TestContextOf(t *testing.T) {
+	t.Parallel()
+	tests := map[string]PathContext{
+		// tests, by file name
+		"internal/auth/token_test.go":              ContextTest,
+		"src/sanitizer.test.ts":                    ContextTest,
+		"web/src/App.spec.tsx":                     ContextTest,
+		"spec_helper.rb":                           ContextNone,
+		"lib/cache_spec.rb":                        ContextTest,
+		"test_client.py":                           ContextTest,
+		"pkg/conftest.py":                          ContextTest,
+		"src/main/java/acme/TokenServiceTest.java": ContextTest,
+		"Acme.Core/ClientTests.cs":                 ContextTest,
+		"src/Contest.java":                         ContextNone,
+		"api/openapiSpec.yaml":                     ContextNone,
+		"testimonials.md":                          ContextNone,
+		"helpers/ssh/stub_ssh_server.go":           ContextTest,
+		"client/api_fake.go":                       ContextTest,
+		"mockingbird.go":                           ContextNone,
+		// tests, by directory
+		"tests/unit/settings.yaml":                   ContextTest,
+		"test/.env":                                  ContextTest,
+		"spec/fixtures/db.yml":                       ContextTest,
+		"internal/testhelper/testdata/certs/key.pem": ContextTest,
+		"web/__tests__/api.js":                       ContextTest,
+		"web/__mocks__/client.js":                    ContextTest,
+		"load-tests/failover/docker-compose.yml":     ContextTest,
+		"src/Acme.Tools.Tests/appsettings.json":      ContextTest,
+		"test-fixtures/config.json":                  ContextTest,
+		".devcontainer/acme-test/certs/key.pem":      ContextTest,
+		"contest/app.yml":                            ContextNone,
+		"latest/app.yml":                             ContextNone,
+		"attestations/key.pem":                       ContextNone,
+		// examples
+		".env.example":                         ContextExample,
+		"deploy/config.sample.yml":             ContextExample,
+		".env.dist":                            ContextExample,
+		"examples/servers/auth/pyproject.toml": ContextExample,
+		"samples/Web/appsettings.json":         ContextExample,
+		"sample.env":                           ContextNone, // the stem is not a marker
+		// docs
+		"docs/api-guide.mdx":     ContextDocs,
+		"doc/install/config.yml": ContextDocs,
+		"README.md":              ContextNone,
+		"docker/config.json":     ContextNone,
+		// the deepest marked directory decides; file names before directories
+		"docs/examples/app.yml": ContextExample,
+		"examples/docs/app.yml": ContextDocs,
+		"docs/cli_test.go":      ContextTest,
+		// product files
+		"src/config.py":           ContextNone,
+		".env":                    ContextNone,
+		"config/production.yml":   ContextNone,
+		"":                        ContextNone,
+		"testsuite-runner/run.sh": ContextNone,
+	}
+	for p, want := range tests {
+		if got := ContextOf(p); got != want {
+			t.Errorf("ContextOf(%q) = %q, want %q", p, got, want)
+		}
+	}
+}

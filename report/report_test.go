@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -28,7 +29,12 @@ func sample(t *testing.T) *Report {
 			Name: "GitHub classic personal access token", Redacted: "ghp_…Wxyz", Lifetime: inventory.LifetimeStatic,
 			Reach: inventory.ReachSourceControl, ValueHMAC: "00112233aabbccdd" + strings.Repeat("0", 48),
 			Locations: []inventory.Location{{Root: ".", Path: "scripts/deploy.sh", Line: 4, Column: 17, Git: inventory.GitTracked},
-				{Root: ".", Path: "=cmd|' -C calc'!A0", Line: 1, Git: inventory.GitUntracked}},
+				{Root: ".", Path: "tests/deploy_test.sh", Line: 9, Column: 5, Git: inventory.GitTracked}},
+		}, {
+			ID: "embedded:44556677eeff0011", Kind: inventory.KindEmbeddedKey, Platform: "github", Type: "github-classic-pat",
+			Name: "GitHub classic personal access token", Redacted: "ghp_…Abcd", Lifetime: inventory.LifetimeStatic,
+			Reach: inventory.ReachSourceControl, ValueHMAC: "44556677eeff0011" + strings.Repeat("0", 48),
+			Locations: []inventory.Location{{Root: ".", Path: "=cmd|' -C calc'!A0", Line: 1, Git: inventory.GitUntracked}},
 		}},
 		Workflows: []inventory.Workflow{{
 			Platform: "github", Path: ".github/workflows/triage.yml", Root: ".",
@@ -432,5 +438,84 @@ func TestInterruptedShown(t *testing.T) {
 		if out := string(render(t, f, Options{}, r)); !strings.Contains(out, want) {
 			t.Errorf("%s lacks %q", f, want)
 		}
+	}
+}
+
+// TestSARIFRelatedLocations: one value in many places is one result whose
+// other places are relatedLocations, capped, each with an id and a message.
+func TestSARIFRelatedLocations(t *testing.T) {
+	t.Parallel()
+	r := emptyReport()
+	var locs []inventory.Location
+	for i := range 30 {
+		locs = append(locs, inventory.Location{Root: ".", Path: fmt.Sprintf("vendor/vectors/v%02d.json", i), Line: i + 1,
+			Git: inventory.GitHistory, Commit: fmt.Sprintf("%040x", i)})
+	}
+	r.Inventory = &inventory.Inventory{Credentials: []inventory.Credential{{
+		ID: "embedded:8899aabbccddeeff", Kind: inventory.KindEmbeddedKey, Platform: "crypto", Type: "private-key-rsa",
+		Name: "Unencrypted RSA private key (PEM)", Redacted: "-----BEGIN RSA PRIVATE KEY-----…AB==", Lifetime: inventory.LifetimeStatic,
+		Reach: inventory.ReachCrypto, Locations: locs,
+	}}}
+	r.Findings, r.NotEvaluable = rules.Evaluate(rules.All(), rules.Input{Inventory: r.Inventory})
+	r.Finalize()
+	var sc []inventory.Finding
+	for _, f := range r.Findings {
+		if f.RuleID == "AR-SC-001" {
+			sc = append(sc, f)
+		}
+	}
+	if len(sc) != 1 || len(sc[0].Related) != 29 {
+		t.Fatalf("AR-SC-001 findings: %+v", sc)
+	}
+	data := render(t, FormatSARIF, Options{}, r)
+	for _, err := range sariftest.CheckGitHub(data) {
+		t.Errorf("GitHub check: %v", err)
+	}
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				RuleID  string `json:"ruleId"`
+				Message struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				RelatedLocations []struct {
+					ID      int `json:"id"`
+					Message struct {
+						Text string `json:"text"`
+					} `json:"message"`
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"relatedLocations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, run := range doc.Runs { // the value lies in history: its run is agentreach/history/
+		for _, res := range run.Results {
+			if res.RuleID != "AR-SC-001" {
+				continue
+			}
+			seen++
+			if !strings.Contains(res.Message.Text, "Other places: [vendor/vectors/v01.json line 2](1),") || !strings.Contains(res.Message.Text, "and 9 more.") {
+				t.Errorf("message does not link the related locations: %s", res.Message.Text)
+			}
+			rel := res.RelatedLocations
+			if len(rel) != inventory.MaxRelatedShown || rel[0].ID != 1 || rel[0].PhysicalLocation.ArtifactLocation.URI != "vendor/vectors/v01.json" ||
+				!strings.Contains(rel[0].Message.Text, "commit 000000000000") {
+				t.Errorf("related locations: %+v", rel)
+			}
+		}
+	}
+	if seen != 1 {
+		t.Errorf("%d AR-SC-001 results in the SARIF, want 1", seen)
+	}
+	if data := render(t, FormatJSON, Options{}, r); !strings.Contains(string(data), "vendor/vectors/v29.json") {
+		t.Error("the JSON finding does not list every place")
 	}
 }

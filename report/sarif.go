@@ -86,22 +86,13 @@ func BuildSARIF(r *Report) (*sarif.Report, error) {
 		}
 		res := run.CreateResultForRule(f.RuleID).
 			WithLevel(level(f.Severity)).
-			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithMessage(sarif.NewTextMessage(f.Message + relatedLinks(r, f.Related))).
 			WithPartialFingerprints(map[string]string{"primaryLocationLineHash": f.Fingerprint})
-		region := sarif.NewRegion().WithStartLine(max(f.Location.Line, 1))
-		if f.Location.Column > 0 {
-			region.WithStartColumn(f.Location.Column)
+		res.AddLocation(sarif.NewLocationWithPhysicalLocation(physical(r, f.Location)))
+		for i, l := range f.Related[:min(len(f.Related), inventory.MaxRelatedShown)] {
+			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(physical(r, l)).WithID(i + 1).
+				WithMessage(sarif.NewTextMessage(relatedMessage(l))))
 		}
-		if f.Location.EndLine >= max(f.Location.Line, 1) {
-			region.WithEndLine(f.Location.EndLine)
-			if f.Location.EndColumn > 0 {
-				region.WithEndColumn(f.Location.EndColumn)
-			}
-		}
-		uri, base := r.sarifURI(f.Location)
-		res.AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri).WithURIBaseID(base)).
-			WithRegion(region)))
 		props := sarif.NewPropertyBag().Add("subject", f.Subject).Add("security-severity", fmt.Sprintf("%.1f", f.Score))
 		if f.Credential != "" {
 			props.Add("credential", f.Credential)
@@ -164,6 +155,53 @@ func BuildSARIF(r *Report) (*sarif.Report, error) {
 		return nil, fmt.Errorf("generated SARIF is invalid: %w", err)
 	}
 	return log, nil
+}
+
+// physical is the SARIF physical location of l: its URI (see sarifURI) and
+// region.
+func physical(r *Report, l inventory.Location) *sarif.PhysicalLocation {
+	region := sarif.NewRegion().WithStartLine(max(l.Line, 1))
+	if l.Column > 0 {
+		region.WithStartColumn(l.Column)
+	}
+	if l.EndLine >= max(l.Line, 1) {
+		region.WithEndLine(l.EndLine)
+		if l.EndColumn > 0 {
+			region.WithEndColumn(l.EndColumn)
+		}
+	}
+	uri, base := r.sarifURI(l)
+	return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri).WithURIBaseID(base)).WithRegion(region)
+}
+
+// relatedLinks names the related locations that a result lists, as the
+// links ("[path line 3](1)") through which code scanning shows them.
+func relatedLinks(r *Report, related []inventory.Location) string {
+	if len(related) == 0 {
+		return ""
+	}
+	esc := strings.NewReplacer("[", "\\[", "]", "\\]")
+	var b strings.Builder
+	b.WriteString(" Other places:")
+	for i, l := range related[:min(len(related), inventory.MaxRelatedShown)] {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " [%s line %d](%d)", esc.Replace(r.DisplayPath(l)), max(l.Line, 1), i+1)
+	}
+	if n := len(related) - inventory.MaxRelatedShown; n > 0 {
+		fmt.Fprintf(&b, " and %d more", n)
+	}
+	return b.String() + "."
+}
+
+// relatedMessage describes another place of a finding's subject.
+func relatedMessage(l inventory.Location) string {
+	msg := "The same value"
+	if l.Git == inventory.GitHistory && l.Commit != "" {
+		msg += " in commit " + l.Commit[:min(12, len(l.Commit))]
+	}
+	return msg + "."
 }
 
 func addRule(run *sarif.Run, r *rules.Rule) {

@@ -20,7 +20,8 @@ var ApprovalBypass = &Rule{
 			"(untracked, git-ignored or in a scanned home) and for a single MCP server whose tool calls skip confirmation (Gemini `trust: true`, " +
 			"Cline/Roo `autoApprove` of every tool).",
 		Description: "The settings let the agent run any shell command, or any tool, without asking: Claude Code `defaultMode: bypassPermissions` " +
-			"or an allow rule `Bash` / `Bash(*)`; VS Code `chat.tools.global.autoApprove` (formerly `chat.tools.autoApprove`), a catch-all terminal " +
+			"or an allow rule `Bash` / `Bash(*)`, or one for a command that runs anything (`Bash(node:*)`, `Bash(npx:*)`, `Bash(eval:*)`, " +
+			"`Bash(curl:*)`, `Bash(gh api:*)`, …); VS Code `chat.tools.global.autoApprove` (formerly `chat.tools.autoApprove`), a catch-all terminal " +
 			"auto-approve rule or edits auto-approved everywhere; Codex `approval_policy = \"never\"` (or `on-failure`) with `sandbox_mode = " +
 			"\"danger-full-access\"`; Gemini `tools.allowed: [\"run_shell_command\"]`; opencode `\"permission\": \"allow\"`; aider `yes-always`; " +
 			"Amazon Q `allowedTools: [\"*\"]`; Zed `always_allow_tool_actions`. A prompt injected through any file, issue or web page then becomes " +

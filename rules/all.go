@@ -23,6 +23,8 @@ func All() []*Rule {
 		AgentBypass,
 		HardcodedCICredential,
 		GitLabJobJWT,
+		UnpinnedAgentSupply,
+		BotGatedPRAutomation,
 		StaticCloudKeys,
 		SelfHostedUntrusted,
 		GitLabStaticCloudKeys,

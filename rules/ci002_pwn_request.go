@@ -25,7 +25,7 @@ var PwnRequest = &Rule{
 			"`allow-unsafe-pr-checkout: true`.",
 		Description: "A job triggered by `pull_request_target`, `workflow_run` or a comment runs with the base repository's token and " +
 			"secrets, checks out the pull request's head (`ref: ${{ github.event.pull_request.head.sha }}`, `refs/pull/N/head`, " +
-			"`gh pr checkout`) and then runs build steps or an agent over it. The pull request's author controls that code — and any " +
+			"`gh pr checkout`, or an env variable or step output set from one) and then runs build steps or an agent over it. The pull request's author controls that code — and any " +
 			"agent instructions (CLAUDE.md, AGENTS.md) in it.",
 		Frameworks: []Mapping{NHI(5), NHI(2), ASI(5), ASI(2), Maestro("L4/T11"), CSF("PR.PS-01")},
 		Source:     "GitHub Actions workflows",
@@ -71,13 +71,17 @@ var PwnRequest = &Rule{
 					what = "a trusted person's label, comment or approval admits the run, but the head can change after that"
 				}
 				secrets := jobSecrets(j.job, false)
+				ref := cmpStr(co.Ref, co.Repository)
+				if co.Via != "" {
+					ref += ", where " + co.Via
+				}
 				c.Report(Result{
 					Subject:  j.stepSubject(s) + ":untrusted-checkout",
 					Location: s.Location,
 					Score:    score,
 					Agent:    j.job.Agent,
 					Message: fmt.Sprintf("%s checks out the pull request head (%s) on %s and then runs it with %s; %s.",
-						capitalize(j.name()), cmpStr(co.Ref, co.Repository), eventsOf(who), reachPhrase(j.job, secrets), what),
+						capitalize(j.name()), ref, eventsOf(who), reachPhrase(j.job, secrets), what),
 					Properties: map[string]string{"events": eventsOf(who)},
 				})
 			}

@@ -18,6 +18,8 @@ func TestPwnRequest(t *testing.T) {
 		{name: "a local script does", yaml: prt(headCheckout, "      - run: git fetch origin main && ./ci/check.sh\n"), want: []ciWant{{score: 9.3}}},
 		{name: "Codex in its read-only sandbox reads the head, does not run it", yaml: prt(headCheckout,
 			"      - uses: openai/codex-action@v1\n        with:\n          prompt: review\n          sandbox: read-only\n")},
+		{name: "head checkout through step env", yaml: prt("      - uses: actions/checkout@v4\n        env:\n          SHA: ${{ github.event.pull_request.head.sha }}\n        with:\n          ref: ${{ env.SHA }}\n", build),
+			want: []ciWant{{line: 9, score: 9.3, msg: "where env SHA = ${{ github.event.pull_request.head.sha }} (step env, line 11)"}}},
 		{name: "head checkout with nothing run after it", yaml: prt(headCheckout, "      - uses: actions/upload-artifact@v4\n        with: {path: dist}\n")},
 		{name: "checkout v7 refuses fork heads", yaml: prt(replace(headCheckout, "@v4", "@v7"), build)},
 		{name: "checkout v7 opened with allow-unsafe-pr-checkout", yaml: prt(replace(headCheckout, "@v4", "@v7")+"          allow-unsafe-pr-checkout: true\n", build),

@@ -18,14 +18,17 @@ var UntrustedInjection = &Rule{
 		Score:    8.5,
 		Escalation: "high 8.5; critical 9.1 when the job holds write permissions or secrets. Quiet when the only trigger is " +
 			"`pull_request` (a fork's author already controls the code such runs execute, with a read-only token), and when a gate " +
-			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, or a " +
-			"same-repository gate for branch names and pull request text.",
+			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, an actor gate " +
+			"on its author, or a same-repository gate for branch names and pull request text — and for events whose payload does " +
+			"not hold the text (pull request fields on `issue_comment`).",
 		Description: "A `${{ }}` expression that an outsider controls (an issue or pull request title or body, a comment, a branch " +
 			"name, a commit message) is expanded into a `run:` script, an `actions/github-script` script or a coding agent's prompt " +
-			"before the step starts. A crafted title becomes shell commands, or instructions the agent follows with the job's token " +
-			"and secrets.",
+			"before the step starts — directly, or through an env variable, a step's output (a script that fetches the pull request's " +
+			"title or body, a model's or agent's answer), a job's output or a composite action's or reusable workflow's input. A " +
+			"crafted title becomes shell commands, or instructions the agent follows with the job's token and secrets.",
 		Frameworks: []Mapping{NHI(2), ASI(1), ASI(5), Maestro("L3/T6"), Maestro("T11"), CSF("PR.PS-01")},
-		Source:     "GitHub Actions workflows (actionlint's list of untrusted inputs, extended with workflow_run fields)",
+		Source: "GitHub Actions workflows (actionlint's list of untrusted inputs, extended with workflow_run fields, followed through " +
+			"env, outputs and inputs; numbers, SHAs and fixed values stay clean)",
 		Remediation: "Pass the value through an environment variable and quote it (`env: TITLE: ${{ github.event.issue.title }}` then " +
 			"`\"$TITLE\"`). Do not template untrusted text into a prompt for an agent with privileged tools; let the agent fetch it as " +
 			"data with read-only tools.",
@@ -49,24 +52,43 @@ var UntrustedInjection = &Rule{
 			}
 			for _, s := range j.job.Steps {
 				for _, in := range s.Injections {
-					if gatedAuthor(j.job, in.Expression) {
+					origins := in.Origins
+					if len(origins) == 0 {
+						origins = []string{in.Expression}
+					}
+					if !slices.ContainsFunc(origins, func(o string) bool { return !gatedAuthor(j.job, o) }) {
 						continue
 					}
 					into := "the shell script"
+					product := in.Agent
+					if product == "" && s.Agent != nil {
+						product = s.Agent.Product
+					}
 					switch {
 					case strings.HasPrefix(in.Into, "prompt"), strings.HasPrefix(in.Into, "agent"):
-						into = "the prompt of the " + s.Agent.Product + " agent"
-					case in.Into == "script":
+						into = "the prompt of the " + cmpStr(product, "coding") + " agent"
+					case strings.HasPrefix(in.Into, "script"):
 						into = "an actions/github-script script"
 					}
+					if _, through, ok := strings.Cut(in.Into, " through "); ok {
+						into += " (through " + through + ")"
+					}
+					from := ""
+					if in.Via != "" {
+						from = " (" + in.Via + ")"
+					}
+					props := map[string]string{"expression": in.Expression, "into": in.Into}
+					if len(in.Origins) > 0 {
+						props["origins"] = strings.Join(in.Origins, ",")
+					}
 					c.Report(Result{
-						Subject:  j.stepSubject(s) + ":" + in.Expression,
+						Subject:  j.stepSubject(s) + ":" + in.Expression + injectionSubject(in),
 						Location: in.Location,
 						Score:    score,
 						Agent:    j.job.Agent,
-						Message: fmt.Sprintf("`${{ %s }}` is expanded into %s in %s, which %s can start and which holds %s: whoever writes that text controls what runs.",
-							in.Expression, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets)),
-						Properties: map[string]string{"expression": in.Expression, "into": in.Into},
+						Message: fmt.Sprintf("`${{ %s }}`%s is expanded into %s in %s, which %s can start and which holds %s: whoever writes that text controls what runs%s.",
+							in.Expression, from, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets), gateNote(j.job)+builtinNote(j.job, s, in)),
+						Properties: props,
 					})
 				}
 			}
@@ -74,8 +96,60 @@ var UntrustedInjection = &Rule{
 	},
 }
 
+// gateNote says, when gates keep outsiders from starting the job, that they
+// vouch for who starts it and not for who wrote the text.
+func gateNote(j *inventory.Job) string {
+	var kinds []string
+	for _, s := range j.Starters {
+		if !s.Privileged {
+			continue
+		}
+		if untrusted(s.Audience) {
+			return ""
+		}
+		for _, g := range s.Gates {
+			if !slices.Contains(kinds, g) {
+				kinds = append(kinds, g)
+			}
+		}
+	}
+	if len(kinds) == 0 {
+		return ""
+	}
+	return " (the " + strings.Join(kinds, ", ") + " gate admits whoever starts the job, not whoever wrote the text)"
+}
+
+// builtinNote says, for text that reaches an agent's prompt from elsewhere
+// than the event, that the agent action's own actor check does not vouch
+// for it either.
+func builtinNote(j *inventory.Job, s inventory.Step, in inventory.Injection) string {
+	ag := s.Agent
+	if ag == nil || strings.Contains(in.Into, " through ") || !strings.HasPrefix(in.Into, "prompt") || len(in.Origins) == 0 || untrusted(ag.StartableBy) {
+		return ""
+	}
+	for _, st := range j.Starters {
+		if st.Privileged && untrusted(st.Audience) {
+			name, _, _ := strings.Cut(ag.Via, "@")
+			return fmt.Sprintf(" (%s's own check admits only people with write access to start it, not whoever wrote the text)", name)
+		}
+	}
+	return ""
+}
+
+// injectionSubject tells apart the sinks of one expression of a step (a
+// composite action's step that passes it to more than one input).
+func injectionSubject(in inventory.Injection) string {
+	if _, through, ok := strings.Cut(in.Into, " through "); ok {
+		return ":" + through
+	}
+	return ""
+}
+
 // gatedAuthor reports whether every privileged start of the job passed a gate
-// that vouches for whoever wrote the expression's text.
+// that vouches for whoever wrote the expression's text. expr is an event
+// context path or one of the inventory's Origin values: fetched pull request
+// text is vouched for like the event's, and an agent's answer to text it read
+// itself by any gate that keeps outsiders from starting the job.
 func gatedAuthor(j *inventory.Job, expr string) bool {
 	seen := false
 	for _, s := range j.Starters {
@@ -83,11 +157,14 @@ func gatedAuthor(j *inventory.Job, expr string) bool {
 			continue
 		}
 		seen = true
+		if !inPayload(s.Event, expr) {
+			continue // e.g. github.event.pull_request.* on issue_comment: the text is not there
+		}
 		if untrusted(s.Audience) {
 			return false
 		}
-		ok := false
-		if slices.Contains(s.Gates, inventory.GateSameRepository) && prText(expr) {
+		ok := expr == inventory.OriginAgentOutput
+		if slices.Contains(s.Gates, inventory.GateSameRepository) && (prText(expr) || expr == inventory.OriginFetched) {
 			ok = true
 		}
 		if slices.Contains(s.Gates, inventory.GateAuthorAssociation) {
@@ -98,11 +175,48 @@ func gatedAuthor(j *inventory.Job, expr string) bool {
 				}
 			}
 		}
+		if slices.Contains(s.Gates, inventory.GateActor) {
+			// github.event.issue.user.login == 'maintainer': only the
+			// issue's author (or a writer) edits its title and body.
+			for _, g := range j.Gates {
+				obj, _, found := strings.Cut(strings.TrimPrefix(g.Detail, "github.event."), ".user.login ")
+				if g.Kind == inventory.GateActor && found && !strings.Contains(obj, " ") && strings.HasPrefix(expr, "github.event."+obj+".") {
+					ok = true
+				}
+			}
+		}
 		if !ok {
 			return false
 		}
 	}
 	return seen
+}
+
+// payloadObjects are the events whose payload holds each object that
+// untrusted text comes from.
+var payloadObjects = map[string][]string{
+	"pull_request": {"pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"},
+	"issue":        {"issues", "issue_comment"},
+	"comment":      {"issue_comment", "pull_request_review_comment", "commit_comment", "discussion_comment"},
+	"review":       {"pull_request_review"},
+	"discussion":   {"discussion", "discussion_comment"},
+	"workflow_run": {"workflow_run"},
+	"head_commit":  {"push"},
+	"commits":      {"push"},
+	"pages":        {"gollum"},
+}
+
+// inPayload reports whether an event's payload can hold the object an
+// event context path reads; anything else (other origins, unknown
+// objects) is taken to be there.
+func inPayload(event, expr string) bool {
+	rest, ok := strings.CutPrefix(expr, "github.event.")
+	if !ok {
+		return true
+	}
+	obj, _, _ := strings.Cut(rest, ".")
+	evs, known := payloadObjects[obj]
+	return !known || slices.Contains(evs, event)
 }
 
 // prText reports text that only the pull request's or branch's author

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -28,7 +29,7 @@ var AllSecrets = &Rule{
 					continue
 				}
 				score := 6.5
-				if runsAgent(j.job) || len(openStarters(j.job.Starters)) > 0 {
+				if runsAgent(j.job) || calledAgent(c.Inventory, j) || len(openStarters(j.job.Starters)) > 0 {
 					score = 7.5
 				}
 				how := "expands the whole secrets context (`toJSON(secrets)` or `secrets[...]`)"
@@ -48,4 +49,20 @@ var AllSecrets = &Rule{
 			}
 		})
 	},
+}
+
+// calledAgent reports a reusable-workflow call whose called jobs run a
+// coding agent (the secrets it passes reach that agent).
+func calledAgent(inv *inventory.Inventory, j jobRef) bool {
+	if j.job.Uses == "" {
+		return false
+	}
+	caller := j.wf.Path + "#" + j.job.ID
+	found := false
+	ciJobs(inv, j.wf.Platform, func(o jobRef) {
+		if o.wf.Source == j.wf.Source && slices.Contains(o.job.CalledBy, caller) && runsAgent(o.job) {
+			found = true
+		}
+	})
+	return found
 }

@@ -21,8 +21,10 @@ var AgentBypass = &Rule{
 			"sandbox and is not reported; run-gemini-cli always passes `--yolo`, so it is reported only without a `tools.core` allow-list.",
 		Description: "A coding agent in CI runs with its permission prompts bypassed (`--dangerously-skip-permissions`, " +
 			"`--permission-mode bypassPermissions`, Codex `danger-full-access` or `--dangerously-bypass-approvals-and-sandbox`, Gemini " +
-			"`--yolo`, Copilot `--allow-all-tools`, aider `--yes-always`) or with a bare `Bash` tool, in a job that holds write " +
-			"permissions or secrets. Any instruction it reads — from an issue, a diff, a file — can become any command with those rights.",
+			"`--yolo`, Copilot `--allow-all-tools`, aider `--yes-always`) or with a tool that runs any command — a bare `Bash`, or a " +
+			"command that runs anything (`Bash(node:*)`, `Bash(npx:*)`, `Bash(eval:*)`, `Bash(make:*)`, `Bash(curl:*)`, `Bash(gh api:*)`) — " +
+			"in a job that holds write permissions or secrets. Any instruction it reads — from an issue, a diff, a file — can become any " +
+			"command with those rights. Expressions the scan cannot evaluate are listed as not evaluable, never as safe.",
 		Frameworks: []Mapping{NHI(5), ASI(2), ASI(5), Maestro("L3/T2"), Maestro("T11"), AIRMF("MAP 3.5"), CSF("PR.PS-01")},
 		Source:     "GitHub Actions workflows and GitLab CI files (agent action inputs and CLI flags)",
 		Remediation: "- Allow-list the commands the task needs (`--allowedTools \"Bash(npm test:*)\"`, a Gemini `tools.core` list).\n" +
@@ -53,12 +55,22 @@ var AgentBypass = &Rule{
 					why = append(why, "--yolo with "+ag.Unrestricted[0])
 				} else {
 					for _, u := range ag.Unrestricted {
-						if !strings.HasPrefix(u, "all tools") {
+						switch {
+						case strings.HasPrefix(u, "all tools"):
+						case strings.HasPrefix(u, "any command"):
+							why = append(why, u)
+						default:
 							why = append(why, "allowed tool "+u)
 						}
 					}
 				}
 				if len(why) == 0 {
+					// What the scan could not read may hide a bypass: it is
+					// listed as not evaluable, never passed.
+					if len(ag.Unparsed) > 0 {
+						c.NotEvaluable(fmt.Sprintf("%s:%d: the %s agent in %s: %s", s.Location.Path, s.Location.Line,
+							ag.Product, j.name(), strings.Join(ag.Unparsed, "; ")))
+					}
 					continue
 				}
 				score := 8.0
@@ -68,13 +80,19 @@ var AgentBypass = &Rule{
 				} else {
 					score = 8.8
 				}
+				loc, via := s.Location, ""
+				if ag.InputsFrom != nil && s.FromAction != "" {
+					// Configured by the inputs the workflow passes to a local
+					// composite action: reported where they are written.
+					loc, via = *ag.InputsFrom, " (through the local action "+s.FromAction+")"
+				}
 				c.Report(Result{
 					Subject:  j.stepSubject(s) + ":bypass",
-					Location: s.Location,
+					Location: loc,
 					Score:    score,
 					Agent:    j.job.Agent,
-					Message: fmt.Sprintf("The %s agent in %s runs unrestricted (%s) %s, holding %s; %s can start it.",
-						ag.Product, j.name(), strings.Join(why, ", "), egress, reachPhrase(j.job, secrets), startersPhrase(firstNonEmpty(ag.Starters, j.job.Starters))),
+					Message: fmt.Sprintf("The %s agent in %s%s runs unrestricted (%s) %s, holding %s; %s can start it.",
+						ag.Product, j.name(), via, strings.Join(why, ", "), egress, reachPhrase(j.job, secrets), startersPhrase(firstNonEmpty(ag.Starters, j.job.Starters))),
 				})
 			}
 		})

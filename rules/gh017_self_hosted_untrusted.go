@@ -17,7 +17,8 @@ var SelfHostedUntrusted = &Rule{
 		Score:    8.5,
 		Escalation: "high 8.5; critical 9.2 when the job also runs a coding agent (whether the runner is ephemeral is an org or runner " +
 			"setting; an org scan refines this). Applies when the repository accepts fork pull requests or comments from outsiders — " +
-			"in practice a public repository.",
+			"in practice a public repository. `runs-on` expressions are evaluated from the file (matrix values, input defaults, " +
+			"`format()`, `fromJSON()`); custom labels that are neither GitHub-hosted nor `self-hosted` are reported at low 3.5, hosting unknown.",
 		Description: "A job runs on a self-hosted runner and people without write access can start it (a fork pull request, an issue " +
 			"comment, `pull_request_target`). Their code or instructions run on your machine: a persistent runner keeps what they " +
 			"leave behind for the next job, and the host's network position and cloud credentials are theirs.",
@@ -28,7 +29,8 @@ var SelfHostedUntrusted = &Rule{
 	},
 	Check: func(c *Context) {
 		ciJobs(c.Inventory, inventory.PlatformGitHub, func(j jobRef) {
-			if !j.job.SelfHosted {
+			custom := !j.job.SelfHosted && j.job.RunnerHosting == "unknown"
+			if !j.job.SelfHosted && !custom {
 				return
 			}
 			var open []inventory.Starter
@@ -40,10 +42,28 @@ var SelfHostedUntrusted = &Rule{
 			if len(open) == 0 {
 				return
 			}
-			score := 8.5
 			agent := ""
-			if ag := agentSteps(j.job); len(ag) > 0 {
-				score, agent = 9.2, " and drive the "+ag[0].Agent.Product+" agent there"
+			ag := agentSteps(j.job)
+			if len(ag) > 0 {
+				agent = " and drive the " + ag[0].Agent.Product + " agent there"
+			}
+			if custom {
+				// Hosting unknown: the labels may name a self-hosted runner
+				// (or a larger GitHub-hosted or vendor one). Low confidence.
+				c.Report(Result{
+					Subject:  j.subject() + ":custom-runner",
+					Location: j.job.Location,
+					Score:    3.5,
+					Agent:    j.job.Agent,
+					Message: fmt.Sprintf("%s can run code on the runner (%s) of %s%s: hosting unknown — a local scan cannot tell whether %s names a self-hosted runner (where their code would run on your machine) or a larger GitHub-hosted or vendor runner, which is ephemeral.",
+						capitalize(startersPhrase(open)), runnerPhrase(j.job), j.name(), agent, quoteList(j.job.RunnerCustomLabels)),
+					Properties: map[string]string{"hosting": "unknown", "labels": strings.Join(j.job.RunnerCustomLabels, ",")},
+				})
+				return
+			}
+			score := 8.5
+			if len(ag) > 0 {
+				score = 9.2
 			}
 			c.Report(Result{
 				Subject:  j.subject() + ":self-hosted",
@@ -51,8 +71,29 @@ var SelfHostedUntrusted = &Rule{
 				Score:    score,
 				Agent:    j.job.Agent,
 				Message: fmt.Sprintf("%s can run code on the self-hosted runner (%s) of %s%s, if the repository takes outside contributions.",
-					capitalize(startersPhrase(open)), strings.Join(j.job.RunsOn, ", "), j.name(), agent),
+					capitalize(startersPhrase(open)), runnerPhrase(j.job), j.name(), agent),
 			})
 		})
 	},
+}
+
+// runnerPhrase names the labels a job runs on: as written, and the label
+// sets an expression evaluates to.
+func runnerPhrase(j *inventory.Job) string {
+	if len(j.RunnerLabels) == 0 {
+		return strings.Join(j.RunsOn, ", ")
+	}
+	var sets []string
+	for _, s := range j.RunnerLabels {
+		sets = append(sets, strings.Join(s, ", "))
+	}
+	return strings.Join(j.RunsOn, ", ") + " = " + strings.Join(sets, " | ")
+}
+
+func quoteList(ls []string) string {
+	q := make([]string, len(ls))
+	for i, l := range ls {
+		q[i] = "`" + l + "`"
+	}
+	return strings.Join(q, ", ")
 }

@@ -51,14 +51,20 @@ var StandingPAT = &Rule{
 				if runsAgent(j.job) {
 					score = 7.5
 				}
+				msg := fmt.Sprintf("%s uses the standing token %s %s, work the job's own token or a per-run App token could do; %s can start the job and reach that long-lived token.",
+					capitalize(j.name()), r.Name, use, startersPhrase(j.job.Starters))
+				if cred := c.Inventory.Credential(r.Credential); cred != nil && cred.Kind == inventory.KindWorkflowCallSecret {
+					msg = fmt.Sprintf("%s uses the workflow_call secret %s %s. Each caller of the reusable workflow chooses its value and no caller is in this scan: "+
+						"a caller that passes a personal or bot token has it do work the job's own token or a per-run App token could do; %s can start the job.",
+						capitalize(j.name()), r.Name, use, startersPhrase(j.job.Starters))
+				}
 				c.Report(Result{
 					Subject:    j.subject() + ":" + r.Credential,
 					Location:   r.Location,
 					Score:      score,
 					Agent:      j.job.Agent,
 					Credential: r.Credential,
-					Message: fmt.Sprintf("%s uses the standing token %s %s, work the job's own token or a per-run App token could do; %s can start the job and reach that long-lived token.",
-						capitalize(j.name()), r.Name, use, startersPhrase(j.job.Starters)),
+					Message:    msg,
 				})
 			}
 		})

@@ -16,6 +16,11 @@ func TestStandingPAT(t *testing.T) {
 		{name: "PAT for a cross-repository call", yaml: "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh workflow run deploy.yml --repo acme/infra\n        env:\n          GH_TOKEN: ${{ secrets.INFRA_PAT }}\n"},
 		{name: "GitLab PRIVATE-TOKEN on its own project", files: map[string]string{".gitlab-ci.yml": "tag:\n  script:\n    - 'curl --header \"PRIVATE-TOKEN: $RELEASE_TOKEN\" \"$CI_API_V4_URL/projects/$CI_PROJECT_ID/releases\"'\n"},
 			want: []ciWant{{score: 6.5, msg: "RELEASE_TOKEN"}}},
+		{name: "a reusable workflow's secret parameter with no caller", files: map[string]string{".github/workflows/release.yml": "on:\n  workflow_call:\n    secrets:\n      PUSH_TOKEN:\n        required: true\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: git push origin HEAD\n        env:\n          GH_TOKEN: ${{ secrets.PUSH_TOKEN }}\n"},
+			want: []ciWant{{line: 12, score: 6.5, msg: "Each caller of the reusable workflow chooses its value"}}},
+		{name: "a reusable workflow's secret the caller fills with its job token", files: map[string]string{
+			".github/workflows/release.yml": "on:\n  workflow_call:\n    secrets:\n      PUSH_TOKEN:\n        required: true\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: git push origin HEAD\n        env:\n          GH_TOKEN: ${{ secrets.PUSH_TOKEN }}\n",
+			".github/workflows/tag.yml":     "on: push\njobs:\n  r:\n    uses: ./.github/workflows/release.yml\n    secrets:\n      PUSH_TOKEN: ${{ github.token }}\n"}},
 		{name: "GitLab job token", files: map[string]string{".gitlab-ci.yml": "tag:\n  script:\n    - 'curl --header \"JOB-TOKEN: $CI_JOB_TOKEN\" \"$CI_API_V4_URL/projects/$CI_PROJECT_ID/releases\"'\n"}},
 	})
 }

@@ -54,10 +54,11 @@ var UnownedNHI = &Rule{
 }
 
 // needsOwner reports whether a credential is a standing NHI of its own
-// (not a per-job token the platform mints, not the "all secrets" stand-in).
+// (not a per-job token the platform mints, not the "all secrets" stand-in,
+// not a reusable workflow's secret parameter, whose callers own the value).
 func needsOwner(c *inventory.Credential) bool {
 	switch c.Kind {
-	case inventory.KindWorkflowToken, inventory.KindOIDC, inventory.KindInstallationToken:
+	case inventory.KindWorkflowToken, inventory.KindOIDC, inventory.KindInstallationToken, inventory.KindWorkflowCallSecret:
 		return false
 	}
 	if c.Lifetime == inventory.LifetimeShortLived || strings.HasSuffix(c.ID, ":*") {

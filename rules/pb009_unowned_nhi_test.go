@@ -42,6 +42,9 @@ func TestUnownedNHI(t *testing.T) {
 			want:  []string{key.ID, inventory.GitHubSecretID(src, "DEPLOY_TOKEN")}},
 		{name: "per-job tokens are not NHIs of their own", principals: map[string][]string{"OTHER": {"@bob"}},
 			creds: []inventory.Credential{token}},
+		{name: "a reusable workflow's secret parameter is its callers'", principals: map[string][]string{"OTHER": {"@bob"}},
+			creds: []inventory.Credential{{ID: inventory.GitHubCallSecretID(src, loc.Path, "PUSH_TOKEN"), Kind: inventory.KindWorkflowCallSecret,
+				Platform: "github", Name: "PUSH_TOKEN", Lifetime: inventory.LifetimeUnknown, Locations: []inventory.Location{loc}}}},
 		{name: "owned by a known human", principals: map[string][]string{"OTHER": {"@bob"}},
 			creds: []inventory.Credential{owned}},
 	}

@@ -164,8 +164,9 @@ type Input struct {
 type Result struct {
 	Subject    string // stable identity of what is wrong (never a line number, never a value)
 	Location   inventory.Location
-	Message    string  // first sentence: what the agent can reach and who can start it
-	Score      float64 // 0: the rule's default
+	Related    []inventory.Location // other places of the same subject (the finding's location is the first)
+	Message    string               // first sentence: what the agent can reach and who can start it
+	Score      float64              // 0: the rule's default
 	Credential string
 	Agent      string
 	Properties map[string]string
@@ -217,6 +218,7 @@ func (c *Context) Report(r Result) {
 		Message:     msg,
 		Subject:     subject,
 		Location:    loc,
+		Related:     slices.Clone(r.Related),
 		Fingerprint: inventory.Fingerprint(m.ID, subject),
 		Frameworks:  m.FrameworkIDs(),
 		Credential:  r.Credential,

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -19,7 +20,11 @@ var HardcodedCredential = &Rule{
 			"history and 7.5 (high) when it is only in an untracked, git-ignored or uncommitted part of the checkout; a short-lived one " +
 			"6.0 / 4.5; an unknown lifetime 8.0 / 6.5. Reach then lowers the score of credentials that cannot change code, " +
 			"infrastructure, money or packages: 0.5 less for LLM API, chat, messaging and productivity keys, 1.0 less for observability " +
-			"and generic secrets. A passphrase-encrypted private key scores 2.0 less.",
+			"and generic secrets. A passphrase-encrypted private key scores 2.0 less. In a test file, an example or documentation " +
+			"(inventory's path-context table: tests/, *_test.go, *.test.ts, *_spec.rb, testdata/, fixtures/, examples/, samples/, docs/, …) " +
+			"the score is 0.4 times that (low): such values are usually fixtures. A value public by design or published (an emulator's " +
+			"documented key, an installed app's OAuth client secret, a published test key or sample token) scores 2.0 (low). One value " +
+			"is one finding per source, scored at its worst place; its other places are related locations.",
 		Description: "A credential is written in a file that is neither a CI definition nor an agent configuration. " +
 			"Every coding agent that works in the checkout can read it, and once committed every person and CI job with read " +
 			"access to the repository can too, for as long as the credential lives.",
@@ -31,18 +36,107 @@ var HardcodedCredential = &Rule{
 		Precision: PrecisionHigh,
 	},
 	Check: func(c *Context) {
-		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
-			c.Report(Result{
-				Subject:    embeddedSubject(cred, l),
-				Location:   l,
-				Score:      embeddedScore(cred, l),
-				Credential: cred.ID,
-				Message: fmt.Sprintf("%s %s in %s: it %s.", article(credentialLabel(cred)), "is written", where(l), gitPhrase(l.Git)) +
-					lifetimeSentence(cred),
-				Properties: map[string]string{"git": string(l.Git), "lifetime": string(cred.Lifetime), "reach": string(cred.Reach)},
-			})
-		})
+		for _, g := range credentialPlaces(c) {
+			reportHardcoded(c, g.cred, g.locs)
+		}
 	},
+}
+
+// place is one credential and its locations in one source.
+type place struct {
+	cred *inventory.Credential
+	locs []inventory.Location
+}
+
+// credentialPlaces groups the locations the running rule owns by credential
+// and source, in inventory order.
+func credentialPlaces(c *Context) []place {
+	var out []place
+	at := map[string]int{}
+	embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
+		k := cred.ID + "\x00" + l.Source
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, place{cred: cred})
+		}
+		out[i].locs = append(out[i].locs, l)
+	})
+	return out
+}
+
+// reportHardcoded reports one credential of one source: at its worst place,
+// with every other place as a related location.
+func reportHardcoded(c *Context, cred *inventory.Credential, locs []inventory.Location) {
+	best, bestScore := 0, 0.0
+	for i, l := range locs {
+		if s, _ := hardcodedScore(cred, l); s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	l := locs[best]
+	related := make([]inventory.Location, 0, len(locs)-1)
+	related = append(related, locs[:best]...)
+	related = append(related, locs[best+1:]...)
+	score, why := hardcodedScore(cred, l)
+	msg := fmt.Sprintf("%s %s in %s: it %s.", article(credentialLabel(cred)), "is written", where(l), gitPhrase(l.Git)) +
+		lifetimeSentence(cred)
+	props := map[string]string{"git": string(l.Git), "lifetime": string(cred.Lifetime), "reach": string(cred.Reach)}
+	switch {
+	case cred.Public != "":
+		msg = fmt.Sprintf("%s (%s) is written in %s: it is %s. It is public by design, so it is listed at low severity; "+
+			"make sure nothing trusts it beyond its intended use.", article(cred.Name), cred.Redacted, where(l), cred.Public)
+		props["context"] = "public"
+	case why != inventory.ContextNone:
+		msg += fmt.Sprintf(" The file is %s, where credentials are usually made-up fixtures, so it is ranked low; rotate it if it is real.",
+			why.Phrase())
+		props["context"] = string(why)
+	}
+	if n := len(related); n > 0 {
+		one := " one credential, one rotation;"
+		if cred.Public != "" {
+			one = ""
+		}
+		msg += fmt.Sprintf(" The same value is written in %d more %s of this source:%s %s",
+			n, plural(n, "place", "places"), one, plural(n, "it is listed as a related location", "they are listed as related locations"))
+		if n > inventory.MaxRelatedShown {
+			msg += fmt.Sprintf(" (SARIF shows the first %d, the JSON report all)", inventory.MaxRelatedShown)
+		}
+		msg += "."
+		props["locations"] = strconv.Itoa(n + 1)
+	}
+	c.Report(Result{
+		Subject:    inventory.Scoped(l.Source, cred.ID),
+		Location:   l,
+		Related:    related,
+		Score:      score,
+		Credential: cred.ID,
+		Message:    msg,
+		Properties: props,
+	})
+}
+
+// hardcodedScore scores one place of an embedded credential: its base
+// score (embeddedScore), ranked low in a test, example or documentation
+// file, and low when the value is public by design.
+func hardcodedScore(c *inventory.Credential, l inventory.Location) (float64, inventory.PathContext) {
+	if c.Public != "" {
+		return 2.0, inventory.ContextNone
+	}
+	score := embeddedScore(c, l)
+	ctx := inventory.ContextOf(l.Path)
+	if ctx != inventory.ContextNone {
+		score = math.Round(max(score*0.4, 1.0)*10) / 10
+	}
+	return score, ctx
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // embeddedScore scores an embedded credential by lifetime class, git state

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -36,8 +37,8 @@ func TestHardcodedCredential(t *testing.T) {
 		{"observability key ignored is medium", embedded(inventory.LifetimeStatic, inventory.ReachObservability, loc(".env", inventory.GitIgnored)), []float64{6.5}},
 		{"short-lived chat token untracked", embedded(inventory.LifetimeShortLived, inventory.ReachChat, loc("a.txt", inventory.GitUntracked)), []float64{4.0}},
 		{"refresh token ignored is high", embedded(inventory.LifetimeRefresh, inventory.ReachCloud, loc(".env", inventory.GitIgnored)), []float64{7.5}},
-		{"one finding per location", embedded(inventory.LifetimeStatic, inventory.ReachSourceControl,
-			loc("a.txt", inventory.GitTracked), loc("b.txt", inventory.GitIgnored)), []float64{9.2, 7.5}},
+		{"one finding per value and source, at its worst place", embedded(inventory.LifetimeStatic, inventory.ReachSourceControl,
+			loc("b.txt", inventory.GitIgnored), loc("a.txt", inventory.GitTracked)), []float64{9.2}},
 		{"workflow and agent config belong to other rules", embedded(inventory.LifetimeStatic, inventory.ReachSourceControl,
 			loc(".github/workflows/ci.yml", inventory.GitTracked), loc(".mcp.json", inventory.GitTracked)), nil},
 	}
@@ -72,5 +73,102 @@ func TestHardcodedCredential(t *testing.T) {
 	c.Kind = inventory.KindActionsSecret
 	if fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{c}}); len(fs) != 0 {
 		t.Errorf("actions secret reported: %+v", fs)
+	}
+}
+
+func TestHardcodedCredentialContext(t *testing.T) {
+	t.Parallel()
+	at := func(p string) inventory.Location {
+		return inventory.Location{Path: p, Line: 7, Git: inventory.GitTracked}
+	}
+	tests := []struct {
+		path    string
+		context string
+		score   float64
+	}{
+		{"config/app.yml", "", 9.2},
+		{"tests/unit/app.yml", "test", 3.7},
+		{"internal/auth/token_test.go", "test", 3.7},
+		{"src/sanitizer.test.ts", "test", 3.7},
+		{"spec/lib/redis_spec.rb", "test", 3.7},
+		{"pkg/testdata/key.pem", "test", 3.7},
+		{"web/fixtures/client.json", "test", 3.7},
+		{"examples/server/pyproject.toml", "example", 3.7},
+		{"samples/Web/appsettings.json", "example", 3.7},
+		{".env.example", "example", 3.7},
+		{"docs/guide.mdx", "docs", 3.7},
+	}
+	for _, tt := range tests {
+		fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{
+			embedded(inventory.LifetimeStatic, inventory.ReachSourceControl, at(tt.path))}})
+		if len(fs) != 1 {
+			t.Fatalf("%s: %d findings", tt.path, len(fs))
+		}
+		f := fs[0]
+		if f.Score != tt.score || f.Properties["context"] != tt.context {
+			t.Errorf("%s: score %.1f context %q, want %.1f %q", tt.path, f.Score, f.Properties["context"], tt.score, tt.context)
+		}
+		if tt.context != "" && (f.Severity != inventory.SeverityLow || !strings.Contains(f.Message, "ranked low")) {
+			t.Errorf("%s: %s %q", tt.path, f.Severity, f.Message)
+		}
+	}
+	// A value in a test and in a product file is scored where it hurts most.
+	c := embedded(inventory.LifetimeStatic, inventory.ReachSourceControl, at("config/app.yml"), at("tests/app.yml"))
+	fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{c}})
+	if len(fs) != 1 || fs[0].Score != 9.2 || fs[0].Location.Path != "config/app.yml" || len(fs[0].Related) != 1 ||
+		fs[0].Properties["context"] != "" {
+		t.Errorf("product and test: %+v", fs)
+	}
+}
+
+func TestHardcodedCredentialPublic(t *testing.T) {
+	t.Parallel()
+	c := embedded(inventory.LifetimeStatic, inventory.ReachCloud, inventory.Location{Path: "config/storage.json", Line: 2, Git: inventory.GitTracked})
+	c.Public = "the account key that Microsoft documents for the Azurite storage emulator (devstoreaccount1)"
+	fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{c}})
+	if len(fs) != 1 {
+		t.Fatalf("%d findings", len(fs))
+	}
+	f := fs[0]
+	if f.Score != 2.0 || f.Severity != inventory.SeverityLow || f.Properties["context"] != "public" ||
+		!strings.Contains(f.Message, "Azurite") || !strings.Contains(f.Message, "public by design") {
+		t.Errorf("public value: %+v", f)
+	}
+}
+
+// TestHardcodedCredentialOneValue: one value in many places of a source is
+// one finding whose fingerprint depends on rule, credential and source
+// only; other sources get their own finding.
+func TestHardcodedCredentialOneValue(t *testing.T) {
+	t.Parallel()
+	var locs []inventory.Location
+	for i := range 1187 {
+		locs = append(locs, inventory.Location{Source: "repo:h/o/r@history", Path: fmt.Sprintf("vendor/vectors/v%04d.json", i),
+			Line: 1 + i%40, Git: inventory.GitHistory, Commit: fmt.Sprintf("%040x", i)})
+	}
+	locs = append(locs, inventory.Location{Source: "repo:h/o/r", Path: "config/app.yml", Line: 3, Git: inventory.GitTracked})
+	c := embedded(inventory.LifetimeStatic, inventory.ReachSourceControl, locs...)
+	fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{c}})
+	if len(fs) != 2 {
+		t.Fatalf("%d findings, want one per source", len(fs))
+	}
+	bySource := map[string]inventory.Finding{}
+	for _, f := range fs {
+		bySource[f.Location.Source] = f
+	}
+	h := bySource["repo:h/o/r@history"]
+	if len(h.Related) != 1186 || !strings.Contains(h.Message, "1186 more places") || !strings.Contains(h.Message, "SARIF shows the first 20") ||
+		h.Properties["locations"] != "1187" || h.Subject != inventory.Scoped("repo:h/o/r@history", c.ID) {
+		t.Errorf("history finding: %d related, %q, %v, %s", len(h.Related), h.Message, h.Properties, h.Subject)
+	}
+	if tree := bySource["repo:h/o/r"]; len(tree.Related) != 0 || strings.Contains(tree.Message, "more place") {
+		t.Errorf("tree finding: %+v", tree)
+	}
+	// Lines and paths move; the fingerprint does not.
+	moved := embedded(inventory.LifetimeStatic, inventory.ReachSourceControl,
+		inventory.Location{Source: "repo:h/o/r", Path: "config/other.yml", Line: 90, Git: inventory.GitTracked})
+	again := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{moved}})
+	if len(again) != 1 || again[0].Fingerprint != bySource["repo:h/o/r"].Fingerprint {
+		t.Errorf("fingerprint changed when the value moved")
 	}
 }

@@ -269,6 +269,11 @@ func TestProfiles(t *testing.T) {
 	}{
 		{"claude bypassPermissions", ".claude/settings.json", "{\n  \"permissions\": {\n    \"defaultMode\": \"bypassPermissions\"\n  }\n}", true, 3, nil, "bypassPermissions"},
 		{"claude Bash(*)", ".claude/settings.json", "{\"permissions\": {\n\"allow\": [\"Read\",\n \"Bash(*)\"]}}", true, 3, nil, ""},
+		{"claude shared list with an interpreter", ".claude/settings.json", "{\"permissions\": {\"allow\": [\n\"Bash(git diff:*)\",\n\"Bash(node:*)\",\n\"Bash(pnpm exec:*)\"]}}", true, 3,
+			func(p inventory.ProfileFacts) bool { return true }, ""},
+		{"claude curl and gh api", ".claude/settings.json", "{\"permissions\": {\"allow\": [\"Read\",\n\"Bash(curl:*)\", \"Bash(gh api:*)\"]}}", true, 2, nil, ""},
+		{"claude scoped interpreter and fetch", ".claude/settings.json", `{"permissions": {"allow": ["Bash(node scripts/build.js:*)", "Bash(pnpx vitest:*)", "Bash(curl https://example.invalid/health)", "Bash(gh pr view:*)"]}}`, false, 0, nil, ""},
+		{"gemini shell for an interpreter", ".gemini/settings.json", `{"tools": {"allowed": ["run_shell_command(python3)"]}}`, true, 1, nil, ""},
 		{"claude specific commands", ".claude/settings.json", `{"permissions": {"allow": ["Bash(npm run test:*)", "Bash(git diff:*)"], "deny": ["Edit(.claude/**)"]}}`, false, 0,
 			func(p inventory.ProfileFacts) bool { return p.GuardDeny }, ""},
 		{"claude auto-trust and home dirs", ".claude/settings.json", "{\"enableAllProjectMcpServers\": true,\n \"permissions\": {\"additionalDirectories\": [\"../lib\", \"~\"]}}", false, 0,

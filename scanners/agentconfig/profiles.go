@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/agentreach/agentreach/internal/toolrule"
 	"github.com/agentreach/agentreach/inventory"
 )
 
@@ -53,9 +54,21 @@ func (p *profile) broad(paths []*node) {
 
 func (p *profile) done() { p.f.agents = append(p.f.agents, p.agent) }
 
-// unrestrictedBash matches Claude Code allow rules that allow every shell
-// command: Bash, Bash(*), Bash(:*), Bash(**).
-var unrestrictedBash = regexp.MustCompile(`^Bash(\(\s*(\*|:\*|\*\*|\*:\*)?\s*\))?$`)
+// shellRule says why an allow rule amounts to an unrestricted shell — any
+// command outright (Bash, Bash(*)), or a command that runs anything
+// (Bash(node:*) runs any JavaScript, Bash(npx:*) any package, Bash(curl:*)
+// any request, Bash(gh api:*) any API call) — as a bypass text, "" when it
+// does not.
+func shellRule(key, rule string) string {
+	switch r := toolrule.Unrestricted(rule); r {
+	case "":
+		return ""
+	case "any shell command":
+		return key + " " + rule + " (any shell command without a prompt)"
+	default:
+		return key + " " + rule + " (" + r + ", without a prompt)"
+	}
+}
 
 // claudeSettings reads .claude/settings.json, settings.local.json,
 // ~/.claude/settings.json and managed settings. Keys (code.claude.com/docs/
@@ -77,8 +90,8 @@ func claudeSettings(f *fileCtx, root *node) {
 		p.bypass("permissions.defaultMode = bypassPermissions (no permission prompts)", mode)
 	}
 	for _, it := range allow.itemsOrNil() {
-		if unrestrictedBash.MatchString(strings.TrimSpace(it.text())) {
-			p.bypass("permissions.allow "+it.text()+" (any shell command without a prompt)", it)
+		if b := shellRule("permissions.allow", strings.TrimSpace(it.text())); b != "" {
+			p.bypass(b, it)
 		}
 	}
 	if perm.get("disableBypassPermissionsMode").text() == "disable" {
@@ -158,8 +171,8 @@ func claudeState(f *fileCtx, root *node) {
 	f.profile = p.agent.ID
 	for _, pr := range root.get("projects").membersOrNil() {
 		for _, it := range pr.val.get("allowedTools").itemsOrNil() {
-			if unrestrictedBash.MatchString(strings.TrimSpace(it.text())) {
-				p.bypass("projects allowedTools "+it.text()+" (any shell command without a prompt)", it)
+			if b := shellRule("projects allowedTools", strings.TrimSpace(it.text())); b != "" {
+				p.bypass(b, it)
 			}
 		}
 	}
@@ -305,8 +318,12 @@ func geminiSettings(f *fileCtx, root *node) {
 		for _, it := range list.itemsOrNil() {
 			t := strings.TrimSpace(it.text())
 			g.AllowedTools = append(g.AllowedTools, t)
-			if t == "run_shell_command" || t == "ShellTool" {
+			switch r := toolrule.Unrestricted(t); r {
+			case "":
+			case "any shell command":
 				p.bypass("tools.allowed "+t+" (every shell command without confirmation)", it)
+			default:
+				p.bypass("tools.allowed "+t+" ("+r+", without confirmation)", it)
 			}
 		}
 	}
@@ -414,10 +431,13 @@ func cursorCLI(f *fileCtx, root *node) {
 	p := newProfile(f, "cursor", "")
 	f.profile = p.agent.ID
 	for _, it := range root.at("permissions", "allow").itemsOrNil() {
-		t := strings.ReplaceAll(it.text(), " ", "")
 		p.agent.Guardrails.AllowedTools = append(p.agent.Guardrails.AllowedTools, it.text())
-		if t == "Shell(*)" || t == "Shell(**)" || t == "Shell" {
+		switch r := toolrule.Unrestricted(it.text()); r {
+		case "":
+		case "any shell command":
 			p.bypass("permissions.allow "+it.text()+" (any shell command)", it)
+		default:
+			p.bypass("permissions.allow "+it.text()+" ("+r+")", it)
 		}
 	}
 	p.agent.Guardrails.DeniedTools = root.at("permissions", "deny").strs()

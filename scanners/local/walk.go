@@ -172,11 +172,15 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 		}
 		return nil
 	}
+	onDisk := map[string]bool{} // every path the walk met, to tell tracked files that are not there
 	visit := func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
 		rel := relPath(absRoot, p)
+		if git.repo {
+			onDisk[rel] = true
+		}
 		if err != nil {
 			if p == absRoot {
 				return err
@@ -238,6 +242,16 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 	}
 	close(jobs)
 	wg.Wait()
+	// Only a walk of the whole tree can tell a tracked file that is not there
+	// (single named files leave the rest unvisited on purpose).
+	if git.repo && git.err == "" && walkErr == nil && opts.Files == nil {
+		for p := range git.tracked {
+			if !onDisk[p] && !excluded(opts.Exclude, p) {
+				rec.add(inventory.CoverageSkipped, "tracked in git but not in the work tree (deleted, or left out of a sparse checkout): "+
+					"its committed version is read with --history", p)
+			}
+		}
+	}
 
 	if walkErr != nil {
 		if errors.Is(walkErr, context.Canceled) || errors.Is(walkErr, context.DeadlineExceeded) {

@@ -386,3 +386,38 @@ func TestSymlinkNamedForItsRole(t *testing.T) {
 		t.Errorf("read %v", s.files)
 	}
 }
+
+// TestTrackedButAbsent: a file git tracks that is not in the work tree is
+// listed in coverage, not silently unread.
+func TestTrackedButAbsent(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	gitRun(t, root, "init", "-q")
+	write(t, root, "kept.txt", "a\n")
+	write(t, root, "gone.env", "b\n")
+	gitRun(t, root, "add", ".")
+	gitRun(t, root, "commit", "-qm", "one")
+	if err := os.Remove(filepath.Join(root, "gone.env")); err != nil {
+		t.Fatal(err)
+	}
+	b := inventory.NewBuilder()
+	if err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{newSeen()}, Options{}, b); err != nil {
+		t.Fatal(err)
+	}
+	_, cov := b.Build()
+	var listed, kept bool
+	for _, c := range cov {
+		if c.Path == "gone.env" && c.Status == inventory.CoverageSkipped && strings.Contains(c.Reason, "not in the work tree") {
+			listed = true
+		}
+		if c.Path == "kept.txt" {
+			kept = true
+		}
+	}
+	if !listed || kept {
+		t.Errorf("coverage = %+v", cov)
+	}
+}

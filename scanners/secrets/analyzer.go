@@ -27,7 +27,18 @@ type Analyzer struct {
 
 	mu   sync.Mutex
 	seen map[string]bool // root, path and value fingerprint of hits already reported
+	// known are the value fingerprints found as credentials in this scan;
+	// pending the places code assigns other values to secret-like names,
+	// by value fingerprint, until the value is found as a credential
+	// (see Engine.scanCandidates). At most maxPending places wait.
+	known   map[string]bool
+	pending map[string][]inventory.Location
+	waiting int
 }
+
+// maxPending bounds the candidate places an analyzer keeps (about 200
+// bytes each) while it waits for their values to be found elsewhere.
+const maxPending = 1 << 18
 
 // NewAnalyzer returns an analyzer over the built-in formats, with an engine
 // of its own (fingerprints under a random key; see NewEngine).
@@ -47,7 +58,8 @@ func (a *Analyzer) AnalyzesHistory() bool { return true }
 func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []byte, out *inventory.Builder) error {
 	var creds []inventory.Credential
 	var ids, secretsAt []int // indices of AWS key ids and secret keys
-	scanErr := a.Engine.scan(data, inventory.KindOf(file.Path).Detect, func(m Match) {
+	var candidates []inventory.Credential
+	scanErr := a.Engine.scanCandidates(data, inventory.KindOf(file.Path).Detect, func(m Match) {
 		c := a.Engine.Credential(m, file)
 		switch m.Format.ID {
 		case "aws-access-key-id", "aws-temporary-access-key-id":
@@ -56,24 +68,61 @@ func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []
 			secretsAt = append(secretsAt, len(creds))
 		}
 		creds = append(creds, c)
+	}, func(m Match) {
+		candidates = append(candidates, a.Engine.Credential(m, file))
 	})
+	// Candidates whose value is a known credential become places of it; the
+	// values found here make the places that waited for them places too.
+	creds = append(creds, a.sightings(file, creds, candidates)...)
 	if len(creds) == 0 {
 		return scanErr
 	}
 	pairAWS(creds, ids, secretsAt)
 
-	var blameErr error
-	if file.Git == inventory.GitTracked && a.Blame != nil {
-		lines := make([]int, 0, len(creds))
-		for _, c := range creds {
-			lines = append(lines, c.Locations[0].Line)
+	blameErr := a.date(ctx, creds)
+	for _, c := range creds {
+		if !a.firstSighting(c.Locations[0], c.ValueHMAC) {
+			continue
+		}
+		out.AddCredential(c)
+	}
+	return errors.Join(scanErr, blameErr)
+}
+
+// date gives the locations of credentials in tracked files (one location
+// each) the commit that added their line, or the state "uncommitted" when
+// the line is a local change: one blame per file.
+func (a *Analyzer) date(ctx context.Context, creds []inventory.Credential) error {
+	if a.Blame == nil {
+		return nil
+	}
+	type file struct{ root, path string }
+	byFile := map[file][]int{}
+	var order []file
+	for i, c := range creds {
+		l := c.Locations[0]
+		if l.Git != inventory.GitTracked {
+			continue
+		}
+		f := file{l.Root, l.Path}
+		if _, ok := byFile[f]; !ok {
+			order = append(order, f)
+		}
+		byFile[f] = append(byFile[f], i)
+	}
+	var errs []error
+	for _, f := range order {
+		at := byFile[f]
+		lines := make([]int, 0, len(at))
+		for _, i := range at {
+			lines = append(lines, creds[i].Locations[0].Line)
 		}
 		slices.Sort(lines)
-		commits, err := a.Blame(ctx, file.Root, file.Path, slices.Compact(lines))
+		commits, err := a.Blame(ctx, f.root, f.path, slices.Compact(lines))
 		if err != nil {
-			blameErr = fmt.Errorf("date credentials with git blame: %w", err)
+			errs = append(errs, fmt.Errorf("date credentials with git blame: %w", err))
 		}
-		for i := range creds {
+		for _, i := range at {
 			l := &creds[i].Locations[0]
 			commit, ok := commits[l.Line]
 			switch {
@@ -85,13 +134,46 @@ func (a *Analyzer) Analyze(ctx context.Context, file inventory.Location, data []
 			}
 		}
 	}
-	for _, c := range creds {
-		if !a.firstSighting(file, c.ValueHMAC) {
-			continue
-		}
-		out.AddCredential(c)
+	return errors.Join(errs...)
+}
+
+// sightings records the credentials found in file as known and returns the
+// places that are now known to hold one: candidates of this file whose
+// value is known, and the places that waited for a value found here. Each
+// is a credential part with only the id, value fingerprint and location;
+// the link stage merges it into the credential found elsewhere.
+func (a *Analyzer) sightings(file inventory.Location, creds, candidates []inventory.Credential) []inventory.Credential {
+	if len(creds) == 0 && len(candidates) == 0 {
+		return nil
 	}
-	return errors.Join(scanErr, blameErr)
+	var out []inventory.Credential
+	place := func(sum string, l inventory.Location) inventory.Credential {
+		return inventory.Credential{ID: inventory.EmbeddedCredentialID(sum), Kind: inventory.KindEmbeddedKey, Storage: "file",
+			ValueHMAC: sum, Locations: []inventory.Location{l}}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.known == nil {
+		a.known, a.pending = map[string]bool{}, map[string][]inventory.Location{}
+	}
+	for _, c := range creds {
+		a.known[c.ValueHMAC] = true
+		for _, l := range a.pending[c.ValueHMAC] {
+			out = append(out, place(c.ValueHMAC, l))
+		}
+		a.waiting -= len(a.pending[c.ValueHMAC])
+		delete(a.pending, c.ValueHMAC)
+	}
+	for _, c := range candidates {
+		switch {
+		case a.known[c.ValueHMAC]:
+			out = append(out, place(c.ValueHMAC, c.Locations[0]))
+		case a.waiting < maxPending:
+			a.pending[c.ValueHMAC] = append(a.pending[c.ValueHMAC], c.Locations[0])
+			a.waiting++
+		}
+	}
+	return out
 }
 
 // firstSighting records a value at a path and reports whether history should

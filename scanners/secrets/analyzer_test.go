@@ -3,7 +3,11 @@ package secrets
 import (
 	"context"
 	"errors"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/agentreach/agentreach/fixtures/faketoken"
@@ -106,5 +110,162 @@ func TestPublishedExamplesDropped(t *testing.T) {
 	}
 	if len(publishedExamples) == 0 || len(publishedExamples[0]) != 64 {
 		t.Error("published example hashes")
+	}
+}
+
+// TestPublishedValues checks the hash list of public-by-design values: a
+// value whose identity hash is listed is still found, with the reason, and
+// a private key is recognised whichever way its lines are written.
+func TestPublishedValues(t *testing.T) {
+	t.Parallel()
+	for h, why := range publicValues {
+		if len(h) != 64 || !isHex([]byte(h)) || why == "" {
+			t.Errorf("public value entry %q: %q", h, why)
+		}
+		for _, ex := range publishedExamples {
+			if ex == h {
+				t.Errorf("%s is both a documentation example and a public value", h)
+			}
+		}
+	}
+	r := faketoken.Rand(21)
+	key := faketoken.Expand(r, "{pem:RSA PRIVATE KEY}")
+	storage := faketoken.Expand(r, "{b:86}==")
+	e := NewEngine(nil)
+	e.public[exampleDigest(pemIdentity([]byte(key)))] = "a published test key"
+	e.public[exampleDigest([]byte(storage))] = "a published emulator key"
+	for name, text := range map[string]string{
+		"certs/key.pem":     key + "\n",
+		"config/tls.json":   `{"key": "` + strings.ReplaceAll(key, "\n", `\n`) + `"}`,
+		"appsettings.json":  `{"Storage": "DefaultEndpointsProtocol=http;AccountName=devacct;AccountKey=` + storage + `;"}`,
+		"other/another.pem": faketoken.Expand(r, "{pem:RSA PRIVATE KEY}") + "\n",
+	} {
+		var got []Match
+		e.ScanFile(name, []byte(text), func(m Match) { got = append(got, m) })
+		want := "a published"
+		if name == "other/another.pem" {
+			want = ""
+		}
+		if len(got) != 1 || !strings.HasPrefix(got[0].Public, want) || want == "" && got[0].Public != "" {
+			t.Errorf("%s: %d matches, public %q", name, len(got), func() string {
+				if len(got) > 0 {
+					return got[0].Public
+				}
+				return ""
+			}())
+		}
+		if len(got) == 1 {
+			c := e.Credential(got[0], inventory.Location{Path: name})
+			if c.Public != got[0].Public {
+				t.Errorf("%s: credential public %q, match %q", name, c.Public, got[0].Public)
+			}
+		}
+	}
+}
+
+// permutations calls fn with every order of 0..n-1.
+func permutations(n int, fn func([]int)) {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	var rec func(k int)
+	rec = func(k int) {
+		if k == n {
+			fn(p)
+			return
+		}
+		for i := k; i < n; i++ {
+			p[k], p[i] = p[i], p[k]
+			rec(k + 1)
+			p[k], p[i] = p[i], p[k]
+		}
+	}
+	rec(0)
+}
+
+// TestAnalyzerKnownValues runs testdata/known-values: once a value is found
+// as a credential, every place where code, SQL or shell assigns it to a
+// secret-like name is a location of it, whatever order the files come in.
+func TestAnalyzerKnownValues(t *testing.T) {
+	t.Parallel()
+	names, err := filepath.Glob("testdata/known-values/*.txt")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no known-value trees: %v", err)
+	}
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, tmpl, ok := strings.Cut(string(data), "# value: ")
+		if !ok {
+			t.Fatalf("%s: no value line", name)
+		}
+		tmpl, _, _ = strings.Cut(tmpl, "\n")
+		files := readLookalikes(t, name)
+		r := faketoken.Rand(31)
+		value, other := faketoken.Expand(r, tmpl), faketoken.Expand(r, tmpl)
+		type at struct {
+			path string
+			line int
+		}
+		want := map[at]bool{}
+		texts := make([]string, len(files))
+		for i, f := range files {
+			texts[i] = strings.NewReplacer("@VALUE@", value, "@OTHER@", other).Replace(f.tmpl)
+			for n, line := range strings.Split(f.tmpl, "\n") {
+				if strings.Contains(line, "@VALUE@") {
+					want[at{f.path, n + 1}] = true
+				}
+			}
+		}
+		e := NewEngine(nil)
+		id, otherID := e.CredentialID([]byte(value)), e.CredentialID([]byte(other))
+		check := func(order []int, concurrent bool) {
+			an := &Analyzer{Engine: e}
+			b := inventory.NewBuilder()
+			var wg sync.WaitGroup
+			for _, i := range order {
+				l := inventory.Location{Source: "dir:.", Root: ".", Path: files[i].path, Git: inventory.GitTracked}
+				analyze := func() {
+					if err := an.Analyze(context.Background(), l, []byte(texts[i]), b); err != nil {
+						t.Error(err)
+					}
+				}
+				if concurrent {
+					wg.Go(analyze)
+				} else {
+					analyze()
+				}
+			}
+			wg.Wait()
+			inv, _ := b.Build()
+			got := map[at]bool{}
+			for _, c := range inv.Credentials {
+				switch c.ID {
+				case id:
+					if c.Type == "" || c.Redacted == "" {
+						t.Errorf("%s %v: the credential lost its classification: %+v", name, order, c)
+					}
+					for _, l := range c.Locations {
+						got[at{l.Path, l.Line}] = true
+					}
+				case otherID:
+					t.Errorf("%s %v: a value assigned only in code was reported: %+v", name, order, c.Locations)
+				}
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("%s %v: locations %v, want %v", name, order, got, want)
+			}
+		}
+		permutations(len(files), func(order []int) { check(order, false) })
+		all := make([]int, len(files))
+		for i := range all {
+			all[i] = i
+		}
+		for range 10 {
+			check(all, true)
+		}
 	}
 }

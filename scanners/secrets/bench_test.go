@@ -1,11 +1,14 @@
 package secrets
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
 )
 
 // loadTree reads up to limit bytes of text files under the Go source tree.
@@ -59,4 +62,20 @@ func BenchmarkTouchBytes(b *testing.B) {
 		}
 	}
 	_ = x
+}
+
+// BenchmarkAnalyzeGoSource measures the analyzer over the same files: the
+// engine with candidate search in code (see Engine.scanCandidates), the
+// building of credentials and the cross-file bookkeeping, without git.
+func BenchmarkAnalyzeGoSource(b *testing.B) {
+	names, files, total := loadTree(b, 64<<20)
+	a := NewAnalyzer()
+	b.SetBytes(int64(total))
+	b.ResetTimer()
+	for range b.N {
+		out := inventory.NewBuilder()
+		for i, f := range files {
+			_ = a.Analyze(context.Background(), inventory.Location{Root: "go", Path: names[i]}, f, out)
+		}
+	}
 }

@@ -29,6 +29,10 @@ type Match struct {
 	Reach    inventory.ReachClass
 	Platform string
 	Lifetime inventory.LifetimeClass
+	// Public says why the value is public by design or published, when
+	// it is (a storage emulator's documented key, an installed app's OAuth
+	// client secret): listed, but not a secret to rotate.
+	Public string
 }
 
 // hit is a candidate match inside one scan.
@@ -39,6 +43,10 @@ type hit struct {
 	platform   string
 	lifetime   inventory.LifetimeClass
 	key        uint64 // hash of the key name, for key-name detections
+	public     string // why the value is public (see Match.Public)
+	// candidate marks a key-name match in code: not a credential by itself
+	// (see Engine.scanCandidates).
+	candidate bool
 }
 
 // maxSameKey is how many key-name detections under one key name a file may
@@ -50,10 +58,27 @@ const maxSameKey = 3
 type scanState struct {
 	data []byte
 	kind inventory.DetectMode // which detectors run (inventory's file-kind table decides)
-	hits []hit
+	// candidates says key-name detection runs in code too, for candidates.
+	candidates bool
+	hits       []hit
 	// pemMisses counts BEGIN lines without a matching END: past maxPEMMisses
 	// the file is not searched for more (bounded work on hostile input).
 	pemMisses int
+	// sealed caches whether the file is a Bitnami SealedSecret (0 not yet
+	// known, 1 no, 2 yes): its values are ciphertext only the cluster's
+	// controller can decrypt.
+	sealed int8
+}
+
+// sealedSecret reports whether the scanned file is a SealedSecret manifest.
+func (s *scanState) sealedSecret() bool {
+	if s.sealed == 0 {
+		s.sealed = 1
+		if bytes.Contains(s.data, []byte("kind: SealedSecret")) {
+			s.sealed = 2
+		}
+	}
+	return s.sealed == 2
 }
 
 const maxPEMMisses = 64
@@ -65,8 +90,9 @@ type Engine struct {
 	formats  []*Format
 	tables   [2]*prefilter // [0] code files, [1] configuration files
 	pool     sync.Pool
-	examples map[string]bool // SHA-256 of published documentation examples
-	hasher   *Hasher         // fingerprints of values
+	examples map[string]bool   // SHA-256 of published documentation examples
+	public   map[string]string // SHA-256 of public-by-design values → why
+	hasher   *Hasher           // fingerprints of values
 }
 
 // publishedExamples are the SHA-256 hashes of values that vendors publish in
@@ -80,13 +106,28 @@ var publishedExamples = []string{
 	"2ddc147f3a3b5a1722b8ed6be3c45c49a7156b17fca5d11410137a6d04def6eb",
 }
 
+// publicValues are the SHA-256 hashes (of the value's identity: a private
+// key's base64 body) of credentials that their vendors publish as public
+// by design, with the reason a finding gives. Unlike documentation
+// examples they are still listed, so that a reviewer sees them, but not as
+// secrets. Only hashes are kept; these plain hashes of public values never
+// reach a report.
+var publicValues = map[string]string{
+	"0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059": "the account key that Microsoft documents for the Azurite storage emulator (devstoreaccount1)",
+	"8f518a1333d44365a372f5da866198429070fb58cb8cecf238910c5b76c36c61": "the test CA key that Let's Encrypt publishes with its Pebble ACME test server",
+	"d4257a98d9cc5112fac0b2d91c07201bca0db0275297dea7ee202fe43c1f79ec": "the localhost test key that Let's Encrypt publishes with its Pebble ACME test server",
+	"6a5f78b8b99dd4025e41ba11bf54c304c6af29f924c5569cc7865b2428ce03a9": "the OAuth client secret of Gemini CLI, an installed app whose client secret Google documents as not secret",
+	"456a51b1f1b3cf3ed76de579926f0727797eb6efb4b7e6a53c74f9a94c95d87a": "the OAuth client secret of the Google Cloud SDK, an installed app whose client secret Google documents as not secret",
+	"d1b3190dacfb6af1479bed2866455c0b2deee119104dd70b09ff8a991d73355c": "the OAuth client secret of GitHub CLI, which its maintainers publish as safe to embed",
+}
+
 // NewEngine returns an engine over the given formats (Formats() when nil).
 // Without WithHasher it fingerprints values under a random key of its own.
 func NewEngine(formats []*Format, opts ...Option) *Engine {
 	if formats == nil {
 		formats = Formats()
 	}
-	e := &Engine{formats: formats, examples: map[string]bool{}}
+	e := &Engine{formats: formats, examples: map[string]bool{}, public: map[string]string{}}
 	for _, o := range opts {
 		o(e)
 	}
@@ -95,6 +136,9 @@ func NewEngine(formats []*Format, opts ...Option) *Engine {
 	}
 	for _, h := range publishedExamples {
 		e.examples[h] = true
+	}
+	for h, why := range publicValues {
+		e.public[h] = why
 	}
 	e.tables[0] = newPrefilter(formats, false)
 	e.tables[1] = newPrefilter(formats, true)
@@ -120,8 +164,18 @@ var errLimited = errors.New("private key search stopped after 64 BEGIN lines wit
 // scan runs the detectors; it returns errLimited when a work bound cut a
 // detector short (the file is then only partly analysed).
 func (e *Engine) scan(data []byte, kind inventory.DetectMode, fn func(Match)) error {
+	return e.scanCandidates(data, kind, fn, nil)
+}
+
+// scanCandidates is scan that also calls candidate, when it is not nil, for
+// every value that code assigns to a secret-like name (const API_KEY =
+// "…", DB_PASSWORD="…", PASSWORD '…'): key-name detection does not judge
+// code, but such a value is a credential where the same value is found as
+// one elsewhere in the scan.
+func (e *Engine) scanCandidates(data []byte, kind inventory.DetectMode, fn, candidate func(Match)) error {
 	s := e.pool.Get().(*scanState)
-	s.data, s.kind, s.hits, s.pemMisses = data, kind, s.hits[:0], 0
+	s.data, s.kind, s.hits, s.pemMisses, s.sealed = data, kind, s.hits[:0], 0, 0
+	s.candidates = candidate != nil && kind == inventory.DetectCode
 	defer func() {
 		s.data = nil
 		if cap(s.hits) > 1024 {
@@ -130,7 +184,7 @@ func (e *Engine) scan(data []byte, kind inventory.DetectMode, fn func(Match)) er
 		e.pool.Put(s)
 	}()
 	t := e.tables[0]
-	if kind != inventory.DetectCode {
+	if kind != inventory.DetectCode || s.candidates {
 		t = e.tables[1]
 	}
 	t.scan(s)
@@ -151,7 +205,12 @@ func (e *Engine) scan(data []byte, kind inventory.DetectMode, fn func(Match)) er
 		}
 		pos = h.start
 		m := Match{Format: h.f, Value: data[h.start:h.end], Offset: h.start, Line: line, Column: h.start - lineStart + 1,
-			Reach: cmp.Or(h.reach, h.f.Reach), Platform: cmp.Or(h.platform, h.f.Platform), Lifetime: cmp.Or(h.lifetime, h.f.Lifetime)}
+			Reach: cmp.Or(h.reach, h.f.Reach), Platform: cmp.Or(h.platform, h.f.Platform), Lifetime: cmp.Or(h.lifetime, h.f.Lifetime),
+			Public: h.public}
+		if h.candidate {
+			candidate(m)
+			continue
+		}
 		fn(m)
 	}
 	return err
@@ -185,13 +244,19 @@ func resolve(hits []hit) []hit {
 	return out
 }
 
-// dropExamples drops published documentation examples.
+// dropExamples drops published documentation examples and says why
+// public-by-design values are public.
 func (e *Engine) dropExamples(data []byte, hits []hit) []hit {
 	out := hits[:0]
 	for _, h := range hits {
-		if !e.examples[exampleDigest(data[h.start:h.end])] {
-			out = append(out, h)
+		d := exampleDigest(identityOf(h.f, data[h.start:h.end]))
+		if e.examples[d] {
+			continue
 		}
+		if why, ok := e.public[d]; ok {
+			h.public = why
+		}
+		out = append(out, h)
 	}
 	return out
 }

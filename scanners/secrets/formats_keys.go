@@ -339,6 +339,10 @@ func findJWT(d []byte, at int, generic, supa, k8s *Format) (hit, bool) {
 		}
 	}
 	f := generic
+	public := ""
+	if jwtIOSample(claims.Sub, payload) {
+		public = "a sample token with the claims that jwt.io publishes (subject 1234567890, John Doe)"
+	}
 	switch {
 	case claims.Iss == "supabase" || bytes.Contains([]byte(claims.Iss), []byte("supabase")):
 		if claims.Role != "service_role" {
@@ -348,5 +352,30 @@ func findJWT(d []byte, at int, generic, supa, k8s *Format) (hit, bool) {
 	case claims.Iss == "kubernetes/serviceaccount" || bytes.HasPrefix([]byte(claims.Sub), []byte("system:serviceaccount:")):
 		f = k8s
 	}
-	return hit{start: at, end: sEnd, f: f}, true
+	return hit{start: at, end: sEnd, f: f, public: public}, true
+}
+
+// jwtIOSample reports the claims of the sample token that jwt.io shows and
+// documentation everywhere copies: subject 1234567890 and nothing beyond
+// its name, admin flag and issue time.
+func jwtIOSample(sub string, payload []byte) bool {
+	if sub != "1234567890" {
+		return false
+	}
+	var claims map[string]json.RawMessage
+	if json.Unmarshal(payload, &claims) != nil {
+		return false
+	}
+	for k, v := range claims {
+		switch k {
+		case "sub", "iat", "admin":
+		case "name":
+			if string(v) != `"John Doe"` {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -111,6 +111,29 @@ func valueAfter(d []byte, ke int, blankSeparated bool) (vs, ve int, ok bool) {
 	return vs, i, i > vs
 }
 
+// quotedAfterBlank reads a quoted value after blanks (SQL's PASSWORD
+// 'value'), on the key's line.
+func quotedAfterBlank(d []byte, ke int) (vs, ve int, ok bool) {
+	i := ke
+	for i < len(d) && (d[i] == ' ' || d[i] == '\t') {
+		i++
+	}
+	if i == ke || i >= len(d) || d[i] != '\'' && d[i] != '"' {
+		return 0, 0, false
+	}
+	q := d[i]
+	vs = i + 1
+	for j := vs; j < len(d) && j-vs < 4096; j++ {
+		switch d[j] {
+		case q:
+			return vs, j, j > vs
+		case '\n', '\\':
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
 // keyWords splits a key name into lower-case words at _, -, ., blanks and
 // camelCase boundaries: "dbPassword" → db password.
 func keyWords(key []byte, buf [][]byte) [][]byte {
@@ -222,19 +245,28 @@ func genericValueOK(v []byte, password bool) bool {
 			return false
 		}
 	}
-	plain := deLeet(v)
-	for _, w := range weakWords {
-		if containsFold(v, w) || containsFold(plain, w) {
-			return false
-		}
+	if hasWeakWord(v) {
+		return false
 	}
-	if isDigits(v) || charClasses(v) < 2 || wordy(v) {
+	if isDigits(v) || charClasses(v) < 2 || wordy(v) || notLiteral(v) {
 		return false
 	}
 	if !password && len(v) < 16 {
 		return false
 	}
 	return randomLooking(v)
+}
+
+// hasWeakWord reports a guessable word in v, however it is spelled
+// (p@ssw0rd).
+func hasWeakWord(v []byte) bool {
+	plain := deLeet(v)
+	for _, w := range weakWords {
+		if containsFold(v, w) || containsFold(plain, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // deLeet undoes the usual letter substitutions (p@ssw0rd → password), so
@@ -333,8 +365,11 @@ func genericFormats() []*Format {
 	sec := &Format{ID: "generic-secret", Title: "Secret in a configuration file", Platform: "generic", Kind: kindGeneric,
 		Lifetime: static, Reach: inventory.ReachGeneric, ConfigOnly: true, Priority: 0,
 		Keywords: []string{"secret", "token", "key", "cred", "auth", "salt", "dsn", "bearer"}, keywordBound: boundKey}
+	// In configuration files a match is a credential. In code, scanned
+	// with candidates wanted (the analyzer), it is a candidate: reported
+	// only where the same value is found as a credential elsewhere.
 	find := func(s *scanState, at, kwEnd int) (hit, bool) {
-		if s.kind != inventory.DetectConfig {
+		if s.kind != inventory.DetectConfig && !(s.kind == inventory.DetectCode && s.candidates) {
 			return hit{}, false
 		}
 		d := s.data
@@ -342,15 +377,23 @@ func genericFormats() []*Format {
 		if !keyStartOK(d, ks) {
 			return hit{}, false
 		}
-		password, secret, words := keyClass(d[ks:ke])
-		if !password && !secret || len(words) == 1 && string(words[0]) == "key" {
-			return hit{}, false // a bare "key" names anything
-		}
 		vs, ve, ok := valueAfter(d, ke, false)
 		if !ok {
 			vs, ve, ok = xmlElementValue(d, ks, ke)
 		}
-		if !ok || !genericValueOK(d[vs:ve], password) || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) {
+		if !ok && s.kind == inventory.DetectCode {
+			vs, ve, ok = quotedAfterBlank(d, ke) // SQL: PASSWORD 'value'
+		}
+		// The value is checked as a password's first (the weaker test, and
+		// cheaper than splitting the key), then as the key demands.
+		if !ok || !genericValueOK(d[vs:ve], true) {
+			return hit{}, false
+		}
+		password, secret, words := keyClass(d[ks:ke])
+		if !password && !secret || len(words) == 1 && string(words[0]) == "key" {
+			return hit{}, false // a bare "key" names anything
+		}
+		if !password && ve-vs < 16 || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) || s.sealedSecret() {
 			return hit{}, false
 		}
 		f := sec
@@ -358,7 +401,8 @@ func genericFormats() []*Format {
 			f = pw
 		}
 		reach, platform := reachOfKey(words)
-		h := hit{start: vs, end: ve, f: f, reach: reach, platform: platform, key: keyHash(d[ks:ke])}
+		h := hit{start: vs, end: ve, f: f, reach: reach, platform: platform, key: keyHash(d[ks:ke]), public: publicByDesign(words, d[vs:ve]),
+			candidate: s.kind == inventory.DetectCode}
 		for _, w := range words {
 			if string(w) == "refresh" {
 				h.lifetime = refresh
@@ -399,6 +443,20 @@ func genericFormats() []*Format {
 		{File: "ids.yml", Text: "request_id: {h:8}-{h:4}-{h:4}-{h:4}-{h:12}\ncommit_sha: {h:40}\n"},
 	}
 	return []*Format{pw, sec}
+}
+
+// publicByDesign says why a value under a secret-like key is public by
+// design: analytics project keys that every browser or app client sends.
+func publicByDesign(words [][]byte, v []byte) string {
+	for _, w := range words {
+		if string(w) == "instrumentation" || string(w) == "instrumentationkey" {
+			return "an Application Insights instrumentation key, an identifier that every telemetry client sends (Microsoft documents it as not secret)"
+		}
+	}
+	if bytes.HasPrefix(v, []byte("phc_")) {
+		return "a PostHog project API key, which every browser client sends (public by design; personal API keys start with phx_)"
+	}
+	return ""
 }
 
 // xmlElementValue reads <password>value</password> (Maven settings.xml and
@@ -474,7 +532,8 @@ func keyed(id, title, platform string, kind inventory.CredentialKind, lifetime i
 			return hit{}, false
 		}
 		v := d[vs:ve]
-		if !re.Match(v) || (!isUUID(v) && !randomLooking(v)) || hasPlaceholder(v) {
+		if !re.Match(v) || (!isUUID(v) && !randomLooking(v)) || hasPlaceholder(v) || notLiteral(v) ||
+			kind == kindPassword && hasWeakWord(v) {
 			return hit{}, false
 		}
 		return hit{start: vs, end: ve, f: f}, true
@@ -671,7 +730,7 @@ func dockerAuth() *Format {
 
 // basicPasswordOK checks the password half of user:password.
 func basicPasswordOK(user, pass []byte) bool {
-	if len(pass) < 6 || bytes.Equal(user, pass) || hasPlaceholder(pass) {
+	if len(pass) < 6 || bytes.Equal(user, pass) || hasPlaceholder(pass) || wordLike(pass) || isEnvName(pass) {
 		return false
 	}
 	plain := deLeet(pass)
@@ -839,7 +898,7 @@ func urlCredentials() []*Format {
 			}
 			return hit{start: colon + 1, end: i, f: dbf, reach: reach}, true
 		}
-		if len(pass) < 12 || !randomLooking(pass) {
+		if len(pass) < 12 || !randomLooking(pass) || notLiteral(pass) {
 			return hit{}, false
 		}
 		h := hit{start: colon + 1, end: i, f: web}
@@ -908,7 +967,7 @@ func authHeader() *Format {
 				return hit{}, false
 			}
 		case "bearer", "token", "bot", "apikey", "key":
-			if !randomLooking(v) || hasPlaceholder(v) {
+			if !randomLooking(v) || hasPlaceholder(v) || notLiteral(v) || i < len(d) && d[i] == '(' {
 				return hit{}, false
 			}
 		default:
@@ -946,7 +1005,7 @@ func apiKeyHeader() *Format {
 			i++
 		}
 		v := d[vs:i]
-		if len(v) < 20 || !randomLooking(v) || (i < len(d) && (d[i] == '$' || d[i] == '{')) {
+		if len(v) < 20 || !randomLooking(v) || notLiteral(v) || (i < len(d) && (d[i] == '$' || d[i] == '{' || d[i] == '(')) {
 			return hit{}, false
 		}
 		return hit{start: vs, end: i, f: f}, true

@@ -104,6 +104,7 @@ func (e *Engine) classified(m Match) inventory.Credential {
 		Reach:     cmp.Or(m.Reach, m.Format.Reach),
 		Redacted:  Redact(m.Format, m.Value),
 		ValueHMAC: sum,
+		Public:    m.Public,
 		Attributes: map[string]string{
 			"token_kind": string(m.Format.Kind),
 		},

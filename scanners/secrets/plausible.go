@@ -238,3 +238,227 @@ func isUUID(v []byte) bool {
 	}
 	return true
 }
+
+// notLiteral reports values that name or compute a value instead of holding
+// one, which key-name detection must never take for a secret: a function
+// call or a generic type ("session.get(", "Optional[str]"), a variable,
+// attribute or entry-point reference ("self.config.api_key",
+// "process.env.API_KEY", "pkg.module:main"), an environment variable's name
+// ("SERVICE_API_KEY"), a timestamp or date, a value with blanks (code,
+// prose, a shell command), or words ("fake-session-token").
+func notLiteral(v []byte) bool {
+	return bytes.ContainsAny(v, " \t") || callOrIndex(v) || isReference(v) || isEnvName(v) || isTimestamp(v) || wordLike(v)
+}
+
+// callOrIndex reports a call or an index after a name: three letters,
+// underscores or dots right before "(" or "[".
+func callOrIndex(v []byte) bool {
+	for i := 3; i < len(v); i++ {
+		if v[i] != '(' && v[i] != '[' {
+			continue
+		}
+		name := true
+		for _, b := range v[i-3 : i] {
+			if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || b == '_' || b == '.') {
+				name = false
+			}
+		}
+		if name {
+			return true
+		}
+	}
+	return false
+}
+
+// isReference reports two or more identifiers joined by ".", "?." or a last
+// ":" (self.settings.client.api_key, import.meta.env.KEY, pkg.mod:main),
+// each of them cased like a word.
+func isReference(v []byte) bool {
+	parts, start, colon := 0, 0, false
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] != '.' && v[i] != ':' && v[i] != '?' {
+			continue
+		}
+		if i < len(v) && v[i] == '?' {
+			if i+1 >= len(v) || v[i+1] != '.' {
+				return false
+			}
+		}
+		if i < len(v) && v[i] == ':' {
+			if colon {
+				return false
+			}
+			colon = true
+		}
+		seg := v[start:i]
+		if i < len(v) && v[i] == '?' {
+			i++ // "?." is one separator
+		}
+		start = i + 1
+		if !identWord(seg) {
+			return false
+		}
+		parts++
+	}
+	return parts >= 2 && readsAsWords(v)
+}
+
+// identWord reports an identifier cased like one or a few words (apiKey,
+// api_key, API_KEY, XMLHttpRequest, settings, X), not like a random string
+// (qWeRtY, a9Zk2): digits only at its end, and every capital starts a word
+// or an acronym.
+func identWord(s []byte) bool {
+	if len(s) == 0 || !('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z' || s[0] == '_' || s[0] == '$') {
+		return false
+	}
+	end := len(s)
+	for end > 0 && '0' <= s[end-1] && s[end-1] <= '9' {
+		end--
+	}
+	if len(s)-end > 2 {
+		return false
+	}
+	uppers, lowers := 0, 0 // of the current piece: capitals, then small letters
+	for _, b := range s[:end] {
+		switch {
+		case 'A' <= b && b <= 'Z':
+			if lowers > 0 {
+				if lowers == 1 && uppers > 0 {
+					return false // "…Ab" then another capital: aBcD, qWeRtY
+				}
+				uppers, lowers = 0, 0
+			}
+			uppers++
+		case 'a' <= b && b <= 'z':
+			lowers++
+		case b == '_' || b == '$':
+			uppers, lowers = 0, 0
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// commonBigrams lists, for each letter a to z, the letters that commonly
+// follow it inside words and identifiers: the letter pairs that make up 99 %
+// of those in the words of the Go standard library's source. A run of
+// letters made of them reads as words; a random string of letters has
+// about 40 % other pairs.
+var commonBigrams = [26]string{
+	"abcdefgiklmnprstuvwxy", "abcdefijloprsuxy", "abcdefghiklmnoprstuvxy", "abcdefilnopqrstuvwxy", "abcdefgiklmnopqrstuvwxy",
+	"abcdefgilmnoprstuy", "abcefghilnoprstu", "adeilmorstu", "abcdefgklmnoprstvxz", "aeosu", "aeginsu",
+	"acdefgiklnoprstuvwy", "abdeilmopstu", "abcdefgiklmnopstuvy", "abcdefgiklmnoprstuvw", "abcdefhiklmoprstuvy", "u",
+	"abcdefgiklmnoprstuvwy", "abcdeghiklmnopqrstuwy", "abcdefghilmoprstuwxy", "abcdefgilmnoprstx", "abcdefilmopqrstwx",
+	"acehinors", "abcdefimoptx", "eilmnprst", "ei",
+}
+
+var commonBigram = func() (t [26][26]bool) {
+	for i, next := range commonBigrams {
+		for _, b := range []byte(next) {
+			t[i][b-'a'] = true
+		}
+	}
+	return t
+}()
+
+// readsAsWords reports whether the letters of v pair like words: at most
+// one pair in eight (and at least one) is uncommon. Pairs are counted inside
+// words only (a capital after a small letter, or any other byte, starts a
+// new word).
+func readsAsWords(v []byte) bool {
+	pairs, rare := 0, 0
+	var prev byte
+	for _, b := range v {
+		c := lowerTable[b]
+		if c < 'a' || c > 'z' {
+			prev = 0
+			continue
+		}
+		if prev != 0 && !(isUpper(b) && !isUpper(prev)) {
+			pairs++
+			if !commonBigram[lowerTable[prev]-'a'][c-'a'] {
+				rare++
+			}
+		}
+		prev = b
+	}
+	return rare <= max(1, pairs/8)
+}
+
+// isEnvName reports an environment variable's name written where its value
+// belongs (Bearer SERVICE_API_KEY): upper-case words joined by underscores.
+func isEnvName(v []byte) bool {
+	if len(v) == 0 || !isUpper(v[0]) || bytes.IndexByte(v, '_') < 0 {
+		return false
+	}
+	digits := 0
+	for _, b := range v {
+		switch {
+		case isUpper(b), b == '_':
+		case '0' <= b && b <= '9':
+			digits++
+		default:
+			return false
+		}
+	}
+	if digits*3 > len(v) || bytes.Contains(v, []byte("__")) || v[len(v)-1] == '_' {
+		return false
+	}
+	for _, seg := range bytes.Split(v, []byte("_")) {
+		if !identWord(seg) {
+			return false
+		}
+	}
+	return readsAsWords(v)
+}
+
+// isTimestamp reports dates, times and version-like numbers: digits and
+// date punctuation only (2026-01-31T12:00:00Z, 12:30:00.000).
+func isTimestamp(v []byte) bool {
+	digits := 0
+	for _, b := range v {
+		switch {
+		case '0' <= b && b <= '9':
+			digits++
+		case b == '-' || b == ':' || b == '.' || b == '+' || b == '/' || b == 'T' || b == 'Z':
+		default:
+			return false
+		}
+	}
+	return digits*2 >= len(v)
+}
+
+// wordLike reports values made of words: two or more letter segments
+// cased like words, separated by - _ . or /, with at most short numbers
+// (years, versions) among them: fake-session-token, cache-password,
+// newly-issued-key-2025.
+func wordLike(v []byte) bool {
+	words, numbers, start := 0, 0, 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] != '-' && v[i] != '_' && v[i] != '.' && v[i] != '/' {
+			continue
+		}
+		seg := v[start:i]
+		start = i + 1
+		switch {
+		case len(seg) == 0:
+		case len(seg) <= 5 && isDigits(bytes.TrimPrefix(bytes.TrimPrefix(seg, []byte("v")), []byte("V"))):
+			numbers++ // 2026, v2
+		case isLetters(seg) && identWord(seg):
+			words++
+		default:
+			return false
+		}
+	}
+	return words >= 2 && numbers <= words && readsAsWords(v)
+}
+
+func isLetters(v []byte) bool {
+	for _, b := range v {
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') {
+			return false
+		}
+	}
+	return len(v) > 0
+}

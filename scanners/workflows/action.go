@@ -18,6 +18,9 @@ type localAction struct {
 	file      inventory.Location
 	composite bool
 	steps     []*actionlint.Step
+	// defaults holds the declared inputs (lower case) and their default
+	// values as written ("" when none).
+	defaults map[string]string
 }
 
 // maxActionSteps bounds the steps read from one composite action.
@@ -39,6 +42,16 @@ func parseAction(file inventory.Location, data []byte) (*localAction, error) {
 	a := &localAction{dir: path.Dir(file.Path), file: file}
 	if !root.isMap() {
 		return a, nil
+	}
+	for _, kv := range root.get("inputs").entries() {
+		if a.defaults == nil {
+			a.defaults = map[string]string{}
+		}
+		d := ""
+		if v := kv.v.get("default"); v.isScalar() {
+			d = v.str()
+		}
+		a.defaults[strings.ToLower(kv.key)] = d
 	}
 	runs := root.get("runs")
 	a.composite = strings.EqualFold(runs.get("using").str(), "composite")

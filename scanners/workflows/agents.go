@@ -2,11 +2,15 @@ package workflows
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/tailscale/hujson"
+
+	"github.com/agentreach/agentreach/internal/toolrule"
 	"github.com/agentreach/agentreach/inventory"
 )
 
@@ -33,9 +37,31 @@ import (
 //   - google-github-actions/run-gemini-cli (v0.1.22, action.yml): no actor
 //     check; it always runs `gemini --yolo`, so the tool allow-list in the
 //     `settings` input (tools.core / coreTools) is the only tool guardrail.
+//   - google-gemini/gemini-cli-action (main, action.yml): no actor check;
+//     writes the `settings_json` input to .gemini/settings.json and runs
+//     `gemini --yolo`; installs @google/gemini-cli@latest unless `version`
+//     says otherwise.
 //   - sst|anomalyco/opencode/github (packages/opencode/src/cli/cmd/github.ts,
 //     assertPermissions): the actor must have write or admin permission.
 //     Older releases skipped the check with `use_github_token: true`.
+//   - openai/codex/.github/actions/codex, the Codex repository's own
+//     composite action (action.yml and src/run-codex.ts, read in forks of
+//     openai/codex that agree — the store has no copy of the upstream
+//     file): its first step exits unless the event's sender has admin or
+//     write permission (maintain is refused), on every event; `codex_args`
+//     (default "--config hide_agent_reasoning=true --full-auto") is split at
+//     whitespace and passed to `codex exec`; the process gets the job's
+//     whole environment and the `github_token` input as GITHUB_TOKEN.
+//   - the OpenHands resolver, a reusable workflow
+//     (All-Hands-AI/OpenHands .github/workflows/openhands-resolver.yml at
+//     0.62.0, and the older All-Hands-AI/openhands-resolver one) that runs
+//     `python -m openhands.resolver.resolve_issue`: CodeActAgent in a Docker
+//     runtime with confirmation mode off (openhands/core/config/
+//     security_config.py), so it runs any shell or Python command there;
+//     the workflow passes the repository token into that container
+//     (SANDBOX_ENV_GITHUB_TOKEN, read by openhands/runtime/base.py). The
+//     called workflow's own job if: admits the fix-me labels and comments of
+//     OWNER, MEMBER and COLLABORATOR associations.
 type agentAction struct {
 	prefix  string // owner/repo[/path], lower case
 	product string
@@ -55,13 +81,24 @@ var knownActions = []agentAction{
 	{prefix: "google-gemini/gemini-cli-action", product: "gemini-cli", keyInputs: []string{"gemini_api_key", "google_api_key"}},
 	{prefix: "sst/opencode/github", product: "opencode", gatedEvents: []string{"*"}},
 	{prefix: "anomalyco/opencode/github", product: "opencode", gatedEvents: []string{"*"}},
+	{prefix: "openai/codex/.github/actions/codex", product: "codex", gatedEvents: []string{"*"}, keyInputs: []string{"openai_api_key"}},
 	{prefix: "codium-ai/pr-agent", product: "pr-agent"},
 	{prefix: "qodo-ai/pr-agent", product: "pr-agent"},
+}
+
+// knownWorkflows are reusable workflows in other repositories that run a
+// coding agent (a job-level uses:); the job is recorded with one agent
+// step.
+var knownWorkflows = []agentAction{
+	{prefix: "all-hands-ai/openhands/.github/workflows/openhands-resolver.yml", product: "openhands", gatedEvents: []string{"*"}, keyInputs: []string{"llm_api_key"}},
+	{prefix: "openhands/openhands/.github/workflows/openhands-resolver.yml", product: "openhands", gatedEvents: []string{"*"}, keyInputs: []string{"llm_api_key"}},
+	{prefix: "all-hands-ai/openhands-resolver/.github/workflows/openhands-resolver.yml", product: "openhands", gatedEvents: []string{"*"}, keyInputs: []string{"llm_api_key"}},
 }
 
 // agentCommand is a coding-agent CLI recognised in run: scripts.
 type agentCommand struct {
 	name     string
+	module   string // python -m MODULE (a prefix of the module path) instead of a name
 	product  string
 	needArgs []string // at least one of these must follow (to tell `copilot -p` from AWS Copilot)
 	skipArgs []string // first arguments that do not run the agent
@@ -80,6 +117,9 @@ var knownCommands = []agentCommand{
 	{name: "qwen", product: "qwen-code", skipArgs: []string{"--version", "--help"}},
 	{name: "droid", product: "droid", needArgs: []string{"exec"}},
 	{name: "crush", product: "crush", needArgs: []string{"run"}},
+	{module: "openhands.resolver.resolve_issue", product: "openhands"},
+	{module: "openhands_resolver.resolve_issue", product: "openhands"},
+	{module: "openhands.core.main", product: "openhands"},
 }
 
 // npmPackages maps agent packages run through npx / bunx / pnpm dlx.
@@ -103,34 +143,59 @@ func isLLMKeyName(name string) bool { return llmKeyRe.MatchString(name) }
 // AgentOptions extends the known agents (from .agentreach.yml `agents:`).
 type AgentOptions struct {
 	// Actions are extra action references (owner/repo[/path]) that run a
-	// coding agent without a built-in actor check.
+	// coding agent without a built-in actor check; a reference to a
+	// reusable workflow (owner/repo/.github/workflows/x.yml) marks the jobs
+	// that call it.
 	Actions []string
-	// Commands are extra CLI names that run a coding agent.
+	// Commands are extra CLI names that run a coding agent; "python -m
+	// pkg.module" names a Python module run that way.
 	Commands []string
 }
 
 type agentTable struct {
-	actions  []agentAction
-	commands []agentCommand
+	actions   []agentAction
+	workflows []agentAction
+	commands  []agentCommand
 }
 
 func newAgentTable(o AgentOptions) *agentTable {
-	t := &agentTable{actions: slices.Clone(knownActions), commands: slices.Clone(knownCommands)}
+	t := &agentTable{actions: slices.Clone(knownActions), workflows: slices.Clone(knownWorkflows), commands: slices.Clone(knownCommands)}
 	for _, a := range o.Actions {
 		a = strings.ToLower(strings.TrimSpace(a))
 		a, _, _ = strings.Cut(a, "@")
-		if a != "" {
+		switch {
+		case a == "":
+		case strings.Contains(a, "/.github/workflows/"):
+			t.workflows = append(t.workflows, agentAction{prefix: a, product: a})
+		default:
 			t.actions = append(t.actions, agentAction{prefix: a, product: a})
 		}
 	}
 	for _, c := range o.Commands {
 		c = strings.TrimSpace(c)
-		if c != "" {
+		if f := strings.Fields(c); len(f) == 3 && pythonNameRe.MatchString(f[0]) && f[1] == "-m" {
+			t.commands = append(t.commands, agentCommand{module: f[2], product: f[2]})
+		} else if c != "" {
 			t.commands = append(t.commands, agentCommand{name: c, product: c})
 		}
 	}
 	return t
 }
+
+// workflow returns the known agent reusable workflow a job-level uses:
+// calls.
+func (t *agentTable) workflow(uses string) (agentAction, string, bool) {
+	name, ref, _ := strings.Cut(uses, "@")
+	name = strings.ToLower(name)
+	for _, a := range t.workflows {
+		if name == a.prefix {
+			return a, ref, true
+		}
+	}
+	return agentAction{}, "", false
+}
+
+var pythonNameRe = regexp.MustCompile(`^(python|python[23](\.\d+)?|py)$`)
 
 // action returns the known agent action a uses: reference names.
 func (t *agentTable) action(uses string) (agentAction, string, bool) {
@@ -148,10 +213,12 @@ func (t *agentTable) action(uses string) (agentAction, string, bool) {
 }
 
 // actionAgent derives a StepAgent from a known action step. inputs holds the
-// with: values as written; events are the workflow's triggers.
-func actionAgent(a agentAction, ref string, uses string, inputs map[string]string) *inventory.StepAgent {
+// with: values as written; env evaluates their expressions (a composite
+// action's inputs, when the step is inside one).
+func actionAgent(a agentAction, ref string, uses string, inputs map[string]string, env exprEnv) *inventory.StepAgent {
 	ag := &inventory.StepAgent{Product: a.product, Via: uses, Ref: ref}
-	in := func(k string) string { return strings.TrimSpace(inputs[k]) }
+	in := func(k string) string { return strings.TrimSpace(env.plain(inputs[k])) }
+	raw := func(k string) string { return inputs[k] }
 	switch {
 	case strings.HasPrefix(a.prefix, "anthropics/claude-code-action"):
 		ag.Gate = "write-access"
@@ -191,14 +258,24 @@ func actionAgent(a agentAction, ref string, uses string, inputs map[string]strin
 		}
 		ag.ModelOIDC = in("anthropic_federation_rule_id") != "" || strings.EqualFold(in("use_bedrock"), "true") ||
 			strings.EqualFold(in("use_vertex"), "true") || strings.EqualFold(in("use_foundry"), "true")
-		claudeGuards(ag, in("claude_args"), in("allowed_tools"), in("disallowed_tools"), in("settings"))
+		args, _ := splitArgs(raw("claude_args"), env)
+		claudeGuards(ag, env, args, "claude_args", raw("allowed_tools"), raw("settings"))
 		if in("experimental_allowed_domains") != "" {
 			ag.Egress = true
+		}
+		// plugin_marketplaces are Git URLs that must end in .git
+		// (base-action/src/install-plugins.ts, MARKETPLACE_URL_REGEX): no
+		// ref can be given, so a marketplace is its default branch.
+		for _, m := range strings.Fields(in("plugin_marketplaces")) {
+			if strings.HasPrefix(m, "https://") {
+				ag.Supply = append(ag.Supply, inventory.AgentSupply{What: "plugin marketplace " + m, Unpinned: "a Git URL without a ref (its default branch)"})
+			}
 		}
 	case strings.HasPrefix(a.prefix, "anthropics/claude-code-base-action"):
 		ag.ModelOIDC = in("anthropic_federation_rule_id") != "" || strings.EqualFold(in("use_bedrock"), "true") ||
 			strings.EqualFold(in("use_vertex"), "true") || strings.EqualFold(in("use_foundry"), "true")
-		claudeGuards(ag, in("claude_args"), in("allowed_tools"), in("disallowed_tools"), in("settings"))
+		args, _ := splitArgs(raw("claude_args"), env)
+		claudeGuards(ag, env, args, "claude_args", raw("allowed_tools"), raw("settings"))
 	case a.prefix == "openai/codex-action":
 		ag.Gate = "write-access"
 		if u := in("allow-users"); u != "" {
@@ -216,27 +293,133 @@ func actionAgent(a agentAction, ref string, uses string, inputs map[string]strin
 			ag.GateBots = strings.TrimSpace(strings.Join([]string{ag.GateBots, b}, ","))
 		}
 		ag.Sandbox = cmpStr(in("sandbox"), "workspace-write")
+		if hasExpr(ag.Sandbox) {
+			unparsed(ag, "sandbox is set by "+ag.Sandbox)
+		}
 		strategy := cmpStr(in("safety-strategy"), "drop-sudo")
 		if strategy == "unsafe" {
 			ag.Bypass = append(ag.Bypass, "safety-strategy: unsafe")
 		}
-		codexGuards(ag, in("codex-args"))
+		codexGuards(ag, codexArgs(env, raw("codex-args")), "codex-args")
 		if ag.Sandbox == "danger-full-access" && !slices.Contains(ag.Bypass, "sandbox: danger-full-access") {
 			ag.Bypass = append(ag.Bypass, "sandbox: danger-full-access")
 		}
 		ag.Egress = ag.Sandbox != "danger-full-access" && !slices.Contains(ag.Bypass, "network access enabled")
+	case a.prefix == "openai/codex/.github/actions/codex":
+		ag.Gate = "write-access"
+		args := env.substituteText(raw("codex_args"))
+		text := args.text
+		if strings.TrimSpace(raw("codex_args")) == "" {
+			text = "--config hide_agent_reasoning=true --full-auto"
+		}
+		var av argv
+		av.sub = args
+		for _, w := range strings.Fields(text) {
+			av.words = append(av.words, w)
+			av.dyn = append(av.dyn, hasMarker(w))
+		}
+		codexGuards(ag, av, "codex_args")
+		if ag.Sandbox == "" && slices.Contains(ag.Bypass, "--full-auto") {
+			ag.Sandbox = "workspace-write"
+		}
+		ag.Egress = ag.Sandbox == "workspace-write" && !slices.Contains(ag.Bypass, "network access enabled")
 	case strings.Contains(a.prefix, "gemini-cli"):
 		ag.Bypass = append(ag.Bypass, "--yolo (always passed by the action)")
 		ag.ModelOIDC = in("gcp_workload_identity_provider") != "" || strings.EqualFold(in("use_vertex_ai"), "true") ||
 			strings.EqualFold(in("use_gemini_code_assist"), "true")
-		geminiGuards(ag, in("settings"))
+		// run-gemini-cli reads `settings`; gemini-cli-action read
+		// `settings_json` (its only settings input).
+		key := "settings"
+		if raw(key) == "" && raw("settings_json") != "" {
+			key = "settings_json"
+		}
+		geminiGuards(ag, env, raw(key), key)
+		// run-gemini-cli installs each `extensions` URL with `gemini
+		// extensions install URL` (action.yml, step "Install Gemini CLI"):
+		// no --ref, so an extension is its repository's default branch.
+		if ext := raw("extensions"); strings.TrimSpace(ext) != "" {
+			var urls []string
+			if json.Unmarshal([]byte(env.substituteJSON(ext).text), &urls) == nil {
+				for _, u := range urls {
+					if u = strings.TrimSpace(u); strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "git@") {
+						ag.Supply = append(ag.Supply, inventory.AgentSupply{What: "extension " + u, Unpinned: "installed from its default branch (no ref)"})
+					}
+				}
+			}
+		}
 	case strings.Contains(a.prefix, "opencode"):
 		ag.Gate = "write-access"
 	}
 	if a.gatedEvents == nil {
 		ag.Gate = ""
 	}
+	if why := unpinnedRef(ref); why != "" {
+		ag.Supply = append([]inventory.AgentSupply{{What: "action " + uses, Unpinned: why}}, ag.Supply...)
+	}
 	return ag
+}
+
+// versionTagRe matches refs that read as release tags (v1, v1.2.3,
+// 1.0.0-beta.2, rust-v0.3.0).
+var versionTagRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]*-)?v?\d+(\.\d+){0,3}([-+][0-9A-Za-z.-]+)?$`)
+
+// unpinnedRef says why a uses: ref does not pin what runs, "" for a commit
+// id or a release tag. A release tag can be moved too, but it is the
+// publisher's release; a branch (or a tag like beta) moves with every push.
+func unpinnedRef(ref string) string {
+	r := strings.TrimSpace(ref)
+	switch {
+	case r == "":
+		return "no ref (the default branch)"
+	case isCommitPin(r), versionTagRe.MatchString(r):
+		return ""
+	case hasExpr(r):
+		return ""
+	}
+	return "@" + r + " is not a release tag or a commit but a branch (or a moving tag): every push to it changes what this job runs"
+}
+
+// distTags are npm dist-tags: a moving pointer, not a version.
+var distTags = map[string]bool{"latest": true, "next": true, "beta": true, "alpha": true, "canary": true, "nightly": true, "preview": true, "insiders": true}
+
+// npmUnpinned says why an npx package spec does not pin a version.
+func npmUnpinned(spec string) string {
+	name := stripVersion(spec)
+	if name == spec {
+		return "no version (each run gets the newest release)"
+	}
+	v := spec[len(name)+1:]
+	if distTags[strings.ToLower(v)] {
+		return "the dist-tag @" + v + " (a new release is picked up on the next run)"
+	}
+	if strings.ContainsAny(v, "^~*x><") {
+		return "the version range @" + v
+	}
+	return ""
+}
+
+// workflowAgent derives the agent of a job that calls a known reusable
+// workflow.
+func workflowAgent(a agentAction, ref, uses string) *inventory.StepAgent {
+	ag := &inventory.StepAgent{Product: a.product, Via: uses, Ref: ref}
+	if a.product == "openhands" {
+		openhandsGuards(ag)
+	}
+	if a.gatedEvents != nil {
+		// The called workflow's own job if: (see the notes on
+		// knownActions) admits only triagers' labels and the comments of
+		// OWNER, MEMBER and COLLABORATOR associations.
+		ag.Gate = "author-association"
+	}
+	return ag
+}
+
+// openhandsGuards: the resolver's CodeActAgent runs shell and Python
+// commands in its runtime container without confirmation (see the notes
+// on knownActions).
+func openhandsGuards(ag *inventory.StepAgent) {
+	ag.Sandbox = "container"
+	ag.Unrestricted = append(ag.Unrestricted, "any command (CodeActAgent runs shell and Python in its runtime container without confirmation)")
 }
 
 func cmpStr(a, b string) string {
@@ -247,66 +430,166 @@ func cmpStr(a, b string) string {
 }
 
 // claudeGuards reads Claude Code's tool allow-list and permission mode from
-// claude_args, the legacy allowed_tools input and a settings JSON.
-func claudeGuards(ag *inventory.StepAgent, args, allowed, disallowed, settings string) {
-	words := shellWords(args)
-	for i := 0; i < len(words); i++ {
-		w := words[i]
+// claude_args (already split), the legacy allowed_tools input and a
+// settings JSON.
+func claudeGuards(ag *inventory.StepAgent, env exprEnv, args argv, where, allowed, settings string) {
+	claudeFlags(ag, env, args, where)
+	if allowed != "" {
+		sub := env.substituteText(allowed)
+		if len(sub.unknown) > 0 {
+			unparsed(ag, "allowed_tools is set by "+exprList(sub.unknown))
+		}
+		addTools(ag, sub.text)
+	}
+	if strings.TrimSpace(settings) != "" {
+		claudeSettingsJSON(ag, env, settings, "settings")
+	}
+}
+
+// claudeFlags reads claude's own flags from an argument list.
+func claudeFlags(ag *inventory.StepAgent, env exprEnv, a argv, where string) {
+	for _, o := range a.opaque {
+		unparsed(ag, where+": "+o)
+	}
+	for i := 0; i < len(a.words); i++ {
+		w := a.words[i]
 		name, val, hasVal := strings.Cut(w, "=")
-		next := func() string {
+		valDyn := a.dyn[i]
+		next := func() (string, bool) {
 			if hasVal {
-				return val
+				return val, valDyn
 			}
-			if i+1 < len(words) {
+			if i+1 < len(a.words) {
 				i++
-				return words[i]
+				return a.words[i], a.dyn[i]
 			}
-			return ""
+			return "", false
 		}
 		switch name {
 		case "--dangerously-skip-permissions":
 			ag.Bypass = append(ag.Bypass, "--dangerously-skip-permissions")
 		case "--permission-mode":
-			if m := next(); strings.EqualFold(m, "bypassPermissions") {
+			m, dyn := next()
+			switch {
+			case dyn:
+				unparsed(ag, where+": --permission-mode "+a.sub.restore(m)+" cannot be evaluated")
+			case strings.EqualFold(m, "bypassPermissions"):
 				ag.Bypass = append(ag.Bypass, "--permission-mode bypassPermissions")
-			} else if m != "" {
+			case m != "":
 				ag.Approval = m
 			}
 		case "--allowedTools", "--allowed-tools":
-			addTools(ag, next())
+			// The option is variadic: following words that read as tool
+			// names belong to it.
+			for first := true; ; first = false {
+				v, dyn := "", false
+				if first {
+					v, dyn = next()
+				} else if i+1 < len(a.words) && !strings.HasPrefix(a.words[i+1], "-") && toolListRe.MatchString(a.words[i+1]) {
+					i++
+					v, dyn = a.words[i], a.dyn[i]
+				} else {
+					break
+				}
+				if dyn {
+					unparsed(ag, where+": --allowedTools "+a.sub.restore(v)+" cannot be evaluated")
+					continue
+				}
+				addTools(ag, v)
+			}
+		case "--settings":
+			if v, dyn := next(); strings.HasPrefix(strings.TrimSpace(v), "{") {
+				claudeSettingsJSON(ag, env, v, where+" --settings")
+			} else if dyn {
+				unparsed(ag, where+": --settings "+a.sub.restore(v)+" cannot be evaluated")
+			}
 		}
 	}
-	addTools(ag, allowed)
-	if settings != "" && strings.HasPrefix(strings.TrimSpace(settings), "{") {
-		var s struct {
-			Permissions struct {
-				Allow       []string `json:"allow"`
-				DefaultMode string   `json:"defaultMode"`
-			} `json:"permissions"`
-		}
-		if json.Unmarshal([]byte(settings), &s) == nil {
-			for _, t := range s.Permissions.Allow {
-				addTools(ag, t)
-			}
-			if strings.EqualFold(s.Permissions.DefaultMode, "bypassPermissions") {
-				ag.Bypass = append(ag.Bypass, "settings defaultMode bypassPermissions")
-			}
-		}
-	}
-	_ = disallowed
 }
 
-// addTools adds a comma/space separated tool list; a bare Bash, Bash(*) or
-// Bash(:*) allows any command.
+// toolListRe matches a word that is a list of tool names (Edit,Read,
+// Bash(git diff:*)), not a prompt.
+var toolListRe = regexp.MustCompile(`^([A-Za-z_][\w.-]*(\([^)]*\))?)([ ,]+[A-Za-z_][\w.-]*(\([^)]*\))?)*,?$`)
+
+// claudeSettingsJSON reads permissions.allow and permissions.defaultMode of
+// a settings JSON given inline.
+func claudeSettingsJSON(ag *inventory.StepAgent, env exprEnv, settings, where string) {
+	root, ok := settingsObject(ag, env, settings, where)
+	if !ok {
+		return
+	}
+	perm, _ := root["permissions"].(map[string]any)
+	if v, present := perm["allow"]; present {
+		list, isList := v.([]any)
+		if !isList {
+			unparsed(ag, where+": permissions.allow is not a list of rules (an expression?)")
+		}
+		for _, it := range list {
+			t, _ := it.(string)
+			if it == nil || hasExpr(t) {
+				unparsed(ag, where+": permissions.allow entry "+cmpStr(t, "null")+" cannot be evaluated")
+				continue
+			}
+			addTools(ag, t)
+		}
+	}
+	if v, present := perm["defaultMode"]; present {
+		m, _ := v.(string)
+		switch {
+		case v == nil || hasExpr(m):
+			unparsed(ag, where+": permissions.defaultMode cannot be evaluated")
+		case strings.EqualFold(m, "bypassPermissions"):
+			ag.Bypass = append(ag.Bypass, "settings defaultMode bypassPermissions")
+		}
+	}
+}
+
+// settingsObject parses a settings JSON after substituting its expressions
+// (a placeholder string inside a JSON string, null outside one). Settings
+// files are read as the CLIs read them, comments and trailing commas
+// tolerated; what still does not parse is recorded as unparsed.
+func settingsObject(ag *inventory.StepAgent, env exprEnv, text, where string) (map[string]any, bool) {
+	sub := env.substituteJSON(text)
+	data := []byte(sub.text)
+	var root map[string]any
+	if err := json.Unmarshal(data, &root); err != nil {
+		std, serr := hujson.Standardize(slices.Clone(data))
+		if serr != nil || json.Unmarshal(std, &root) != nil {
+			unparsed(ag, where+" is not valid JSON: "+oneLine(err.Error()))
+			return nil, false
+		}
+	}
+	if root == nil {
+		unparsed(ag, where+" is not a JSON object")
+		return nil, false
+	}
+	return root, true
+}
+
+// unparsed records what the scan could not read about an agent's
+// guardrails; rules list it as not evaluable, never as a pass.
+func unparsed(ag *inventory.StepAgent, why string) {
+	if !slices.Contains(ag.Unparsed, why) && len(ag.Unparsed) < 16 {
+		ag.Unparsed = append(ag.Unparsed, why)
+	}
+}
+
+// addTools adds a comma/space separated tool list. A rule that allows any
+// command — a bare Bash, Bash(*), run_shell_command, or a command that runs
+// any code, package, request or API call (Bash(node:*), Bash(npx:*),
+// Bash(curl:*), Bash(gh api:*)) — is recorded as unrestricted, with why.
 func addTools(ag *inventory.StepAgent, list string) {
 	for _, t := range splitTools(list) {
 		if slices.Contains(ag.AllowedTools, t) {
 			continue
 		}
 		ag.AllowedTools = append(ag.AllowedTools, t)
-		switch strings.ReplaceAll(t, " ", "") {
-		case "Bash", "Bash(*)", "Bash(:*)", "Bash(*:*)", "run_shell_command", "ShellTool", "shell":
+		switch r := toolrule.Unrestricted(t); {
+		case r == "":
+		case r == "any shell command":
 			ag.Unrestricted = append(ag.Unrestricted, t)
+		default:
+			ag.Unrestricted = append(ag.Unrestricted, t+" ("+r+")")
 		}
 	}
 }
@@ -344,19 +627,45 @@ func splitTools(s string) []string {
 	return out
 }
 
+// codexArgs reads codex-action's codex-args: a JSON array, or a
+// shell-style string.
+func codexArgs(env exprEnv, s string) argv {
+	t := strings.TrimSpace(s)
+	if !strings.HasPrefix(t, "[") {
+		a, _ := splitArgs(t, env)
+		return a
+	}
+	sub := env.substituteJSON(t)
+	var list []any
+	if err := json.Unmarshal([]byte(sub.text), &list); err != nil {
+		return argv{opaque: []string{"codex-args is not a valid JSON array: " + oneLine(err.Error())}}
+	}
+	var a argv
+	for _, it := range list {
+		w, _ := it.(string)
+		a.words = append(a.words, w)
+		a.dyn = append(a.dyn, it == nil || hasExpr(w))
+	}
+	return a
+}
+
 // codexGuards reads codex exec flags.
-func codexGuards(ag *inventory.StepAgent, args string) {
-	words := shellWords(strings.Trim(args, "[]"))
-	for i := 0; i < len(words); i++ {
-		w := strings.Trim(words[i], `",`)
+func codexGuards(ag *inventory.StepAgent, a argv, where string) {
+	for _, o := range a.opaque {
+		unparsed(ag, where+": "+o)
+	}
+	for i := 0; i < len(a.words); i++ {
+		w := a.words[i]
 		name, val, hasVal := strings.Cut(w, "=")
+		dyn := a.dyn[i]
 		next := func() string {
 			if hasVal {
 				return val
 			}
-			if i+1 < len(words) {
+			if i+1 < len(a.words) {
 				i++
-				return strings.Trim(words[i], `",`)
+				dyn = a.dyn[i]
+				return a.words[i]
 			}
 			return ""
 		}
@@ -366,7 +675,11 @@ func codexGuards(ag *inventory.StepAgent, args string) {
 		case "--full-auto":
 			ag.Bypass = append(ag.Bypass, "--full-auto")
 		case "--sandbox", "-s":
-			if v := next(); v != "" {
+			v := next()
+			switch {
+			case dyn:
+				unparsed(ag, where+": --sandbox "+a.sub.restore(v)+" cannot be evaluated")
+			case v != "":
 				ag.Sandbox = v
 				if v == "danger-full-access" {
 					ag.Bypass = append(ag.Bypass, "sandbox: danger-full-access")
@@ -374,6 +687,9 @@ func codexGuards(ag *inventory.StepAgent, args string) {
 			}
 		case "-c", "--config":
 			v := next()
+			if dyn {
+				unparsed(ag, where+": --config "+a.sub.restore(v)+" cannot be evaluated")
+			}
 			if strings.Contains(v, "danger-full-access") {
 				ag.Sandbox = "danger-full-access"
 				ag.Bypass = append(ag.Bypass, "sandbox: danger-full-access")
@@ -388,29 +704,63 @@ func codexGuards(ag *inventory.StepAgent, args string) {
 	}
 }
 
-// geminiGuards reads the core tool allow-list of a Gemini CLI settings JSON.
-func geminiGuards(ag *inventory.StepAgent, settings string) {
-	if !strings.HasPrefix(strings.TrimSpace(settings), "{") {
+// geminiGuards reads the core tool allow-list of a Gemini CLI settings JSON
+// (tools.core, or the legacy top-level coreTools). Without one, every tool
+// — the shell included — is available, and the actions always pass --yolo.
+func geminiGuards(ag *inventory.StepAgent, env exprEnv, settings, where string) {
+	if strings.TrimSpace(settings) == "" {
 		ag.Unrestricted = append(ag.Unrestricted, "all tools (no tools.core allow-list in settings)")
 		return
 	}
-	var s struct {
-		CoreTools []string `json:"coreTools"`
-		Tools     struct {
-			Core []string `json:"core"`
-		} `json:"tools"`
-	}
-	if json.Unmarshal([]byte(settings), &s) != nil {
+	root, ok := settingsObject(ag, env, settings, where)
+	if !ok {
 		return
 	}
-	core := append(s.CoreTools, s.Tools.Core...)
-	if len(core) == 0 {
+	var lists []any
+	present := false
+	if v, ok := root["coreTools"]; ok {
+		present = true
+		lists = append(lists, v)
+	}
+	if tools, ok := root["tools"].(map[string]any); ok {
+		if v, ok := tools["core"]; ok {
+			present = true
+			lists = append(lists, v)
+		}
+	} else if root["tools"] == nil && hasKey(root, "tools") {
+		unparsed(ag, where+": tools cannot be evaluated")
+		return
+	}
+	if !present {
 		ag.Unrestricted = append(ag.Unrestricted, "all tools (no tools.core allow-list in settings)")
 		return
 	}
-	for _, t := range core {
-		addTools(ag, t)
+	n := 0
+	for _, l := range lists {
+		items, isList := l.([]any)
+		if !isList {
+			unparsed(ag, where+": the core tool list cannot be evaluated")
+			return
+		}
+		for _, it := range items {
+			t, _ := it.(string)
+			if it == nil || hasExpr(t) {
+				unparsed(ag, where+": core tool "+cmpStr(t, "null")+" cannot be evaluated")
+				continue
+			}
+			addTools(ag, t)
+			n++
+		}
 	}
+	if n == 0 && len(ag.Unparsed) == 0 {
+		// An empty list is no allow-list: Gemini CLI registers every tool.
+		ag.Unrestricted = append(ag.Unrestricted, "all tools (an empty tools.core list)")
+	}
+}
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // versionBefore reports whether a ref names a release older than
@@ -457,164 +807,6 @@ func parseVersion(ref string) ([3]int, bool) {
 	return out, true
 }
 
-// shellWords splits a command line into words, honouring quotes.
-func shellWords(s string) []string {
-	var out []string
-	var cur strings.Builder
-	in := false
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			} else {
-				cur.WriteByte(c)
-			}
-		case c == '\'' || c == '"':
-			quote = c
-			in = true
-		case c == '\\' && i+1 < len(s) && s[i+1] == '\n':
-			i++
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			if in {
-				out = append(out, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteByte(c)
-			in = true
-		}
-		if len(out) > 4096 {
-			break
-		}
-	}
-	if in {
-		out = append(out, cur.String())
-	}
-	return out
-}
-
-// scriptCommand is one command found in a run: script.
-type scriptCommand struct {
-	name string   // command name (basename)
-	args []string // its arguments
-	env  []string // NAME=value assignments before it (names only)
-}
-
-// maxScriptCommands bounds the commands read from one script.
-const maxScriptCommands = 2000
-
-// scriptCommands splits a shell script into simple commands: lines joined at
-// backslash continuations, split at ; && || | and $( ; leading variable
-// assignments and wrappers (sudo, env, npx, timeout, …) are skipped.
-func scriptCommands(script string) []scriptCommand {
-	script = strings.ReplaceAll(script, "\\\r\n", " ")
-	script = strings.ReplaceAll(script, "\\\n", " ")
-	var out []scriptCommand
-	for _, line := range strings.Split(script, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		for _, part := range splitShell(line) {
-			if c, ok := parseCommand(part); ok {
-				out = append(out, c)
-				if len(out) >= maxScriptCommands {
-					return out
-				}
-			}
-		}
-	}
-	return out
-}
-
-func splitShell(line string) []string {
-	var parts []string
-	start := 0
-	var quote byte
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if quote != 0 {
-			if c == quote {
-				quote = 0
-			}
-			continue
-		}
-		switch c {
-		case '\'', '"':
-			quote = c
-		case ';', '|', '&', '`':
-			parts = append(parts, line[start:i])
-			start = i + 1
-		case '$':
-			if i+1 < len(line) && line[i+1] == '(' {
-				parts = append(parts, line[start:i])
-				start = i + 2
-				i++
-			}
-		case '(', ')', '{', '}':
-			parts = append(parts, line[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, line[start:])
-}
-
-var assignRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
-
-func parseCommand(part string) (scriptCommand, bool) {
-	words := shellWords(part)
-	var c scriptCommand
-	i := 0
-	for i < len(words) {
-		w := words[i]
-		switch {
-		case assignRe.MatchString(w):
-			c.env = append(c.env, w[:strings.IndexByte(w, '=')])
-			i++
-			continue
-		case w == "sudo" || w == "env" || w == "exec" || w == "time" || w == "nohup" || w == "command" || w == "then" ||
-			w == "do" || w == "else" || w == "if" || w == "while" || w == "!" || w == "xargs":
-			i++
-			continue
-		case w == "timeout":
-			i += 2
-			continue
-		case w == "npx" || w == "bunx" || w == "pnpx" || w == "uvx":
-			i++
-			for i < len(words) && strings.HasPrefix(words[i], "-") {
-				i++
-			}
-			if i < len(words) {
-				if cmd, ok := npmPackages[stripVersion(words[i])]; ok {
-					c.name = cmd
-					c.args = words[i+1:]
-					return c, true
-				}
-			}
-			continue
-		case (w == "pnpm" || w == "yarn") && i+1 < len(words) && words[i+1] == "dlx",
-			(w == "pipx" || w == "uv") && i+1 < len(words) && (words[i+1] == "run" || words[i+1] == "tool"):
-			i += 2
-			continue
-		}
-		break
-	}
-	if i >= len(words) {
-		return c, false
-	}
-	name := words[i]
-	if j := strings.LastIndexByte(name, '/'); j >= 0 {
-		name = name[j+1:]
-	}
-	c.name = name
-	c.args = words[i+1:]
-	return c, true
-}
-
 // stripVersion drops an npm version suffix: @openai/codex@latest → @openai/codex.
 func stripVersion(pkg string) string {
 	if i := strings.LastIndexByte(pkg, '@'); i > 0 {
@@ -626,6 +818,17 @@ func stripVersion(pkg string) string {
 // commandAgent derives a StepAgent from a CLI invocation, or nil.
 func (t *agentTable) commandAgent(c scriptCommand) *inventory.StepAgent {
 	for _, k := range t.commands {
+		if k.module != "" {
+			if !pythonNameRe.MatchString(c.name) || len(c.args) < 2 || c.args[0] != "-m" ||
+				(c.args[1] != k.module && !strings.HasPrefix(c.args[1], k.module+".")) {
+				continue
+			}
+			ag := &inventory.StepAgent{Product: k.product, Via: "python -m " + c.args[1]}
+			if k.product == "openhands" {
+				openhandsGuards(ag)
+			}
+			return ag
+		}
 		if c.name != k.name {
 			continue
 		}
@@ -640,6 +843,11 @@ func (t *agentTable) commandAgent(c scriptCommand) *inventory.StepAgent {
 		}
 		ag := &inventory.StepAgent{Product: k.product, Via: k.name}
 		cliGuards(ag, k.name, c)
+		if c.pkg != "" {
+			if why := npmUnpinned(c.pkg); why != "" {
+				ag.Supply = append(ag.Supply, inventory.AgentSupply{What: "npm package " + c.pkg + " (run with " + c.runner + ")", Unpinned: why})
+			}
+		}
 		return ag
 	}
 	return nil
@@ -647,12 +855,22 @@ func (t *agentTable) commandAgent(c scriptCommand) *inventory.StepAgent {
 
 // cliGuards reads bypass flags and allow-lists from an agent CLI's arguments.
 func cliGuards(ag *inventory.StepAgent, name string, c scriptCommand) {
-	args := strings.Join(quoteArgs(c.args), " ")
+	where := "the " + name + " command line"
+	if c.line > 0 {
+		where += fmt.Sprintf(" (script line %d)", c.line)
+	}
 	switch name {
 	case "claude":
-		claudeGuards(ag, args, "", "", "")
+		claudeFlags(ag, exprEnv{}, c.argv(), where)
+		return
 	case "codex":
-		codexGuards(ag, args)
+		codexGuards(ag, c.argv(), where)
+		return
+	}
+	for _, o := range c.opaque {
+		unparsed(ag, where+": "+o)
+	}
+	switch name {
 	case "gemini", "qwen":
 		for i, a := range c.args {
 			switch {
@@ -660,6 +878,8 @@ func cliGuards(ag *inventory.StepAgent, name string, c scriptCommand) {
 				ag.Bypass = append(ag.Bypass, a)
 			case a == "--approval-mode=yolo" || (a == "--approval-mode" && i+1 < len(c.args) && c.args[i+1] == "yolo"):
 				ag.Bypass = append(ag.Bypass, "--approval-mode yolo")
+			case a == "--approval-mode" && i+1 < len(c.args) && c.dyn[i+1]:
+				unparsed(ag, where+": --approval-mode "+c.sub.restore(c.args[i+1])+" cannot be evaluated")
 			case a == "--allowed-tools" && i+1 < len(c.args):
 				addTools(ag, c.args[i+1])
 			}
@@ -701,18 +921,6 @@ func cliGuards(ag *inventory.StepAgent, name string, c scriptCommand) {
 			ag.Bypass = append(ag.Bypass, "--skip-permissions-unsafe")
 		}
 	}
-}
-
-func quoteArgs(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if strings.ContainsAny(a, " \t") {
-			out[i] = "'" + a + "'"
-		} else {
-			out[i] = a
-		}
-	}
-	return out
 }
 
 // isCommitPin reports a ref that is a full commit id (40 or 64 hex digits).

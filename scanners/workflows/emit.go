@@ -15,6 +15,7 @@ import (
 // emit writes one resolved GitHub workflow: its jobs' facts, one agent per
 // job, the credentials the jobs reference and the reach edges.
 func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
+	r.taint(g)
 	wf := g.wf
 	for i := range wf.Jobs {
 		job := &wf.Jobs[i]
@@ -29,8 +30,10 @@ func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
 		job.PermissionsSource = jr.source
 		job.CalledBy = c.calledBy
 		r.agentStarters(job, gj)
-		refs := r.bindRefs(gj.refs, c.secretMaps)
-		job.Secrets = nil
+		job.BotConditions = botConditions(job, gj)
+		refs := r.bindRefs(g, gj.refs)
+		r.bindOwnKeys(job, refs)
+		job.Secrets, job.AllSecrets = nil, false // as bound: a called workflow gets what its callers pass
 		agent := r.jobAgent(wf, job, gj)
 		for _, rf := range refs {
 			job.Secrets = append(job.Secrets, inventory.SecretRef{Credential: rf.cred, Name: rf.name, Via: rf.via, Step: rf.step, Location: rf.loc})
@@ -38,7 +41,8 @@ func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
 				job.AllSecrets = true
 			}
 		}
-		r.credentials(wf, job, gj, refs, agent)
+		r.credentials(g, job, gj, refs, agent)
+		r.bindCheckoutTokens(g, job)
 		r.out.AddAgent(*agent)
 	}
 	r.out.AddWorkflow(*wf)
@@ -98,7 +102,7 @@ func builtinGateApplies(ag *inventory.StepAgent, event string) bool {
 	if ag.Gate == "" || ag.GateOpen {
 		return false
 	}
-	for _, a := range knownActions {
+	for _, a := range append(knownActions[:len(knownActions):len(knownActions)], knownWorkflows...) {
 		name, _, _ := strings.Cut(strings.ToLower(ag.Via), "@")
 		if name != a.prefix && !strings.HasPrefix(name, a.prefix+"/") {
 			continue
@@ -121,39 +125,80 @@ func builtinGateApplies(ag *inventory.StepAgent, event string) bool {
 
 // boundRef is a reference bound to a credential id.
 type boundRef struct {
-	cred string
-	name string
-	via  inventory.ReachVia
-	step int
-	loc  inventory.Location
-	all  bool
-	env  string
+	cred  string
+	name  string
+	via   inventory.ReachVia
+	step  int
+	loc   inventory.Location
+	all   bool
+	env   string
+	param string // the reusable workflow whose callers pass the value (see secretTarget)
+	from  string // the credential id the name has where it is written
 }
 
-// bindRefs maps reference names to credential ids; in a reusable workflow
-// the caller's secret mapping renames them.
-func (r *resolver) bindRefs(refs []ref, maps []map[string][]string) []boundRef {
+// bindRefs maps reference names to credential ids: in a reusable workflow
+// to what its callers pass (see secretTargets).
+func (r *resolver) bindRefs(g *ghWorkflow, refs []ref) []boundRef {
 	var out []boundRef
 	for _, rf := range refs {
-		names := []string{rf.name}
-		if rf.name != "GITHUB_TOKEN" && rf.name != "*" && len(maps) > 0 {
-			names = nil
-			for _, m := range maps {
-				if m == nil {
-					names = append(names, rf.name)
-					continue
-				}
-				names = append(names, m[rf.name]...)
-			}
+		if rf.name == "GITHUB_TOKEN" {
+			continue // the job token is linked separately
 		}
-		for _, n := range names {
-			if n == "GITHUB_TOKEN" {
-				continue // the job token is linked separately
+		for _, t := range r.secretTargets(g, rf.name, 0) {
+			if t.name == "GITHUB_TOKEN" {
+				continue // a caller passes its job token
 			}
-			out = append(out, boundRef{cred: inventory.GitHubSecretID(rf.loc.Source, n), name: n, via: rf.via, step: rf.step, loc: rf.loc, all: n == "*", env: rf.env})
+			out = append(out, boundRef{cred: secretTargetID(rf.loc.Source, t), name: t.name, via: rf.via, step: rf.step, loc: rf.loc,
+				all: t.name == "*", env: rf.env, param: t.param, from: inventory.GitHubSecretID(rf.loc.Source, rf.name)})
 		}
 	}
 	return out
+}
+
+func secretTargetID(source string, t secretTarget) string {
+	if t.param != "" {
+		return inventory.GitHubCallSecretID(source, t.param, t.name)
+	}
+	return inventory.GitHubSecretID(source, t.name)
+}
+
+// bindCheckoutTokens names a checkout's token secret as its references
+// were bound, when it stands for one secret: in a reusable workflow, the
+// caller's (GITHUB_TOKEN when the caller passes its job token).
+func (r *resolver) bindCheckoutTokens(g *ghWorkflow, job *inventory.Job) {
+	for k := range job.Steps {
+		co := job.Steps[k].Checkout
+		if co == nil || co.TokenSecret == "" || co.TokenSecret == "GITHUB_TOKEN" {
+			continue
+		}
+		if ts := r.secretTargets(g, co.TokenSecret, 0); len(ts) == 1 && ts[0].param == "" {
+			co.TokenSecret = ts[0].name
+		}
+	}
+}
+
+// bindOwnKeys renames the agents' own model keys as their references were
+// bound.
+func (r *resolver) bindOwnKeys(job *inventory.Job, refs []boundRef) {
+	for i := range job.Steps {
+		ag := job.Steps[i].Agent
+		if ag == nil || len(ag.OwnKeys) == 0 {
+			continue
+		}
+		var keys []string
+		for _, k := range ag.OwnKeys {
+			n := len(keys)
+			for _, rf := range refs {
+				if rf.from == k {
+					keys = appendUnique(keys, rf.cred)
+				}
+			}
+			if len(keys) == n {
+				keys = appendUnique(keys, k) // not bound through this job's references
+			}
+		}
+		ag.OwnKeys = keys
+	}
 }
 
 // jobAgent builds the job's agent: a ci-job, or a ci-coding-agent when a
@@ -243,7 +288,8 @@ func reachClass(name string) inventory.ReachClass {
 }
 
 // credentials adds the job's credentials and the agent's reach edges.
-func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *ghJob, refs []boundRef, agent *inventory.Agent) {
+func (r *resolver) credentials(g *ghWorkflow, job *inventory.Job, gj *ghJob, refs []boundRef, agent *inventory.Agent) {
+	wf := g.wf
 	reach := func(cred string, via inventory.ReachVia, loc inventory.Location, perms inventory.Permissions) {
 		l := loc
 		r.out.AddReach(inventory.Reach{Agent: agent.ID, Credential: cred, Via: via, Location: &l, Permissions: perms})
@@ -259,6 +305,10 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 	for _, rf := range refs {
 		c := inventory.Credential{ID: rf.cred, Kind: inventory.KindActionsSecret, Platform: inventory.PlatformGitHub, Name: rf.name,
 			Storage: "GitHub Actions secrets", Lifetime: inventory.LifetimeUnknown, Locations: []inventory.Location{rf.loc}}
+		if rf.param != "" {
+			c.Kind = inventory.KindWorkflowCallSecret
+			c.Storage = "passed by each caller of the reusable workflow " + rf.param + " (no caller in this scan)"
+		}
 		if rf.all {
 			c.Name = "all secrets of the repository, its organisation and environments"
 		} else {
@@ -290,11 +340,17 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 		if co == nil || co.ByScript || !co.PersistCredentials {
 			continue
 		}
-		target, perms := tokID, job.EffectivePermissions
-		if co.TokenSecret != "" && co.TokenSecret != "GITHUB_TOKEN" {
-			target, perms = inventory.GitHubSecretID(wf.Source, co.TokenSecret), nil
+		if co.TokenSecret == "" || co.TokenSecret == "GITHUB_TOKEN" {
+			reach(tokID, inventory.ViaPersistedCheckout, s.Location, job.EffectivePermissions)
+			continue
 		}
-		reach(target, inventory.ViaPersistedCheckout, s.Location, perms)
+		for _, t := range r.secretTargets(g, co.TokenSecret, 0) {
+			if t.name == "GITHUB_TOKEN" {
+				reach(tokID, inventory.ViaPersistedCheckout, s.Location, job.EffectivePermissions)
+			} else {
+				reach(secretTargetID(wf.Source, t), inventory.ViaPersistedCheckout, s.Location, nil)
+			}
+		}
 	}
 	// OIDC and what it feeds.
 	if gj.idToken {
@@ -356,13 +412,24 @@ func (r *resolver) credentials(wf *inventory.Workflow, job *inventory.Job, gj *g
 		}
 	}
 	if job.SelfHosted {
-		labels := slices.Clone(job.RunsOn)
-		slices.Sort(labels)
-		id := inventory.Scoped(wf.Source, "github-runner:"+strings.Join(labels, ","))
-		r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindRunner, Platform: inventory.PlatformGitHub,
-			Name: "self-hosted runner " + strings.Join(labels, ","), Reach: inventory.ReachInfrastructure, Lifetime: inventory.LifetimeUnknown,
-			Locations: []inventory.Location{job.Location}})
-		reach(id, inventory.ViaRunner, job.Location, nil)
+		sets := [][]string{job.RunsOn}
+		if len(job.RunnerLabels) > 0 {
+			sets = nil
+			for _, s := range job.RunnerLabels {
+				if slices.ContainsFunc(s, func(l string) bool { return strings.EqualFold(strings.TrimSpace(l), "self-hosted") }) {
+					sets = append(sets, s)
+				}
+			}
+		}
+		for _, set := range sets {
+			labels := slices.Clone(set)
+			slices.Sort(labels)
+			id := inventory.Scoped(wf.Source, "github-runner:"+strings.Join(labels, ","))
+			r.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindRunner, Platform: inventory.PlatformGitHub,
+				Name: "self-hosted runner " + strings.Join(labels, ","), Reach: inventory.ReachInfrastructure, Lifetime: inventory.LifetimeUnknown,
+				Locations: []inventory.Location{job.Location}})
+			reach(id, inventory.ViaRunner, job.Location, nil)
+		}
 	}
 	for _, l := range gj.literals {
 		if id, ok := r.literalID(l.name, l.value); ok {

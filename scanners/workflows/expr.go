@@ -225,6 +225,17 @@ type gateEval struct {
 	event string
 	gates map[string]string // kind → detail
 	bots  []string          // spoofable bot-name checks seen
+	// outputs returns the values a `needs.<job>.outputs.<name>` path can
+	// hold on this event; false when that is unknown.
+	outputs func(path string) ([]string, bool)
+}
+
+// outputValues is g.outputs for a needs output path.
+func (g *gateEval) outputValues(p string) ([]string, bool) {
+	if g.outputs == nil || !strings.HasPrefix(p, "needs.") {
+		return nil, false
+	}
+	return g.outputs(p)
 }
 
 func (g *gateEval) gate(kind, detail string) tri {
@@ -295,6 +306,17 @@ func (g *gateEval) equalOrdered(l, r actionlint.ExprNode) tri {
 		return triUnknown
 	}
 	lit, isLit := exprLiteral(r)
+	if vals, ok := g.outputValues(lp); ok && isLit {
+		// A routed output (see route.go): false when the job that sets it
+		// cannot set it to this value on this event.
+		if !slices.Contains(vals, lit) {
+			return triFalse
+		}
+		if len(vals) == 1 {
+			return triTrue
+		}
+		return triUnknown
+	}
 	switch {
 	case lp == "github.event_name":
 		if isLit {
@@ -384,6 +406,13 @@ func (g *gateEval) call(n *actionlint.FuncCallNode) tri {
 			}
 			return g.gate(inventory.GateActor, np+" in "+strings.Join(vals, ","))
 		}
+	case strings.HasPrefix(np, "needs."):
+		// an array (not a string, where contains tests substrings)
+		if lits, ok := literalList(hay); ok && !isStringNode(hay) {
+			if vals, ok := g.outputValues(np); ok && !slices.ContainsFunc(vals, func(v string) bool { return slices.Contains(lits, v) }) {
+				return triFalse
+			}
+		}
 	case np == "github.event_name":
 		if vals, ok := literalList(hay); ok {
 			for _, v := range vals {
@@ -401,6 +430,11 @@ func (g *gateEval) call(n *actionlint.FuncCallNode) tri {
 		}
 	}
 	return triUnknown
+}
+
+func isStringNode(n actionlint.ExprNode) bool {
+	_, ok := n.(*actionlint.StringNode)
+	return ok
 }
 
 // orChainPath reads `a.author_association || b.author_association` (the

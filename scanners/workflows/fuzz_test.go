@@ -125,3 +125,19 @@ func TestBadCIInput(t *testing.T) {
 		})
 	}
 }
+
+func FuzzReadScript(f *testing.F) {
+	for _, s := range []string{
+		"json=$(gh api \"repos/$R/pulls/$N\")\n{\n  echo \"t<<EOF\"\n  echo \"$json\" | jq -r '.title'\n  echo EOF\n} >> \"$GITHUB_OUTPUT\"\n",
+		"cat >> $GITHUB_OUTPUT <<'X'\na=$B\nX\n",
+		"echo \"x=$(echo \"$(echo \"$(",
+		"A=\"$(gh issue list \\\n --json title\n)\"\necho \"a=$A\" | tee -a $GITHUB_ENV\n",
+		"echo \"::set-output name=a::${{ github.event.issue.body }}\"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		readScript(script, func(string) []flow { return nil }, map[string]sval{"T": {text: fetched("x")}}, fetched("agent"))
+		readJS(script, func(string) []flow { return nil }, func(string) []flow { return nil })
+	})
+}

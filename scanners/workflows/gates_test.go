@@ -113,6 +113,13 @@ func TestScriptAgents(t *testing.T) {
 		{"if true; then\n  cursor-agent -p fix --force\nfi", "cursor-agent", []string{"--force"}},
 		{"my-agent --do-it", "my-agent", nil},
 		{"# claude -p commented out", "", nil},
+		{"claude -p \"Fix it.\nCarefully.\" \\\n  --dangerously-skip-permissions", "claude-code", []string{"--dangerously-skip-permissions"}},
+		{"timeout 600 npx -y @anthropic-ai/claude-code -p hi --dangerously-skip-permissions", "claude-code", []string{"--dangerously-skip-permissions"}},
+		{"sh -c 'codex exec --yolo fix'", "codex", []string{"--yolo"}},
+		{"out=$(claude -p \"$P\" --permission-mode bypassPermissions)", "claude-code", []string{"--permission-mode bypassPermissions"}},
+		{"cd /tmp && python -m openhands.resolver.resolve_issue --issue-number 1", "openhands", nil},
+		{"python -m openhands_resolver_tools.x", "", nil},
+		{"echo 'claude -p x --dangerously-skip-permissions'", "", nil},
 	}
 	for _, tt := range tests {
 		var got *inventory.StepAgent

@@ -24,6 +24,12 @@ type ghWorkflow struct {
 	events []ghEvent
 	jobs   []*ghJob // in the order of wf.Jobs
 	env    []ref    // workflow-level env references
+	// callSecrets are the secrets declared under on.workflow_call.secrets
+	// (upper case): parameters whose values the callers choose.
+	callSecrets map[string]bool
+	ast         *actionlint.Workflow
+	taint       *wfTaint // computed once by Finish (taintpass.go)
+	busy        bool
 }
 
 type ghEvent struct {
@@ -43,7 +49,13 @@ type ghJob struct {
 	egress    bool // harden-runner with egress-policy: block
 	idToken   bool // id-token: write declared on the job or workflow
 	declared  *inventory.PermissionBlock
-	stepLocal []int // steps using ./local actions
+	stepLocal []int                   // steps using ./local actions
+	routes    map[string]*outputRoute // job outputs (lower case) whose values can be read
+	// localWith holds the with: values, as written, of the steps that use
+	// ./local actions (by step index): a composite action's steps read
+	// them as ${{ inputs.x }}.
+	localWith map[int]map[string]string
+	ast       *actionlint.Job
 }
 
 // ref is a credential reference before it is bound to a credential id.
@@ -103,7 +115,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 		notes = append(notes, fmt.Sprintf("parsed with %d syntax problem(s); first at line %d: %s", len(errs), errs[0].Line, oneLine(errs[0].Message)))
 	}
 	wf := &inventory.Workflow{Source: file.Source, Platform: inventory.PlatformGitHub, Path: file.Path, Root: file.Root}
-	g := &ghWorkflow{wf: wf, file: file}
+	g := &ghWorkflow{wf: wf, file: file, ast: w}
 	if w.Name != nil {
 		wf.Name = w.Name.Value
 	}
@@ -123,6 +135,18 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 				}
 			}
 		}
+		if wc, ok := ev.(*actionlint.WorkflowCallEvent); ok {
+			for id, sec := range wc.Secrets {
+				if g.callSecrets == nil {
+					g.callSecrets = map[string]bool{}
+				}
+				name := id
+				if sec != nil && sec.Name != nil {
+					name = sec.Name.Value
+				}
+				g.callSecrets[strings.ToUpper(name)] = true
+			}
+		}
 		g.events = append(g.events, e)
 	}
 	var pnotes []string
@@ -130,6 +154,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 	notes = append(notes, pnotes...)
 	g.env = envRefs(file, w.Env, inventory.ViaJobEnv, -1, nil)
 
+	defaults := workflowCallDefaults(w)
 	ids := make([]string, 0, len(w.Jobs))
 	for id := range w.Jobs {
 		ids = append(ids, id)
@@ -147,6 +172,12 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 		}
 		job, gj, jn := parseJob(file, id, j, agents)
 		notes = append(notes, jn...)
+		if j.RunsOn != nil {
+			expr := j.RunsOn.LabelsExpr != nil || slices.ContainsFunc(j.RunsOn.Labels, func(l *actionlint.String) bool {
+				return l != nil && strings.Contains(l.Value, "${{")
+			})
+			applyRunner(&job, evalRunsOn(j.RunsOn, j.Strategy, defaults), expr)
+		}
 		if wf.Permissions != nil && wf.Permissions.Effective.Get(inventory.ResIDToken) >= inventory.Write && job.Permissions == nil {
 			gj.idToken = true
 		}
@@ -163,7 +194,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 
 func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *agentTable) (inventory.Job, *ghJob, []string) {
 	job := inventory.Job{ID: id, Location: at(file, j.Pos)}
-	gj := &ghJob{}
+	gj := &ghJob{ast: j}
 	var notes []string
 	if j.ID != nil {
 		job.ID = j.ID.Value
@@ -247,6 +278,21 @@ func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *age
 			}
 		}
 		gj.call = ci
+		if a, r, ok := agents.workflow(wc.Uses.Value); ok {
+			// A reusable workflow in another repository that runs a coding
+			// agent: the job is recorded with one step that stands for it.
+			st := inventory.Step{Index: 0, Uses: wc.Uses.Value, Location: loc, Agent: workflowAgent(a, r, wc.Uses.Value)}
+			for _, k := range a.keyInputs {
+				for _, n := range ci.secrets[strings.ToUpper(k)].names {
+					st.Agent.OwnKeys = appendUnique(st.Agent.OwnKeys, inventory.GitHubSecretID(file.Source, n))
+				}
+			}
+			if why := unpinnedRef(r); why != "" {
+				st.Agent.Supply = append(st.Agent.Supply, inventory.AgentSupply{What: "reusable workflow " + sanitizeRef(wc.Uses.Value), Unpinned: why})
+			}
+			job.Steps = append(job.Steps, st)
+			gj.stepIfs = append(gj.stepIfs, nil)
+		}
 	}
 	for i, s := range j.Steps {
 		if s == nil {
@@ -265,7 +311,72 @@ func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *age
 			job.AllSecrets = true
 		}
 	}
+	gj.routes = jobRoutes(j)
 	return job, gj, notes
+}
+
+var stepOutputRe = regexp.MustCompile(`^\$\{\{\s*steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
+
+// jobRoutes reads the job's outputs that are literals or that an
+// actions/github-script step sets (see route.go).
+func jobRoutes(j *actionlint.Job) map[string]*outputRoute {
+	out := map[string]*outputRoute{}
+	for name, o := range j.Outputs {
+		if o == nil || o.Value == nil {
+			continue
+		}
+		v := strings.TrimSpace(o.Value.Value)
+		if !strings.Contains(v, "${{") {
+			out[strings.ToLower(name)] = &outputRoute{literal: &v}
+			continue
+		}
+		m := stepOutputRe.FindStringSubmatch(v)
+		if m == nil {
+			continue
+		}
+		var step *actionlint.Step
+		for _, s := range j.Steps {
+			if s != nil && s.ID != nil && strings.EqualFold(s.ID.Value, m[1]) {
+				if step != nil {
+					step = nil // ambiguous
+					break
+				}
+				step = s
+			}
+		}
+		if step == nil {
+			continue
+		}
+		e, ok := step.Exec.(*actionlint.ExecAction)
+		if !ok || e.Uses == nil {
+			continue
+		}
+		if name, _, _ := strings.Cut(strings.ToLower(e.Uses.Value), "@"); name != "actions/github-script" {
+			continue
+		}
+		script, ok := e.Inputs["script"]
+		if !ok || script == nil || script.Value == nil {
+			continue
+		}
+		env := map[string]string{}
+		for _, ev := range []*actionlint.Env{j.Env, step.Env} {
+			if ev == nil {
+				continue
+			}
+			if ev.Expression != nil {
+				env = map[string]string{} // names it may set are unknown
+			}
+			for _, kv := range ev.Vars {
+				if kv != nil && kv.Name != nil && kv.Value != nil {
+					env[kv.Name.Value] = kv.Value.Value
+				}
+			}
+		}
+		if r := parseScriptRoute(script.Value.Value, m[2], env); r != nil {
+			out[strings.ToLower(name)] = &outputRoute{script: r}
+		}
+	}
+	return out
 }
 
 func containerRefs(file inventory.Location, c *actionlint.Container) []ref {
@@ -393,16 +504,15 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			break
 		}
 		script := e.Run.Value
-		pos := e.Run.Pos
-		gj.refs = append(gj.refs, stringRefs(file, script, pos, inventory.ViaRunScript, i, "")...)
-		for _, p := range untrustedIn(script) {
-			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "run", Location: at(file, pos)})
+		gj.refs = append(gj.refs, stringRefs(file, script, e.Run.Pos, inventory.ViaRunScript, i, "")...)
+		for _, u := range untrustedAt(file, e.Run) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "run", Location: u.loc})
 		}
 		if len(script) > 1<<20 {
 			script = script[:1<<20]
 		}
 		var seen []string
-		cmds := agents.scriptCmds(script)
+		cmds, perr := agents.scriptCmds(script, exprEnv{})
 		st.RunsWorkspace = len(cmds) == 0 && strings.TrimSpace(script) != ""
 		for _, c := range cmds {
 			if !inertCommands[c.name] {
@@ -415,6 +525,9 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 				seen = append(seen, c.name)
 			}
 		}
+		if st.Agent != nil && perr != nil {
+			unparsed(st.Agent, "the run: script is "+perr.Error()+"; its commands were split by lines")
+		}
 		st.Commands = seen
 		if scriptPRFetchRe.MatchString(script) {
 			st.Checkout = &inventory.Checkout{ByScript: true, UntrustedRef: true, Ref: "pull request head (script)"}
@@ -424,6 +537,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 		}
 		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script)
 		st.OtherS3Endpoint = otherS3Re.MatchString(script)
+		st.Automation = scriptAutomation(script)
 	case *actionlint.ExecAction:
 		if e.Uses == nil {
 			break
@@ -431,6 +545,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 		st.Uses = e.Uses.Value
 		inputs := map[string]string{}
 		inputPos := map[string]*actionlint.Pos{}
+		inputStr := map[string]*actionlint.String{}
 		names := make([]string, 0, len(e.Inputs))
 		for k, in := range e.Inputs {
 			if in == nil || in.Value == nil {
@@ -443,6 +558,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			names = append(names, name)
 			inputs[strings.ToLower(name)] = in.Value.Value
 			inputPos[strings.ToLower(name)] = in.Value.Pos
+			inputStr[strings.ToLower(name)] = in.Value
 		}
 		slices.Sort(names)
 		st.Inputs = names
@@ -453,9 +569,14 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 				gj.literals = append(gj.literals, literal{name: n, value: l, via: inventory.ViaWith, step: i, loc: at(file, inputPos[ln])})
 			}
 		}
-		stepAction(file, &st, e.Uses.Value, inputs, inputPos, agents, gj)
+		stepAction(file, &st, e.Uses.Value, inputs, inputStr, agents, gj)
+		st.Automation = actionAutomation(e.Uses.Value, inputs)
 		if strings.HasPrefix(st.Uses, "./") {
 			gj.stepLocal = append(gj.stepLocal, i)
+			if gj.localWith == nil {
+				gj.localWith = map[int]map[string]string{}
+			}
+			gj.localWith[i] = inputs
 		}
 	}
 	if st.Agent != nil {
@@ -472,7 +593,11 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 	return st
 }
 
-func (t *agentTable) scriptCmds(script string) []scriptCommand { return scriptCommands(script) }
+// scriptCmds parses a run: script after substituting its expressions.
+func (t *agentTable) scriptCmds(script string, env exprEnv) ([]scriptCommand, error) {
+	sub := env.substituteText(script)
+	return parseScript(sub.text, sub, 0)
+}
 
 func appendUnique(s []string, v string) []string {
 	if slices.Contains(s, v) {
@@ -486,12 +611,12 @@ var secretNameRe = regexp.MustCompile(`(?i)(token|secret|password|passwd|key|cre
 func looksSecretName(n string) bool { return secretNameRe.MatchString(n) }
 
 // stepAction derives facts from a uses: step.
-func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs map[string]string, pos map[string]*actionlint.Pos,
+func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs map[string]string, strs map[string]*actionlint.String,
 	agents *agentTable, gj *ghJob) {
 	name, ref, _ := strings.Cut(strings.ToLower(uses), "@")
 	in := func(k string) string { return strings.TrimSpace(inputs[k]) }
 	if a, r, ok := agents.action(uses); ok {
-		st.Agent = actionAgent(a, r, uses, inputs)
+		st.Agent = actionAgent(a, r, uses, inputs, exprEnv{})
 		for _, k := range a.keyInputs {
 			u := secretsIn(inputs[k])
 			for _, n := range u.names {
@@ -499,12 +624,12 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 			}
 		}
 		for _, k := range promptInputs {
-			for _, p := range untrustedIn(inputs[k]) {
-				st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "prompt (" + k + ")", Location: at(file, pos[k])})
+			for _, u := range untrustedAt(file, strs[k]) {
+				st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "prompt (" + k + ")", Location: u.loc})
 			}
 		}
-		for _, p := range untrustedIn(inputs["claude_args"]) {
-			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "agent arguments (claude_args)", Location: at(file, pos["claude_args"])})
+		for _, u := range untrustedAt(file, strs["claude_args"]) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "agent arguments (claude_args)", Location: u.loc})
 		}
 	}
 	switch {
@@ -575,8 +700,8 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 		}
 	case name == "actions/github-script":
 		script := inputs["script"]
-		for _, p := range untrustedIn(script) {
-			st.Injections = append(st.Injections, inventory.Injection{Expression: p, Into: "script", Location: at(file, pos["script"])})
+		for _, u := range untrustedAt(file, strs["script"]) {
+			st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "script", Location: u.loc})
 		}
 		if permCheckRe.MatchString(script) {
 			st.PermissionCheck = true

@@ -31,7 +31,9 @@ type resolver struct {
 	callers map[string][]caller
 	ctx     map[string]*wfCtx // computed per workflow path
 	busy    map[string]bool
-	upAud   map[string]baseEvent // workflow_run audience per workflow path
+	upAud   map[string]baseEvent      // workflow_run audience per workflow path
+	secrets map[string][]secretTarget // workflow path + "\x00" + secret name → what it stands for
+	busySec map[string]bool
 }
 
 type caller struct {
@@ -47,6 +49,7 @@ type baseEvent struct {
 	gates      []string
 	note       string
 	loc        inventory.Location
+	types      []string // activity types the trigger admits; nil when any
 }
 
 // wfCtx is what a workflow's jobs inherit: from its own triggers, or from
@@ -56,9 +59,11 @@ type wfCtx struct {
 	// for reusable workflows called from this root
 	callerPerms []inventory.Permissions
 	callerIDTok bool
-	secretMaps  []map[string][]string // callee secret → caller secret names; nil map for inherit
 	calledBy    []string
-	jobs        []jobResult
+	// direct: the workflow also has triggers of its own, whose runs get its
+	// own (or the default) permissions and the repository's secrets.
+	direct bool
+	jobs   []jobResult
 }
 
 type jobResult struct {
@@ -77,6 +82,8 @@ func (r *resolver) github() bool {
 	r.ctx = map[string]*wfCtx{}
 	r.busy = map[string]bool{}
 	r.upAud = map[string]baseEvent{}
+	r.secrets = map[string][]secretTarget{}
+	r.busySec = map[string]bool{}
 	slices.SortFunc(r.st.workflows, func(a, b *ghWorkflow) int { return cmp.Compare(a.wf.Path, b.wf.Path) })
 	for _, g := range r.st.workflows {
 		r.byPath[g.wf.Path] = g
@@ -135,12 +142,14 @@ func (r *resolver) expandActions(g *ghWorkflow) {
 			if !strings.HasPrefix(s.Uses, "./") {
 				continue
 			}
-			var inline func(dir string, depth int, parentIf actionlint.ExprNode)
-			inline = func(dir string, depth int, parentIf actionlint.ExprNode) {
+			caller := s.Location
+			var inline func(dir string, depth int, parentIf actionlint.ExprNode, with map[string]string, parent exprEnv)
+			inline = func(dir string, depth int, parentIf actionlint.ExprNode, with map[string]string, parent exprEnv) {
 				act := r.st.actions[dir]
 				if act == nil || !act.composite || depth > maxActionDepth {
 					return
 				}
+				env := act.inputEnv(with, parent)
 				for _, cs := range act.steps {
 					if expanded >= maxExpanded {
 						return
@@ -149,6 +158,7 @@ func (r *resolver) expandActions(g *ghWorkflow) {
 					tmp := &ghJob{}
 					idx := len(steps)
 					st := parseStep(act.file, idx, cs, r.agents, tmp)
+					r.agents.compositeAgent(&st, cs, env, caller)
 					st.FromAction = dir
 					steps = append(steps, st)
 					ifs = append(ifs, parentIf)
@@ -156,11 +166,11 @@ func (r *resolver) expandActions(g *ghWorkflow) {
 					extraLits = append(extraLits, tmp.literals...)
 					gj.egress = gj.egress || tmp.egress
 					if strings.HasPrefix(st.Uses, "./") {
-						inline(localDir(st.Uses), depth+1, parentIf)
+						inline(localDir(st.Uses), depth+1, parentIf, tmp.localWith[idx], env)
 					}
 				}
 			}
-			inline(localDir(s.Uses), 1, gj.stepIfs[i])
+			inline(localDir(s.Uses), 1, gj.stepIfs[i], gj.localWith[i], exprEnv{})
 		}
 		for k := range gj.refs {
 			if gj.refs[k].step >= 0 {
@@ -190,7 +200,7 @@ func localDir(uses string) string {
 
 // eventBase says who can start a workflow through one event, before gates.
 func eventBase(e ghEvent) baseEvent {
-	b := baseEvent{name: e.name, loc: e.loc, privileged: true}
+	b := baseEvent{name: e.name, loc: e.loc, privileged: true, types: e.types}
 	writerOnly := len(e.types) > 0 && !slices.ContainsFunc(e.types, func(t string) bool { return !writerTypes[t] })
 	switch e.name {
 	case "pull_request":
@@ -229,7 +239,7 @@ var writerTypes = map[string]bool{
 // upstreamAudience is who can start the workflows a workflow_run trigger
 // follows.
 func (r *resolver) upstreamAudience(e ghEvent, depth int) baseEvent {
-	b := baseEvent{name: e.name, loc: e.loc, privileged: true, audience: inventory.AudienceSchedule}
+	b := baseEvent{name: e.name, loc: e.loc, privileged: true, audience: inventory.AudienceSchedule, types: e.types}
 	found := false
 	for _, name := range e.workflows {
 		for _, up := range r.byName[name] {
@@ -273,21 +283,31 @@ func (r *resolver) workflowCtx(g *ghWorkflow, depth int) *wfCtx {
 						continue
 					}
 					cj := cc.jobs[cl.job]
+					// The caller job's starters are already narrowed by its
+					// if:, by the jobs it needs (transitively) and by the
+					// outputs those route on.
 					for _, s := range cj.starters {
+						var types []string
+						for _, ce := range cc.events {
+							if ce.name == s.Event {
+								types = ce.types
+							}
+						}
 						c.events = append(c.events, baseEvent{name: s.Event, audience: s.Audience, privileged: s.Privileged,
-							gates: s.Gates, loc: s.Location, note: "called from " + cl.g.wf.Path + "#" + cl.g.wf.Jobs[cl.job].ID})
+							gates: s.Gates, loc: s.Location, types: types, note: "called from " + cl.g.wf.Path + "#" + cl.g.wf.Jobs[cl.job].ID})
 					}
 					c.callerPerms = append(c.callerPerms, cj.perms)
 					c.callerIDTok = c.callerIDTok || cj.idToken
 					c.calledBy = append(c.calledBy, cl.g.wf.Path+"#"+cl.g.wf.Jobs[cl.job].ID)
-					c.secretMaps = append(c.secretMaps, secretMap(cl.g.jobs[cl.job].call))
 				}
 				continue
 			}
 			c.events = append(c.events, eventBase(e))
 		case "workflow_run":
+			c.direct = true
 			c.events = append(c.events, r.upstreamAudience(e, depth))
 		default:
+			c.direct = true
 			c.events = append(c.events, eventBase(e))
 		}
 	}
@@ -296,19 +316,90 @@ func (r *resolver) workflowCtx(g *ghWorkflow, depth int) *wfCtx {
 	return c
 }
 
-// secretMap maps a callee's secret names to the caller's; nil means inherit.
-func secretMap(ci *callInfo) map[string][]string {
-	if ci == nil || ci.inherit {
-		return nil
+// secretTarget is what a secret name used in a workflow stands for: a
+// secret of the repository (or the job token, GITHUB_TOKEN), or the value
+// the callers of a reusable workflow pass for one of its declared
+// workflow_call secrets when none of those callers is in the scan.
+type secretTarget struct {
+	name  string // the secret's name where its value is chosen
+	param string // the reusable workflow declaring it as a parameter; "" for a repository secret
+}
+
+// secretTargets binds a secret name used in workflow g. A run started by a
+// trigger of g's own reads the repository's secrets; a run called from a
+// job of this scan reads only what that job passes (`secrets: inherit`
+// passes all of its own, a `secrets:` map the listed ones, nothing else
+// none), resolved in the caller's workflow in turn; a reusable workflow
+// with no caller in the scan gets its declared secrets from callers the
+// scan cannot see: they are parameters, not the repository's secrets.
+func (r *resolver) secretTargets(g *ghWorkflow, name string, depth int) []secretTarget {
+	if name == "GITHUB_TOKEN" {
+		return []secretTarget{{name: name}}
 	}
-	m := map[string][]string{}
-	for callee, u := range ci.secrets {
-		m[callee] = u.names
-		if u.all {
-			m[callee] = append(m[callee], "*")
+	key := g.wf.Path + "\x00" + name
+	if t, ok := r.secrets[key]; ok {
+		return t
+	}
+	if depth > maxCallDepth || r.busySec[key] {
+		return []secretTarget{{name: name}}
+	}
+	r.busySec[key] = true
+	defer delete(r.busySec, key)
+	var out []secretTarget
+	add := func(ts ...secretTarget) {
+		for _, t := range ts {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
 		}
 	}
-	return m
+	called := slices.ContainsFunc(g.events, func(e ghEvent) bool { return e.name == "workflow_call" })
+	direct := !called || slices.ContainsFunc(g.events, func(e ghEvent) bool { return e.name != "workflow_call" })
+	if direct {
+		add(secretTarget{name: name})
+	}
+	cs := r.callers[g.wf.Path]
+	switch {
+	case !called:
+	case len(cs) == 0 && name != "*" && g.callSecrets[name]:
+		add(secretTarget{name: name, param: g.wf.Path})
+	case len(cs) == 0:
+		add(secretTarget{name: name}) // inherited by name from a caller beyond the scan
+	}
+	for _, cl := range cs {
+		ci := cl.g.jobs[cl.job].call
+		switch {
+		case ci.inherit:
+			add(r.secretTargets(cl.g, name, depth+1)...)
+		case name == "*":
+			for _, k := range sortedKeys(ci.secrets) {
+				add(r.useTargets(cl.g, ci.secrets[k], depth+1)...)
+			}
+		default:
+			if u, ok := ci.secrets[name]; ok {
+				add(r.useTargets(cl.g, u, depth+1)...)
+			}
+		}
+	}
+	r.secrets[key] = out
+	return out
+}
+
+// useTargets binds the secrets a caller's expression names.
+func (r *resolver) useTargets(g *ghWorkflow, u secretUse, depth int) []secretTarget {
+	var out []secretTarget
+	names := slices.Clone(u.names)
+	if u.all {
+		names = append(names, "*")
+	}
+	for _, n := range names {
+		for _, t := range r.secretTargets(g, n, depth) {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 // jobResults computes starters and effective permissions for every job.
@@ -328,7 +419,10 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 		job := &g.wf.Jobs[i]
 		gj := g.jobs[i]
 		jr := jobResult{}
-		// Effective GITHUB_TOKEN permissions.
+		// Effective GITHUB_TOKEN permissions. A called run gets the caller
+		// job's token, which the called workflow can only narrow (the meet
+		// of the two); a run of the workflow's own triggers gets its own
+		// permissions or the default. Over all runs, the join.
 		switch {
 		case gj.declared != nil:
 			jr.perms, jr.source = gj.declared.Effective.Clone(), "job"
@@ -345,7 +439,13 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 				}
 				joined = joined.Join(p)
 			}
-			if jr.source == "" {
+			switch {
+			case c.direct && jr.perms == nil:
+				joined = joined.Join(inventory.GitHubTokenDefault(false))
+				jr.source = permissionsDefault
+			case c.direct:
+				joined = joined.Join(jr.perms)
+			case jr.source == "":
 				jr.source = "caller"
 			}
 			jr.perms = joined
@@ -368,7 +468,7 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 		permStep := slices.ContainsFunc(job.Steps, func(s inventory.Step) bool { return s.PermissionCheck })
 		for _, e := range c.events {
 			s := inventory.Starter{Event: e.name, Audience: e.audience, Privileged: e.privileged, Gates: slices.Clone(e.gates), Location: e.loc}
-			ge := gateEval{event: e.name}
+			ge := gateEval{event: e.name, outputs: r.needsOutputs(g, job, index, routeEvent{name: e.name, types: e.types})}
 			v := triUnknown
 			if gj.ifNode != nil {
 				v = ge.eval(gj.ifNode)
@@ -412,6 +512,29 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 	return res
 }
 
+// needsOutputs looks up `needs.<job>.outputs.<name>` for one event among
+// the jobs job needs.
+func (r *resolver) needsOutputs(g *ghWorkflow, job *inventory.Job, index map[string]int, e routeEvent) func(string) ([]string, bool) {
+	return func(p string) ([]string, bool) {
+		rest, _ := strings.CutPrefix(p, "needs.")
+		id, out, ok := strings.Cut(rest, ".outputs.")
+		if !ok || strings.Contains(out, ".") {
+			return nil, false
+		}
+		for _, n := range job.Needs {
+			if !strings.EqualFold(n, id) {
+				continue
+			}
+			k, ok := index[n]
+			if !ok || g.jobs[k].call != nil {
+				return nil, false // a reusable workflow's outputs are not read
+			}
+			return g.jobs[k].routes[out].values(e)
+		}
+		return nil, false
+	}
+}
+
 func starterFor(ss []inventory.Starter, event string) (inventory.Starter, bool) {
 	for _, s := range ss {
 		if s.Event == event {
@@ -433,7 +556,7 @@ func narrow(s *inventory.Starter, a inventory.Audience, gates ...string) {
 	}
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
