@@ -421,3 +421,34 @@ func TestTrackedButAbsent(t *testing.T) {
 		t.Errorf("coverage = %+v", cov)
 	}
 }
+
+// TestScanNamedFilesOnly: with Options.Files only those files are read, the
+// rest of the tree is one coverage entry, and tracked files that were not
+// visited are not reported as missing from the work tree.
+func TestScanNamedFilesOnly(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	gitRun(t, root, "init", "-q")
+	write(t, root, "a.txt", "a\n")
+	write(t, root, "sub/b.txt", "b\n")
+	gitRun(t, root, "add", "a.txt", "sub/b.txt")
+	gitRun(t, root, "commit", "-qm", "init")
+	s := newSeen()
+	b := inventory.NewBuilder()
+	if err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{s}, Options{Files: []string{"sub/b.txt"}}, b); err != nil {
+		t.Fatal(err)
+	}
+	_, cov := b.Build()
+	if got := slices.Sorted(maps.Keys(s.files)); !slices.Equal(got, []string{"sub/b.txt"}) || s.files["sub/b.txt"] != inventory.GitTracked {
+		t.Errorf("read %v (%v)", got, s.files)
+	}
+	if c := coverageFor(cov, "the rest of the tree not scanned"); len(c) != 1 {
+		t.Errorf("coverage %+v", cov)
+	}
+	if c := coverageFor(cov, "tracked in git but not in the work tree"); len(c) != 0 {
+		t.Errorf("a tracked file that was not named is reported missing: %+v", c)
+	}
+}
