@@ -19,6 +19,8 @@ const MaxMarkdownBytes = 1 << 20
 type Markdown struct {
 	// Limit overrides MaxMarkdownBytes (tests).
 	Limit int
+	// MinSeverity hides findings below it (they are counted).
+	MinSeverity inventory.Severity
 }
 
 var _ Reporter = Markdown{}
@@ -35,23 +37,39 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 		targets = append(targets, "`"+mdCode(t.Name)+"`")
 	}
 	fmt.Fprintf(&head, "## agentreach: %s\n\n", strings.Join(targets, ", "))
-	if r.Scan.Status == StatusPartial {
+	if r.Scan.Interrupted {
+		head.WriteString("> [!WARNING]\n> The scan was **interrupted** before it read everything: these are the findings until then. Missing data is not a clean result.\n\n")
+	} else if r.Scan.Status == StatusPartial {
 		head.WriteString("> [!WARNING]\n> The scan is **partial**: some sources could not be read fully (see *Not read fully* below). Missing data is not a clean result.\n\n")
+	}
+	skipped, skippedFiles := r.Skipped()
+	if skippedFiles > 0 && r.Scan.Status != StatusPartial {
+		fmt.Fprintf(&head, "> [!NOTE]\n> Complete except %s skipped by policy that may hold credentials (see *Skipped* below).\n\n",
+			plural(skippedFiles, "file", "files"))
 	}
 	head.WriteString("| Severity | Findings |\n|---|---:|\n")
 	for _, s := range inventory.Severities {
 		fmt.Fprintf(&head, "| %s | %d |\n", s, r.Summary.Findings[s])
 	}
-	fmt.Fprintf(&head, "\n%d suppressed · %d credentials · %d agents · %d reach edges · %d workflows\n",
-		r.Summary.Suppressed, r.Summary.Credentials, r.Summary.Agents, r.Summary.Reaches, r.Summary.Workflows)
+	fmt.Fprintf(&head, "\n%d suppressed · %s · %s · %s · %s\n", r.Summary.Suppressed,
+		plural(r.Summary.Credentials, "credential", "credentials"), plural(r.Summary.Agents, "agent", "agents"),
+		plural(r.Summary.Reaches, "reach edge", "reach edges"), plural(r.Summary.Workflows, "workflow", "workflows"))
+	if r.Scan.Baseline != "" {
+		fmt.Fprintf(&head, "\n**%d new**, %d resolved since the baseline `%s`\n", r.Summary.New, r.Summary.Resolved, mdCode(r.Scan.Baseline))
+	}
 
 	var tail bytes.Buffer
-	var problems []inventory.Coverage
-	for _, c := range r.Coverage {
-		if c.Incomplete() {
-			problems = append(problems, c)
+	if len(r.Resolved) > 0 {
+		tail.WriteString("\n### Resolved since the baseline\n\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n")
+		for i, f := range r.Resolved {
+			if i == 50 {
+				fmt.Fprintf(&tail, "\n%d more resolved findings are in the JSON report.\n", len(r.Resolved)-i)
+				break
+			}
+			fmt.Fprintf(&tail, "| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(findingWhere(r, f)), mdText(f.Message))
 		}
 	}
+	problems, _ := r.Problems()
 	if len(problems) > 0 || len(r.NotEvaluable) > 0 {
 		tail.WriteString("\n### Not read fully\n\n")
 		for i, c := range problems {
@@ -63,10 +81,23 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 			if c.Path != "" {
 				where += " `" + mdCode(c.Path) + "`"
 			}
+			if c.Count > 1 {
+				where += fmt.Sprintf(" (%d files)", c.Count)
+			}
 			fmt.Fprintf(&tail, "- %s: %s\n", where, mdText(c.Reason))
 		}
 		for _, n := range r.NotEvaluable {
 			fmt.Fprintf(&tail, "- %s not evaluable: %s\n", n.RuleID, mdText(n.Reason))
+		}
+	}
+	if skippedFiles > 0 {
+		fmt.Fprintf(&tail, "\n### Skipped\n\n%s skipped by policy; they may hold credentials.\n\n", plural(skippedFiles, "file", "files"))
+		for i, g := range skipped {
+			if i == 50 {
+				fmt.Fprintf(&tail, "- … %d more reasons in the JSON report\n", len(skipped)-i)
+				break
+			}
+			fmt.Fprintf(&tail, "- %s: %s: %s\n", g.Source, mdText(g.Reason), listPaths(g.Paths, g.Files, 5, func(p string) string { return "`" + mdCode(p) + "`" }))
 		}
 	}
 	var outside []inventory.Coverage
@@ -91,26 +122,31 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 	}
 	tail.WriteString(fmt.Sprintf("\n<sub>%s %s · schema v%d</sub>\n", r.Tool.Name, mdText(r.Tool.Version), SchemaVersion))
 
+	list, hidden := shown(r.Findings, m.MinSeverity)
 	var rows bytes.Buffer
-	if len(r.Findings) > 0 {
+	if hidden > 0 {
+		fmt.Fprintf(&rows, "\n%s below %s not shown (--min-severity); the JSON and SARIF reports hold them.\n",
+			plural(hidden, "finding", "findings"), m.MinSeverity)
+	}
+	if len(list) > 0 {
 		rows.WriteString("\n### Findings\n\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n")
 	}
 	budget := limit - head.Len() - tail.Len() - rows.Len() - 200
 	left := 0
-	for i, f := range r.Findings {
-		loc := r.DisplayPath(f.Location)
-		if f.Location.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", loc, f.Location.Line)
+	for i, f := range list {
+		msg := mdText(f.Message)
+		if f.Baseline == inventory.BaselineNew {
+			msg = "**new** " + msg
 		}
-		row := fmt.Sprintf("| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(loc), mdText(f.Message))
+		row := fmt.Sprintf("| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(findingWhere(r, f)), msg)
 		if rows.Len()+len(row) > budget {
-			left = len(r.Findings) - i
+			left = len(list) - i
 			break
 		}
 		rows.WriteString(row)
 	}
 	if left > 0 {
-		fmt.Fprintf(&rows, "\n%d more findings (lower severity) are not shown; see the JSON or SARIF report.\n", left)
+		fmt.Fprintf(&rows, "\n%s not shown (lower severity); see the JSON or SARIF report.\n", plural(left, "more finding", "more findings"))
 	}
 	for _, b := range []*bytes.Buffer{&head, &rows, &tail} {
 		if _, err := w.Write(b.Bytes()); err != nil {

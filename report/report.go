@@ -59,6 +59,10 @@ type Scan struct {
 	FinishedAt time.Time `json:"finished_at"`
 	// Status is complete, or partial when a source could not be read fully.
 	Status string `json:"status"`
+	// Interrupted is true when a signal (SIGINT, SIGTERM) stopped the scan
+	// before it read everything: the report holds what was found until
+	// then, and the status is partial.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Category is the stable SARIF automationDetails.id of this scope.
 	Category string `json:"category"`
 	Baseline string `json:"baseline,omitempty"`
@@ -161,7 +165,7 @@ func (r *Report) Finalize() {
 	}
 	r.Summary = s
 	r.Scan.Status = StatusComplete
-	if s.Incomplete > 0 {
+	if s.Incomplete > 0 || r.Scan.Interrupted {
 		r.Scan.Status = StatusPartial
 	}
 }
@@ -177,6 +181,63 @@ func (r *Report) Highest() inventory.Severity {
 	return best
 }
 
+// HighestNew returns the most severe open finding's severity among those
+// new since the baseline, or "" when none (or no baseline was applied).
+func (r *Report) HighestNew() inventory.Severity {
+	var best inventory.Severity
+	for _, f := range r.Findings {
+		if f.Baseline == inventory.BaselineNew && f.Severity.Rank() > best.Rank() {
+			best = f.Severity
+		}
+	}
+	return best
+}
+
+// Problems lists the coverage entries that say data is missing, without
+// the per-source entries that only sum the others up, and counts the
+// problems they stand for (an aggregated entry stands for Count files).
+func (r *Report) Problems() ([]inventory.Coverage, int) {
+	var out []inventory.Coverage
+	n := 0
+	for _, c := range r.Coverage {
+		if c.Incomplete() && !sourceSummary(c) {
+			out = append(out, c)
+			n += max(c.Count, 1)
+		}
+	}
+	return out, n
+}
+
+// sourceSummary reports the entry that sums a source up when it has
+// problems ("12 files read; 2 problems (see the other entries)", written by
+// scanners/local): it is not a problem of its own.
+func sourceSummary(c inventory.Coverage) bool {
+	return c.Path == "" && strings.HasSuffix(c.Reason, "(see the other entries)")
+}
+
+// shown splits the findings at a display floor: those at or above min (all
+// when min is "") and how many are below it.
+func shown(findings []inventory.Finding, min inventory.Severity) ([]inventory.Finding, int) {
+	if min == "" || min == inventory.SeverityNone {
+		return findings, 0
+	}
+	var out []inventory.Finding
+	for _, f := range findings {
+		if f.Severity.Rank() >= min.Rank() {
+			out = append(out, f)
+		}
+	}
+	return out, len(findings) - len(out)
+}
+
+// plural is "1 agent", "2 agents".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // localRoots lists the distinct local roots in the report's targets.
 func (r *Report) localRoots() []string {
 	var out []string
@@ -190,8 +251,12 @@ func (r *Report) localRoots() []string {
 
 // DisplayPath is the path users see and code scanning resolves: relative to
 // the scan root when one local root was scanned, prefixed with the root as
-// given when several were.
+// given when several were; a home directory's files start with ~/.
 func (r *Report) DisplayPath(l inventory.Location) string {
+	if inventory.IsHome(l) {
+		// A file of the home directory, never of a scanned tree.
+		return inventory.HomeRoot + "/" + l.Path
+	}
 	if l.Root == "" || len(r.localRoots()) <= 1 {
 		return l.Path
 	}
@@ -222,8 +287,12 @@ const (
 
 // Options tune the human-facing formats.
 type Options struct {
-	Color bool // ANSI colour in the table
-	Width int  // terminal width for the table (0: 120)
+	Color   bool // ANSI colour in the table
+	Width   int  // terminal width for the table (0: 120)
+	Compact bool // the table's one-line-per-finding view
+	// MinSeverity hides findings below it in the table and Markdown (the
+	// human views); "" shows all. The other formats always hold all.
+	MinSeverity inventory.Severity
 }
 
 type entry struct {
@@ -235,10 +304,12 @@ type entry struct {
 // registry is the one ordered list of formats: constructors, --output help
 // and validation all read it.
 var registry = []entry{
-	{FormatTable, "a terminal summary", func(o Options) Reporter { return &Table{Color: o.Color, Width: o.Width} }},
+	{FormatTable, "a terminal summary", func(o Options) Reporter {
+		return &Table{Color: o.Color, Width: o.Width, Compact: o.Compact, MinSeverity: o.MinSeverity}
+	}},
 	{FormatJSON, "the full report (the source of truth)", func(Options) Reporter { return JSON{} }},
 	{FormatSARIF, "SARIF 2.1.0 for GitHub code scanning", func(Options) Reporter { return SARIF{} }},
-	{FormatMarkdown, "job summaries and reviews (≤ 1 MiB)", func(Options) Reporter { return Markdown{} }},
+	{FormatMarkdown, "job summaries and reviews (≤ 1 MiB)", func(o Options) Reporter { return Markdown{MinSeverity: o.MinSeverity} }},
 	{FormatCSV, "one row per finding, formula-injection guarded", func(Options) Reporter { return CSV{} }},
 	{FormatGitLab, "GitLab Code Quality report", func(Options) Reporter { return GitLab{} }},
 }

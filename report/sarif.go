@@ -40,19 +40,47 @@ func (SARIF) Write(_ context.Context, w io.Writer, r *Report) error {
 	return log.PrettyWrite(w)
 }
 
+// SARIF runs: a tree's files, its git history and the home directory are
+// different things to code scanning — only the first are files of the
+// repository an upload belongs to — so each is a run of its own, with its own
+// category, and a scan of the tree alone keeps the category it always had.
+const (
+	runFiles   = "files"
+	runHistory = "history"
+	runHome    = "home"
+)
+
+// srcRoot is the uriBaseId of repository files: GitHub resolves it to the
+// root of the checkout the SARIF is uploaded for.
+const srcRoot = "%SRCROOT%"
+
+// homeRoot is the uriBaseId of home-directory files (~/…), which no
+// repository holds.
+const homeRoot = "HOME"
+
 // BuildSARIF converts a report to a SARIF log and validates it against the
 // embedded OASIS schema.
 func BuildSARIF(r *Report) (*sarif.Report, error) {
 	log := sarif.NewReport()
 	log.Schema = SchemaURI
-	run := sarif.NewRunWithInformationURI(r.Tool.Name, r.Tool.InformationURI)
-	run.Tool.Driver.WithSemanticVersion(semver(r.Tool.Version)).WithVersion(r.Tool.Version)
-	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(r.Scan.Category))
-
-	for _, rule := range r.Rules {
-		addRule(run, rule)
+	kinds := r.sarifRuns()
+	runs := map[string]*sarif.Run{}
+	for _, kind := range kinds {
+		run := sarif.NewRunWithInformationURI(r.Tool.Name, r.Tool.InformationURI)
+		run.Tool.Driver.WithSemanticVersion(semver(r.Tool.Version)).WithVersion(r.Tool.Version)
+		id := "agentreach/" + kind + "/"
+		if kind == runFiles && r.Scan.Category != "" {
+			id = r.Scan.Category
+		}
+		run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(id))
+		for _, rule := range r.Rules {
+			addRule(run, rule)
+		}
+		runs[kind] = run
 	}
+
 	for _, f := range r.Findings {
+		run := runs[r.runOf(f.Location)]
 		if run.GetRuleIndex(f.RuleID) < 0 {
 			return nil, fmt.Errorf("finding of unknown rule %s", f.RuleID)
 		}
@@ -114,16 +142,23 @@ func BuildSARIF(r *Report) (*sarif.Report, error) {
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).
 			WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s not evaluable: %s", n.RuleID, n.Reason))))
 	}
-	run.AddInvocation(inv)
-	run.WithProperties(sarif.NewPropertyBag().Add("scan_status", r.Scan.Status))
-	log.AddRun(run)
+	// What the scan could not read, and why, is told once: in the first run.
+	runs[kinds[0]].AddInvocation(inv)
+	for _, kind := range kinds {
+		props := sarif.NewPropertyBag().Add("scan_status", r.Scan.Status)
+		if note := r.uriNote(kind); note != "" {
+			props.Add("uri_base", note)
+		}
+		log.AddRun(runs[kind].WithProperties(props))
+	}
 	if err := log.Validate(); err != nil {
 		return nil, fmt.Errorf("generated SARIF is invalid: %w", err)
 	}
 	return log, nil
 }
 
-// physical is the SARIF physical location of l: its display path and region.
+// physical is the SARIF physical location of l: its URI (see sarifURI) and
+// region.
 func physical(r *Report, l inventory.Location) *sarif.PhysicalLocation {
 	region := sarif.NewRegion().WithStartLine(max(l.Line, 1))
 	if l.Column > 0 {
@@ -135,7 +170,8 @@ func physical(r *Report, l inventory.Location) *sarif.PhysicalLocation {
 			region.WithEndColumn(l.EndColumn)
 		}
 	}
-	return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(URI(r.DisplayPath(l)))).WithRegion(region)
+	uri, base := r.sarifURI(l)
+	return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri).WithURIBaseID(base)).WithRegion(region)
 }
 
 // relatedLinks names the related locations that a result lists, as the
@@ -185,6 +221,106 @@ func addRule(run *sarif.Run, r *rules.Rule) {
 		WithHelpURI(m.HelpURI()).
 		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level(m.Severity))).
 		WithProperties(props)
+}
+
+// sarifRuns lists the runs of the report's SARIF, files first: one per kind
+// of source scanned (an empty run still closes the alerts of its category),
+// and one for every kind a finding belongs to.
+func (r *Report) sarifRuns() []string {
+	want := map[string]bool{}
+	for _, t := range r.Scan.Targets {
+		switch t.Kind {
+		case "home":
+			want[runHome] = true
+		default:
+			want[runFiles] = true
+		}
+	}
+	if r.Inventory != nil {
+		for _, s := range r.Inventory.Sources {
+			if s.Kind == inventory.SourceHistory {
+				want[runHistory] = true
+			}
+		}
+	}
+	for _, f := range r.Findings {
+		want[r.runOf(f.Location)] = true
+	}
+	var out []string
+	for _, k := range []string{runFiles, runHistory, runHome} {
+		if want[k] {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{runFiles}
+	}
+	return out
+}
+
+// runOf names the run a location's result belongs to.
+func (r *Report) runOf(l inventory.Location) string {
+	switch {
+	case inventory.IsHome(l):
+		return runHome
+	case l.Git == inventory.GitHistory:
+		return runHistory
+	}
+	if s := r.source(l.Source); s != nil && s.Kind == inventory.SourceHistory {
+		return runHistory
+	}
+	return runFiles
+}
+
+// source returns the inventory source with the id, or nil.
+func (r *Report) source(id string) *inventory.Source {
+	if r.Inventory == nil || id == "" {
+		return nil
+	}
+	for i := range r.Inventory.Sources {
+		if r.Inventory.Sources[i].ID == id {
+			return &r.Inventory.Sources[i]
+		}
+	}
+	return nil
+}
+
+// sarifURI is a location's artifact URI and its uriBaseId. A file of a tree
+// (or of its history) is relative to the git work tree's top level — the
+// scan root's place below it (Source.Subdir) joined to the path — so that
+// `scan sub/dir` and scans of several roots point at the repository's files.
+// A tree git does not know is relative to its root (prefixed with the root
+// as given when several were scanned, as everywhere); a home file is
+// relative to the home directory.
+func (r *Report) sarifURI(l inventory.Location) (string, string) {
+	if inventory.IsHome(l) {
+		return URI(l.Path), homeRoot
+	}
+	if s := r.source(l.Source); s != nil && (s.Subdir != "" || s.Remote != "") {
+		return URI(path.Join(s.Subdir, l.Path)), srcRoot
+	}
+	return URI(r.DisplayPath(l)), srcRoot
+}
+
+// uriNote says what the URIs of a run are relative to, when that is not
+// simply the repository's root.
+func (r *Report) uriNote(kind string) string {
+	switch kind {
+	case runHome:
+		return "HOME: the scanned home directory; these are not files of a repository"
+	case runHistory:
+		return srcRoot + ": the repository root; paths are as they were in past commits (see each result's commit)"
+	}
+	if r.Inventory == nil {
+		return ""
+	}
+	for _, s := range r.Inventory.Sources {
+		if s.Kind == inventory.SourceTree && s.Remote == "" && s.Subdir == "" {
+			return srcRoot + ": the git work tree's top level where git knows it; " + s.Path +
+				" was not identified as a git work tree with a remote, so its paths are relative to it as scanned"
+		}
+	}
+	return ""
 }
 
 // URI makes a relative, slash-separated, percent-escaped artifact URI.

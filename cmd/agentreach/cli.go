@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
@@ -25,7 +28,43 @@ const (
 	ExitFindings   = 1 // findings at or above --fail-on
 	ExitUsage      = 2 // usage, configuration or fatal error
 	ExitIncomplete = 3 // a source could not be read fully and --allow-partial was not given
+	// An interrupted run exits 128 + the signal's number: 130 for SIGINT,
+	// 143 for SIGTERM, whatever the flags.
+	ExitInterrupted = 130
 )
+
+// interrupted is the cause of the run's context when a signal stopped it.
+type interrupted struct{ sig os.Signal }
+
+func (e *interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+
+// code is the shell's convention: 128 + the signal number.
+func (e *interrupted) code() int {
+	if s, ok := e.sig.(syscall.Signal); ok && s > 0 && s < 64 {
+		return 128 + int(s)
+	}
+	return ExitInterrupted
+}
+
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// interruptCode is the exit code of a run whose context is done: the
+// signal's, or 130 when something else cancelled it.
+func interruptCode(ctx context.Context) int {
+	var in *interrupted
+	if errors.As(context.Cause(ctx), &in) {
+		return in.code()
+	}
+	return ExitInterrupted
+}
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
 var version = ""
@@ -80,6 +119,16 @@ func Main(ctx context.Context, args []string, stdio Stdio, getenv func(string) s
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
 	err := root.ExecuteContext(ctx)
+	if ctx.Err() != nil {
+		// Interrupted means interrupted, whatever else happened (and
+		// whatever --allow-partial says): a partial report is never a pass.
+		why := "interrupted"
+		if c := context.Cause(ctx); c != nil && c != context.Canceled {
+			why = c.Error()
+		}
+		fmt.Fprintf(stdio.Err, "agentreach: %s; any report written is partial and marked interrupted\n", why)
+		return interruptCode(ctx)
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -107,8 +156,22 @@ func newRootCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
 	root.AddCommand(newScanCmd(stdio, getenv), newRulesCmd(stdio), newVersionCmd(stdio))
-	root.CompletionOptions.DisableDefaultCmd = true
+	// `agentreach completion bash|zsh|fish|powershell` is cobra's; --version
+	// prints what `agentreach version` prints.
+	root.CompletionOptions.HiddenDefaultCmd = false
+	root.Version = versionLine()
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.Flags().Bool("version", false, "print the version") // no -v: that is scan's --verbose
 	return root
+}
+
+// versionLine is "agentreach v1.2.3 (commit)".
+func versionLine() string {
+	v, commit := toolVersion()
+	if commit != "" {
+		return fmt.Sprintf("agentreach %s (%s)", v, commit)
+	}
+	return "agentreach " + v
 }
 
 func newVersionCmd(stdio Stdio) *cobra.Command {
@@ -117,12 +180,7 @@ func newVersionCmd(stdio Stdio) *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			v, commit := toolVersion()
-			if commit != "" {
-				fmt.Fprintf(stdio.Out, "agentreach %s (%s)\n", v, commit)
-			} else {
-				fmt.Fprintf(stdio.Out, "agentreach %s\n", v)
-			}
+			fmt.Fprintln(stdio.Out, versionLine())
 			return nil
 		},
 	}
@@ -134,16 +192,26 @@ func newRulesCmd(stdio Stdio) *cobra.Command {
 		Use:   "rules [ID]",
 		Short: "List the rules, or explain one",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("format") {
+				fmt.Fprintln(stdio.Err, "agentreach: rules --format is deprecated; use -o, as for scan")
+			}
 			all := rules.All()
-			if format != "text" && format != "markdown" {
-				return &usageError{fmt.Sprintf("unknown rules format %q (want text or markdown)", format)}
+			if format != "text" && format != "markdown" && format != "json" {
+				return &usageError{fmt.Sprintf("unknown rules format %q (want text, markdown or json)", format)}
 			}
 			if len(args) == 1 {
 				r := rules.ByID(all, args[0])
 				if r == nil {
 					return &usageError{fmt.Sprintf("no rule %q; `agentreach rules` lists them", args[0])}
 				}
+				all = []*rules.Rule{r}
+			}
+			if format == "json" {
+				return writeRulesJSON(stdio.Out, all, len(args) == 1)
+			}
+			if len(args) == 1 {
+				r := all[0]
 				if format == "markdown" {
 					fmt.Fprint(stdio.Out, rules.HelpMarkdown(r))
 				} else {
@@ -161,7 +229,12 @@ func newRulesCmd(stdio Stdio) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or markdown")
+	// -o, as for scan; --format was this command's own spelling and stays
+	// as a deprecated alias.
+	cmd.Flags().StringVarP(&format, "output", "o", "text", "text, markdown or json")
+	cmd.Flags().StringVar(&format, "format", "text", "text, markdown or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.Flags().MarkHidden("format") // cobra's deprecation notice would go to stdout
 	return cmd
 }
 
@@ -175,20 +248,26 @@ type scanFlags struct {
 	maxFileSize  string
 	verbose      bool
 	home         bool
+	compact      bool
+	quiet        bool
+	noColor      bool
+	minSeverity  string
 }
 
 func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	var f scanFlags
 	cmd := &cobra.Command{
 		Use:   "scan [PATH ...]",
-		Short: "Scan local checkouts (default \".\")",
-		Long: "Scan local checkouts, home directories or CI workspaces for credentials that agents can reach.\n\n" +
+		Short: "Scan local checkouts or files (default \".\")",
+		Long: "Scan local checkouts, single files, home directories or CI workspaces for credentials that agents can reach.\n" +
+			"A file is read in the place its git work tree gives it (.github/workflows/ci.yml is a workflow).\n\n" +
 			"Output formats (-o FORMAT or -o FORMAT=FILE, repeatable; default: table to stdout):\n" + indent(report.FormatHelp()) +
-			"\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or fatal error;\n" +
+			"\nExit codes: 0 nothing at or above --fail-on; 1 findings at or above it (with --baseline: new findings only);\n2 usage or fatal error; " +
 			"3 the scan was incomplete (a source could not be read fully) and --allow-partial was not given;\n" +
+			"130/143 interrupted (SIGINT/SIGTERM), whatever the flags; the reports written are marked interrupted;\n" +
 			"references beyond the scan's reach (out-of-scope in coverage) do not make it incomplete.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := f.resolve(args, stdio, getenv)
+			opts, err := f.resolve(cmd.Context(), args, stdio, getenv)
 			if err != nil {
 				return err
 			}
@@ -204,10 +283,17 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 			if err := writeOutputs(cmd.Context(), opts, rep, stdio); err != nil {
 				return err
 			}
+			if cmd.Context().Err() != nil {
+				return nil // interrupted: Main says so and exits 130/143
+			}
 			if code := exitCode(rep, opts); code != ExitOK {
 				if code == ExitIncomplete {
-					fmt.Fprintf(stdio.Err, "agentreach: the scan is incomplete (%d source(s) not read fully; see coverage); pass --allow-partial to accept it\n",
-						rep.Summary.Incomplete)
+					_, n := rep.Problems()
+					what := fmt.Sprintf("%d problems", n)
+					if n == 1 {
+						what = "1 problem"
+					}
+					fmt.Fprintf(stdio.Err, "agentreach: the scan is incomplete (%s reading it; see coverage); pass --allow-partial to accept it\n", what)
 				}
 				return &exitError{code}
 			}
@@ -217,12 +303,26 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "FORMAT[=FILE]: table, json, sarif, markdown, csv or gitlab; repeatable")
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .agentreach.yml at the root of the first scanned path)")
-	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none")
-	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged and list resolved ones")
-	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully")
+	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none (with --baseline: a new finding)")
+	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged, list resolved ones, and make --fail-on count new findings only")
+	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a source could not be read fully (an interrupted scan still exits 130/143)")
 	fl.BoolVar(&f.history, "history", false, "also scan every commit reachable from any ref (each blob once) for credentials removed from HEAD")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than this (default 10MiB, or scan.max_file_size)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log progress to stderr")
+	fl.BoolVar(&f.compact, "compact", false, "table: one line per finding, cut to the terminal's width")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors: no table on stdout unless -o asks for it, no warnings; the exit code tells the result")
+	fl.BoolVar(&f.noColor, "no-color", false, "no colour in the table (as NO_COLOR does)")
+	fl.StringVar(&f.minSeverity, "min-severity", "low", "show only findings at or above this severity in the table and Markdown (JSON, SARIF, CSV and GitLab keep all; --fail-on is separate)")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		var out []cobra.Completion
+		for _, f := range report.Formats() {
+			out = append(out, cobra.Completion(f), cobra.Completion(string(f)+"="))
+		}
+		return out, cobra.ShellCompDirectiveNoSpace
+	})
+	for _, name := range []string{"fail-on", "min-severity"} {
+		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	}
 	fl.BoolVar(&f.home, "home", false, "also scan the home directory's agent configurations and credential stores (an allow-list; never browser profiles or keychains)")
 	return cmd
 }
@@ -235,16 +335,38 @@ func indent(s string) string {
 	return b.String()
 }
 
-// exitCode applies the exit-code contract. An incomplete scan (exit 3) wins
+// exitCode applies the exit-code contract (an interrupted run's code is
+// Main's). An incomplete scan (exit 3) wins
 // over findings (exit 1): its results cannot be trusted to be whole.
 func exitCode(rep *report.Report, opts *scanOptions) int {
 	if rep.Scan.Status == report.StatusPartial && !opts.allowPartial {
 		return ExitIncomplete
 	}
-	if opts.failOn != inventory.SeverityNone && rep.Highest().Rank() >= opts.failOn.Rank() {
+	highest := rep.Highest()
+	if opts.baseline != nil {
+		// With a baseline, --fail-on gates on what is new since it: the
+		// baseline is the accepted state (see the README).
+		highest = rep.HighestNew()
+	}
+	if opts.failOn != inventory.SeverityNone && highest.Rank() >= opts.failOn.Rank() {
 		return ExitFindings
 	}
 	return ExitOK
+}
+
+// terminalWidth is the table's width: COLUMNS when it is exported (the
+// user's say), else the terminal's real width when stdout is one, else 120
+// (files, pipes and CI logs).
+func terminalWidth(out io.Writer, getenv func(string) string) int {
+	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c >= 20 {
+		return c
+	}
+	if f, ok := out.(*os.File); ok && isTerminal(f) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w >= 20 {
+			return w
+		}
+	}
+	return 120
 }
 
 func isTerminal(w io.Writer) bool {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -118,30 +120,43 @@ func parseConfig(path string, data []byte) (*Config, error) {
 	bad := func(format string, a ...any) error {
 		return &configError{fmt.Sprintf("config %s: %s", path, fmt.Sprintf(format, a...))}
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, bad("%s", yamlProblem(err))
+	}
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		if problems := checkShape(doc.Content[0], reflect.TypeFor[fileConfig](), ""); len(problems) > 0 {
+			return nil, bad("%s", strings.Join(problems, "; "))
+		}
+	}
 	var fc fileConfig
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, bad("%s", oneLine(err.Error()))
-	}
-	if fc.Version != 0 && fc.Version != 1 {
-		return nil, bad("unsupported version %d (want 1)", fc.Version)
+		return nil, bad("%s", yamlProblem(err))
 	}
 	var positions struct {
+		Version yaml.Node `yaml:"version"`
+		Scan    struct {
+			MaxFileSize yaml.Node `yaml:"max_file_size"`
+		} `yaml:"scan"`
 		Ignores []yaml.Node `yaml:"ignores"`
 	}
 	_ = yaml.Unmarshal(data, &positions)
+	if fc.Version != 0 && fc.Version != 1 {
+		return nil, bad("line %d: version: unsupported version %d (want 1)", positions.Version.Line, fc.Version)
+	}
 
 	if fc.Thresholds.Kind != 0 {
 		// The catalog's token lifetime, staleness and rotation limits belong
 		// to the GitHub and GitLab token rules; no rule of this version reads
 		// them, and a limit that silently does nothing is worse than none.
-		return nil, bad("thresholds (line %d): no rule of this version reads them (they belong to the GitHub and GitLab token rules); remove the key", fc.Thresholds.Line)
+		return nil, bad("line %d: thresholds: no rule of this version reads them (they belong to the GitHub and GitLab token rules); remove the key", fc.Thresholds.Line)
 	}
 	if fc.Scan.MaxFileSize != "" {
 		n, err := parseSize(fc.Scan.MaxFileSize)
 		if err != nil {
-			return nil, bad("scan.max_file_size: %v", err)
+			return nil, bad("line %d: scan.max_file_size: %v", positions.Scan.MaxFileSize.Line, err)
 		}
 		cfg.MaxFileSize = n
 	}
@@ -158,39 +173,190 @@ func parseConfig(path string, data []byte) (*Config, error) {
 		if ic.Expires != "" {
 			t, err := time.Parse("2006-01-02", strings.TrimSpace(ic.Expires))
 			if err != nil {
-				return nil, bad("ignores[%d] (line %d): expires %q: want a date like 2027-06-30", i, ig.Source.Line, ic.Expires)
+				return nil, bad("line %d: ignores[%d]: expires %q: want a date like 2027-06-30", ig.Source.Line, i, ic.Expires)
 			}
 			ig.Expires = t
 		}
 		if err := ig.Validate(); err != nil {
-			return nil, bad("ignores[%d] (line %d): %v", i, ig.Source.Line, err)
+			return nil, bad("line %d: ignores[%d]: %v", ig.Source.Line, i, err)
+		}
+		if ig.Rule != "" && rules.ByID(rules.All(), ig.Rule) == nil {
+			// It would never match a finding: a typo must not silently
+			// suppress nothing.
+			return nil, bad("line %d: ignores[%d]: no rule %s%s; `agentreach rules` lists them", ig.Source.Line, i, ig.Rule, suggestRule(ig.Rule))
 		}
 		cfg.Ignores = append(cfg.Ignores, ig)
 	}
 	return cfg, nil
 }
 
+// suggestRule proposes the rule id a mistyped one was probably meant to be
+// (AR-SC-01 → AR-SC-001), or "".
+func suggestRule(id string) string {
+	family, num, ok := strings.Cut(strings.TrimPrefix(id, "AR-"), "-")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return ""
+	}
+	if r := rules.ByID(rules.All(), fmt.Sprintf("AR-%s-%03d", family, n)); r != nil {
+		return " (did you mean " + r.ID + "?)"
+	}
+	return ""
+}
+
+// yamlProblem says what is wrong with a configuration file in the file's
+// terms — line, key, what was expected — never in Go's.
+func yamlProblem(err error) string {
+	var pe *yaml.ParserError
+	var te *yaml.TypeError
+	switch {
+	case errors.As(err, &pe):
+		return fmt.Sprintf("line %d: not valid YAML: %s", pe.Line, pe.Message)
+	case errors.As(err, &te):
+		var out []string
+		for _, e := range te.Errors {
+			out = append(out, fmt.Sprintf("line %d: %s", e.Line, goTypes.ReplaceAllString(e.Err.Error(), "a value of another kind")))
+		}
+		return strings.Join(out, "; ")
+	}
+	return goTypes.ReplaceAllString(oneLine(strings.TrimPrefix(err.Error(), "yaml: ")), "a value of another kind")
+}
+
+// goTypes matches Go type names in a decoder's message.
+var goTypes = regexp.MustCompile(`(\[\])*(map\[[^\]]*\])?(\[\])*\*?\b(main|yaml)\.\w+`)
+
+// checkShape compares a YAML node with the Go type it is decoded into and
+// describes every mismatch in the file's terms: an unknown key with the
+// keys that are known there, a list where a mapping belongs, a word where a
+// number belongs. Aliases are not followed (the decoder bounds them).
+func checkShape(n *yaml.Node, t reflect.Type, where string) []string {
+	if n.Kind == yaml.AliasNode || n.Tag == "!!null" {
+		return nil
+	}
+	at := func(format string, a ...any) []string {
+		w := where
+		if w == "" {
+			w = "the top level"
+		}
+		return []string{fmt.Sprintf("line %d: %s: %s", n.Line, w, fmt.Sprintf(format, a...))}
+	}
+	if t == reflect.TypeFor[yaml.Node]() {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return at("want keys and values (key: value), got %s", describeNode(n))
+		}
+		var known []string
+		fields := map[string]reflect.Type{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			if f.Type != reflect.TypeFor[yaml.Node]() { // accepted only to be refused with a reason
+				known = append(known, name)
+			}
+			fields[name] = f.Type
+		}
+		var out []string
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			ft, ok := fields[k.Value]
+			if !ok {
+				w := "in " + where
+				if where == "" {
+					w = "at the top level"
+				}
+				out = append(out, fmt.Sprintf("line %d: unknown key %q %s (known: %s)", k.Line, k.Value, w, strings.Join(known, ", ")))
+				continue
+			}
+			out = append(out, checkShape(v, ft, joinKey(where, k.Value))...)
+		}
+		return out
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return at("want a list, got %s", describeNode(n))
+		}
+		var out []string
+		for i, c := range n.Content {
+			out = append(out, checkShape(c, t.Elem(), fmt.Sprintf("%s[%d]", where, i))...)
+		}
+		return out
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			return at("want keys and values (key: value), got %s", describeNode(n))
+		}
+		var out []string
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			out = append(out, checkShape(n.Content[i+1], t.Elem(), joinKey(where, n.Content[i].Value))...)
+		}
+		return out
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			return at("want a single value, got %s", describeNode(n))
+		}
+	case reflect.Int, reflect.Int64:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			return at("want a whole number, got %s", describeNode(n))
+		}
+	}
+	return nil
+}
+
+func joinKey(where, key string) string {
+	if where == "" {
+		return key
+	}
+	return where + "." + key
+}
+
+// describeNode names what a node is, for a message.
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "keys and values"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	v := n.Value
+	if len(v) > 24 {
+		v = v[:21] + "..."
+	}
+	return strconv.Quote(v)
+}
+
 var sizeRe = regexp.MustCompile(`^(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$`)
 
-// parseSize accepts "10MiB", "512k", "1048576".
+// parseSize accepts "10MiB", "512k", "1048576"; a size that does not fit in
+// 64 bits is an error, never a wrapped-around number.
 func parseSize(s string) (int64, error) {
 	m := sizeRe.FindStringSubmatch(strings.TrimSpace(strings.ToLower(s)))
 	if m == nil {
 		return 0, fmt.Errorf("bad size %q (want e.g. 10MiB)", s)
 	}
 	n, err := strconv.ParseInt(m[1], 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("bad size %q", s)
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("size %q is too large", s)
 	}
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad size %q (want a positive size, e.g. 10MiB)", s)
+	}
+	shift := 0
 	switch m[2] {
 	case "k", "kb", "kib":
-		n <<= 10
+		shift = 10
 	case "m", "mb", "mib":
-		n <<= 20
+		shift = 20
 	case "g", "gb", "gib":
-		n <<= 30
+		shift = 30
 	}
-	return n, nil
+	if n > math.MaxInt64>>shift {
+		return 0, fmt.Errorf("size %q is too large", s)
+	}
+	return n << shift, nil
 }
 
 func oneLine(s string) string {

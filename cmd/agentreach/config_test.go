@@ -18,6 +18,16 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("parseSize(%q) accepted", bad)
 		}
 	}
+	// Sizes that do not fit in 64 bits are refused, never wrapped around
+	// into a small or negative cap (9999999999g once did).
+	for _, huge := range []string{"9999999999g", "8589934592g", "8796093022208m", "9007199254740992k", "99999999999999999999"} {
+		if n, err := parseSize(huge); err == nil || !strings.Contains(err.Error(), "too large") {
+			t.Errorf("parseSize(%q) = %d, %v; want too large", huge, n, err)
+		}
+	}
+	if n, err := parseSize("8589934591g"); err != nil || n != 8589934591<<30 {
+		t.Errorf("the largest size in gigabytes: %d, %v", n, err)
+	}
 }
 
 func TestParseConfig(t *testing.T) {
@@ -53,7 +63,7 @@ ignores:
 func TestThresholdsRejected(t *testing.T) {
 	t.Parallel()
 	_, err := parseConfig(".agentreach.yml", []byte("version: 1\nthresholds:\n  max_token_lifetime: 30d\n"))
-	if err == nil || !strings.Contains(err.Error(), "thresholds (line 3)") || !strings.Contains(err.Error(), "remove the key") {
+	if err == nil || !strings.Contains(err.Error(), "line 3: thresholds:") || !strings.Contains(err.Error(), "remove the key") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -75,4 +85,41 @@ func FuzzParseConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestConfigErrorsSpeakPlainly: every configuration error names the line and
+// the key in the file's terms — no Go type (main.fileConfig, []string,
+// !!seq) — and an ignore for a rule that does not exist is refused.
+func TestConfigErrorsSpeakPlainly(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct{ yaml, want string }{
+		"unknown key":        {"version: 1\nignorez: []\n", `line 2: unknown key "ignorez" at the top level (known: version, scan, ignores, principals, agents)`},
+		"unknown ignore key": {"ignores:\n  - rule: AR-CI-001\n    reson: x\n", `line 3: unknown key "reson" in ignores[0] (known: rule, path, subject, reason, owner, expires)`},
+		"map for a list":     {"ignores: {a: 1}\n", "line 1: ignores: want a list, got keys and values"},
+		"list for a value":   {"scan:\n  max_file_size: [1]\n", "line 2: scan.max_file_size: want a single value, got a list"},
+		"word for a number":  {"version: one\n", `line 1: version: want a whole number, got "one"`},
+		"list for a map":     {"principals: [a]\n", "line 1: principals: want keys and values (key: value), got a list"},
+		"value for a list":   {"agents:\n  commands: x\n", `line 2: agents.commands: want a list, got "x"`},
+		"not yaml":           {"a: [\n", "not valid YAML: did not find expected node content"},
+		"unknown rule":       {"ignores:\n  - rule: AR-SC-01\n    reason: r\n", "line 2: ignores[0]: no rule AR-SC-01 (did you mean AR-SC-001?)"},
+		"no such rule":       {"ignores:\n  - rule: AR-ZZ-999\n    reason: r\n", "line 2: ignores[0]: no rule AR-ZZ-999;"},
+		"size overflow":      {"scan:\n  max_file_size: 9999999999g\n", `line 2: scan.max_file_size: size "9999999999g" is too large`},
+		"bad version":        {"version: 7\n", "line 1: version: unsupported version 7"},
+	}
+	for name, c := range cases {
+		_, err := parseConfig(".agentreach.yml", []byte(c.yaml))
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, c.want) {
+			t.Errorf("%s:\n got %s\nwant %s", name, msg, c.want)
+		}
+		for _, goSpeak := range []string{"main.", "[]string", "map[", "!!", "unmarshal", "yaml:"} {
+			if strings.Contains(msg, goSpeak) {
+				t.Errorf("%s: %q speaks Go (%s)", name, msg, goSpeak)
+			}
+		}
+	}
 }

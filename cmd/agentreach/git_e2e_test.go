@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentreach/agentreach/fixtures/faketoken"
 	"github.com/agentreach/agentreach/fixtures/hostilegit"
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
@@ -83,6 +85,66 @@ func TestScanHostileRepositoryRunsNothing(t *testing.T) {
 			if strings.Contains(text, value[4:]) {
 				t.Error("a credential value is in the output")
 			}
+		}
+	}
+}
+
+// TestGitConfigCredentials: a token in a remote URL and a persisted
+// http.<url>.extraheader (what actions/checkout leaves without
+// persist-credentials: false) in .git/config are reported — an agent in the
+// checkout can read them — and .git is in coverage as read for config only.
+func TestGitConfigCredentials(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", root}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	r := faketoken.Rand(21)
+	remoteTok, headerTok := faketoken.GitHub(r, "ghp"), faketoken.GitHub(r, "ghs")
+	git("init", "-q")
+	git("remote", "add", "origin", "https://x-access-token:"+remoteTok+"@github.com/acme/app.git")
+	git("config", "http.https://github.com/.extraheader",
+		"AUTHORIZATION: basic "+base64.StdEncoding.EncodeToString([]byte("x-access-token:"+headerTok)))
+	writeFile(t, root, "README.md", "hello\n")
+
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	res := run(t, nil, "scan", root, "-o", "json="+jsonPath)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d: %s", res.code, res.err)
+	}
+	rep := readReport(t, jsonPath)
+	lines := map[int]bool{}
+	for _, f := range rep.Findings {
+		if f.Location.Path == ".git/config" {
+			lines[f.Location.Line] = true
+		} else if strings.HasPrefix(f.Location.Path, ".git/") {
+			t.Errorf("a finding in git internals: %s", f.Location.Path)
+		}
+	}
+	if len(lines) != 2 {
+		t.Errorf("findings in .git/config at lines %v, want the remote URL and the extraheader", lines)
+	}
+	if rep.Inventory.Sources[0].ID != "repo:github.com/acme/app" {
+		t.Errorf("source id %q", rep.Inventory.Sources[0].ID)
+	}
+	found := false
+	for _, c := range rep.Coverage {
+		found = found || c.Path == ".git" && strings.Contains(c.Reason, ".git/config is read")
+	}
+	if !found {
+		t.Errorf("coverage does not say .git/config is read: %+v", rep.Coverage)
+	}
+	for _, text := range []string{res.out, res.err, mustRead(t, jsonPath)} {
+		if strings.Contains(text, remoteTok[4:]) || strings.Contains(text, headerTok[4:]) {
+			t.Error("a credential value is in the output")
 		}
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,8 +26,9 @@ import (
 // scanOptions are the validated inputs of one scan; the pipeline runs from
 // them without cobra.
 type scanOptions struct {
-	paths        []string
-	home         string // --home: the home directory to scan ("" when not asked)
+	paths        []string // as given
+	trees        []tree   // what the paths name
+	home         string   // --home: the home directory to scan ("" when not asked)
 	outputs      []output
 	config       *Config
 	failOn       inventory.Severity
@@ -39,19 +40,30 @@ type scanOptions struct {
 	logLevel     slog.Level
 	shuffle      *rand.Rand // test seam: run sources and analyzers in a random order
 	color        bool
-	width        int
+	width        int                // of the table: the terminal's, COLUMNS, else 120
+	compact      bool               // --compact
+	minSeverity  inventory.Severity // --min-severity: the table's and Markdown's floor
 	now          func() time.Time
 	hashKey      *hashKey // the key of embedded-value fingerprints
 	ci           bool     // running in CI (the CI variable is set)
 }
 
+// tree is one local source to scan: a directory named on the command line,
+// or the root of the files named (then only those files are read).
+type tree struct {
+	names []string // the paths as given
+	root  string
+	files []string // relative to root; nil: the whole tree
+}
+
 // output is one -o value.
 type output struct {
 	format report.Format
-	file   string // "" for stdout
+	file   string    // "" for stdout
+	mode   writeMode // how file is written (checkOutputs)
 }
 
-func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
+func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, getenv func(string) string) (*scanOptions, error) {
 	opts := &scanOptions{paths: args, allowPartial: f.allowPartial, history: f.history, now: time.Now, logLevel: slog.LevelWarn, width: 120}
 	if f.home {
 		opts.home = getenv("HOME")
@@ -66,17 +78,48 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 	if len(opts.paths) == 0 && !f.home {
 		opts.paths = []string{"."}
 	}
+	if f.verbose && f.quiet {
+		return nil, &usageError{"--verbose and --quiet: give one of them"}
+	}
 	if f.verbose {
 		opts.logLevel = slog.LevelInfo
 	}
+	if f.quiet {
+		opts.logLevel = slog.LevelError
+	}
+	min, err := inventory.ParseSeverity(cmp.Or(f.minSeverity, "low"))
+	if err != nil || min == inventory.SeverityNone {
+		return nil, &usageError{fmt.Sprintf("--min-severity: unknown severity %q (want critical, high, medium or low)", f.minSeverity)}
+	}
+	opts.minSeverity = min
 	for _, p := range opts.paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, &usageError{fmt.Sprintf("scan %s: %v", p, unwrapPathErr(err))}
 		}
-		if !st.IsDir() {
-			return nil, &usageError{fmt.Sprintf("scan %s: not a directory", p)}
+		switch {
+		case st.IsDir():
+			opts.trees = append(opts.trees, tree{names: []string{p}, root: p})
+		case st.Mode().IsRegular():
+			// A single file is read from the root that gives it its place
+			// (its git work tree); files of one root are one source.
+			root, rel := local.FileRoot(ctx, p)
+			i := slices.IndexFunc(opts.trees, func(t tree) bool { return t.files != nil && t.root == root })
+			if i < 0 {
+				opts.trees = append(opts.trees, tree{root: root, files: []string{}})
+				i = len(opts.trees) - 1
+			}
+			opts.trees[i].names = append(opts.trees[i].names, p)
+			opts.trees[i].files = append(opts.trees[i].files, rel)
+		default:
+			return nil, &usageError{fmt.Sprintf("scan %s: not a regular file or a directory", p)}
 		}
+	}
+	// The configuration and the findings about it belong to the first
+	// scanned root.
+	var roots []string
+	for _, t := range opts.trees {
+		roots = append(roots, t.root)
 	}
 	sev, err := inventory.ParseSeverity(f.failOn)
 	if err != nil {
@@ -85,7 +128,7 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 	opts.failOn = sev
 
 	stdoutUsed := ""
-	if len(f.outputs) == 0 {
+	if len(f.outputs) == 0 && !f.quiet {
 		f.outputs = []string{"table"}
 	}
 	for _, o := range f.outputs {
@@ -106,17 +149,19 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 		}
 		opts.outputs = append(opts.outputs, output{format: format, file: file})
 	}
+	if err := checkOutputs(opts.outputs, stdio.Out); err != nil {
+		return nil, err
+	}
 	opts.hashKey, err = loadHashKey(getenv)
 	if err != nil {
 		return nil, &usageError{err.Error()}
 	}
 	opts.ci = getenv("CI") != ""
-	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
-	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c > 40 {
-		opts.width = c
-	}
+	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !f.noColor
+	opts.width = terminalWidth(stdio.Out, getenv)
+	opts.compact = f.compact
 
-	path, err := findConfig(f.config, opts.paths)
+	path, err := findConfig(f.config, roots)
 	if err != nil {
 		return nil, err
 	}
@@ -126,10 +171,10 @@ func (f *scanFlags) resolve(args []string, stdio Stdio, getenv func(string) stri
 	}
 	// Findings about the configuration point into the scanned tree when the
 	// file lies inside it, like every other finding path.
-	if path != "" && len(opts.paths) > 0 {
-		if rel, err := filepath.Rel(opts.paths[0], path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if path != "" && len(roots) > 0 {
+		if rel, err := filepath.Rel(roots[0], path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			for i := range cfg.Ignores {
-				cfg.Ignores[i].Source.Root = opts.paths[0]
+				cfg.Ignores[i].Source.Root = roots[0]
 				cfg.Ignores[i].Source.Path = filepath.ToSlash(rel)
 			}
 		}
@@ -188,7 +233,8 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		logger.Info("fingerprint key", "source", k.source)
 	}
 	reg := newScanners(opts.config, engine)
-	lopts := local.Options{MaxFileSize: opts.maxFileSize, Exclude: opts.config.Exclude, Logger: logger}
+	lopts := local.Options{MaxFileSize: opts.maxFileSize, Exclude: opts.config.Exclude, Logger: logger,
+		HoldsCredential: anchoredCredential(engine)}
 
 	// Sources are read one after another; the link stage in Build makes the
 	// result independent of their order (and of the analyzers' order, which
@@ -199,10 +245,14 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 	}
 	var targets []report.Target
 	var runs []sourceRun
-	for _, p := range opts.paths {
-		targets = append(targets, report.Target{Kind: "local", Name: p})
-		runs = append(runs, sourceRun{p, func() error {
-			src := local.TreeSource(ctx, p)
+	for _, t := range opts.trees {
+		for _, n := range t.names {
+			targets = append(targets, report.Target{Kind: "local", Name: n})
+		}
+		runs = append(runs, sourceRun{strings.Join(t.names, ", "), func() error {
+			src := local.TreeSource(ctx, t.root)
+			lopts := lopts
+			lopts.Files = t.files
 			if err := local.Scan(ctx, src, reg.forKind(inventory.SourceTree, opts.shuffle), lopts, b); err != nil {
 				return &usageError{err.Error()}
 			}
@@ -260,6 +310,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		Inventory:    inv,
 		Rules:        rules.All(),
 	}
+	rep.Scan.Interrupted = ctx.Err() != nil
 	if opts.baseline != nil {
 		rep.ApplyBaseline(opts.baseline)
 	}
@@ -272,12 +323,33 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 	return rep, nil
 }
 
-// category is the stable SARIF automationDetails.id of the scanned scope, so
-// that a scheduled upload replaces the previous results of the same scope.
+// anchoredName is a file name the secrets engine reads with its
+// format-anchored detectors only (a source file: no key-name detection).
+const anchoredName = "report.go"
+
+// anchoredCredential reports whether data holds a credential the engine
+// recognises by its format (prefix, checksum, PEM header) rather than by a
+// key name: agentreach's own reports hold key names such as "credential"
+// next to redacted previews and fingerprints, never such a value.
+func anchoredCredential(engine *secrets.Engine) func([]byte) bool {
+	return func(data []byte) bool {
+		found := false
+		engine.ScanFile(anchoredName, data, func(secrets.Match) { found = true })
+		return found
+	}
+}
+
+// category is the stable SARIF automationDetails.id of the scanned scope's
+// files, so that a scheduled upload replaces the previous results of the
+// same scope. The home directory and git history are runs with categories
+// of their own (report/sarif.go), never part of this one.
 func category(targets []report.Target) string {
 	var parts []string
 	for _, t := range targets {
 		p := "files"
+		if t.Kind == "home" {
+			continue
+		}
 		if t.Kind != "local" {
 			p = t.Kind + "/" + t.Name
 		}
@@ -286,15 +358,17 @@ func category(targets []report.Target) string {
 		}
 	}
 	slices.Sort(parts)
+	if len(parts) == 0 && len(targets) > 0 {
+		return "agentreach/home/" // --home alone
+	}
 	return "agentreach/" + cmp.Or(strings.Join(parts, "+"), "files") + "/"
 }
 
-// writeOutputs writes every requested format. Files are written to a
-// temporary name and renamed, so a failed write never leaves a truncated
-// report behind.
+// writeOutputs writes every requested format (files as checkOutputs
+// decided: see output.go).
 func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, stdio Stdio) error {
 	for _, o := range opts.outputs {
-		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width})
+		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width, Compact: opts.compact, MinSeverity: opts.minSeverity})
 		if err != nil {
 			return &usageError{err.Error()}
 		}
@@ -304,32 +378,11 @@ func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, st
 			}
 			continue
 		}
-		if err := writeFileAtomic(o.file, func(f *os.File) error { return rp.Write(ctx, f, rep) }); err != nil {
+		if err := writeOutputFile(o, func(w io.Writer) error { return rp.Write(ctx, w, rep) }); err != nil {
 			return fmt.Errorf("write %s to %s: %w", o.format, o.file, err)
 		}
 	}
 	return nil
-}
-
-func writeFileAtomic(name string, write func(*os.File) error) error {
-	dir := filepath.Dir(name)
-	tmp, err := os.CreateTemp(dir, ".agentreach-*")
-	if err != nil {
-		return unwrapPathErr(err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // unwrapPathErr drops the path of a *fs.PathError when the caller already

@@ -139,7 +139,7 @@ func TestReportIndependentOfOrder(t *testing.T) {
 	scan := func(seed uint64) []byte {
 		var f scanFlags
 		f.home, f.allowPartial, f.failOn = true, true, "none"
-		opts, err := f.resolve([]string{a, b}, Stdio{Out: &bytes.Buffer{}}, testEnv(env))
+		opts, err := f.resolve(context.Background(), []string{a, b}, Stdio{Out: &bytes.Buffer{}}, testEnv(env))
 		if err != nil {
 			t.Fatal(err)
 		}

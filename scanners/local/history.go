@@ -328,6 +328,10 @@ func readBlobs(ctx context.Context, src inventory.Source, r io.Reader, queue <-c
 			rec.addFor(source, inventory.CoverageSkipped, "binary file", "")
 			continue
 		}
+		if opts.ownReport(data) {
+			rec.addFor(source, inventory.CoverageSkipped, ownReportReason, b.path)
+			continue
+		}
 		loc := inventory.Location{Source: src.ID, Root: src.Path, Path: b.path, Git: inventory.GitHistory, Commit: b.commit}
 		for _, a := range analyzers {
 			if !a.Wants(b.path, size) {

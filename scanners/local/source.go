@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"os"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -92,4 +94,61 @@ func normaliseRemote(raw string) string {
 		return ""
 	}
 	return host + "/" + p
+}
+
+// FileRoot chooses the root to scan a single named file from, and the
+// file's slash-separated path below it: the top level of the git work tree
+// that holds it (so that the file keeps its identity, git state and place —
+// .github/workflows/ci.yml stays a workflow), else the working directory
+// when the file lies below it, else the file's directory. The root is
+// relative to the working directory when it is that directory, below it or
+// above it, and absolute otherwise. git is asked through GitCommand only.
+func FileRoot(ctx context.Context, file string) (root, rel string) {
+	dir, base := filepath.Split(file)
+	if dir == "" {
+		dir = "."
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		realDir = dir
+	}
+	realDir, _ = filepath.Abs(realDir)
+	real := filepath.Join(realDir, base) // the named file itself may be a symlink: keep its name
+	cwd, _ := os.Getwd()
+	if c, err := filepath.EvalSymlinks(cwd); err == nil {
+		cwd = c
+	}
+	below := func(top string) (string, bool) {
+		r, err := filepath.Rel(top, real)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return "", false
+		}
+		return filepath.ToSlash(r), true
+	}
+	display := func(top string) string {
+		r, err := filepath.Rel(cwd, top)
+		if err != nil || cwd == "" {
+			return top
+		}
+		if r == "." || !strings.HasPrefix(r, "..") || strings.Trim(filepath.ToSlash(r), "./") == "" {
+			return r
+		}
+		return top
+	}
+	if _, err := exec.LookPath("git"); err == nil {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if out, err := GitCommand(ctx, realDir, "rev-parse", "--show-toplevel").Output(); err == nil {
+			top := filepath.Clean(strings.TrimSpace(string(out)))
+			if r, ok := below(top); ok {
+				return display(top), r
+			}
+		}
+	}
+	if cwd != "" {
+		if r, ok := below(cwd); ok {
+			return ".", r
+		}
+	}
+	return filepath.Clean(dir), base
 }

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -60,6 +61,18 @@ type Options struct {
 	Workers     int      // 0: 2 × GOMAXPROCS
 	Exclude     []string // path globs (relative to the root) not to read
 	Logger      *slog.Logger
+	// HoldsCredential reports a format-anchored credential (a token prefix,
+	// a PEM header; no key-name heuristics) in data. A file shaped like an
+	// agentreach report is skipped only when it holds none: the scan's
+	// secrets engine, passed in so that this package needs no detector of
+	// its own. Nil: only the token-shape check applies.
+	HoldsCredential func(data []byte) bool
+	// Files, when not nil, are the only files of the root that are read
+	// (slash-separated, relative to it): `agentreach scan deploy.sh`. The
+	// root still gives them their git state, their identity and their
+	// place (.github/workflows/ci.yml is a workflow), and the rest of the
+	// tree is listed in coverage as not scanned.
+	Files []string
 
 	openFile func(string) (io.ReadCloser, error) // test seam; os.Open when nil
 }
@@ -160,7 +173,7 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 		return nil
 	}
 	onDisk := map[string]bool{} // every path the walk met, to tell tracked files that are not there
-	walkErr := filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
+	visit := func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
@@ -186,14 +199,7 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 			return nil
 		}
 		if d.Name() == ".git" && p != absRoot {
-			// Git internals: objects, refs and the index. History is scanned by --history.
-			if d.IsDir() {
-				// An agent can read .git/config (remote URLs, persisted
-				// checkout credentials): say that it was not read.
-				rec.add(inventory.CoverageSkipped, "git internals not read (.git: config, objects, refs, index; --history reads the commits)", rel)
-				return fs.SkipDir
-			}
-			return nil
+			return gitDir(p, rel, d, rec, enqueue)
 		}
 		typ := d.Type()
 		switch {
@@ -227,10 +233,18 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 			return nil
 		}
 		return enqueue(job{rel: rel, abs: p, size: info.Size()})
-	})
+	}
+	var walkErr error
+	if opts.Files == nil {
+		walkErr = filepath.WalkDir(absRoot, visit)
+	} else {
+		walkErr = visitFiles(ctx, absRoot, opts.Files, visit, rec)
+	}
 	close(jobs)
 	wg.Wait()
-	if git.repo && git.err == "" && walkErr == nil {
+	// Only a walk of the whole tree can tell a tracked file that is not there
+	// (single named files leave the rest unvisited on purpose).
+	if git.repo && git.err == "" && walkErr == nil && opts.Files == nil {
 		for p := range git.tracked {
 			if !onDisk[p] && !excluded(opts.Exclude, p) {
 				rec.add(inventory.CoverageSkipped, "tracked in git but not in the work tree (deleted, or left out of a sparse checkout): "+
@@ -255,6 +269,56 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 	}
 	rec.flush(out)
 	return nil
+}
+
+// visitFiles hands the named files of root to visit as the walk would,
+// under the same policy (exclusion, symlinks, regular files only).
+func visitFiles(ctx context.Context, absRoot string, files []string, visit fs.WalkDirFunc, rec *recorder) error {
+	rec.add(inventory.CoverageSkipped, "the rest of the tree not scanned: only the files named on the command line were read", "")
+	for _, rel := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p := filepath.Join(absRoot, filepath.FromSlash(rel))
+		info, err := os.Lstat(p)
+		var d fs.DirEntry
+		if err == nil {
+			d = fs.FileInfoToDirEntry(info)
+		}
+		if err := visit(p, d, err); err != nil && !errors.Is(err, fs.SkipDir) {
+			return err
+		}
+	}
+	return nil
+}
+
+// gitDir handles a .git entry of the tree. Of git's internals only
+// .git/config is read, through the same policy as every file: an agent in the
+// checkout can read it, and it can hold a token in a remote URL
+// (https://user:token@host/…) or a persisted http.<url>.extraheader
+// (actions/checkout's AUTHORIZATION header). Objects, refs and the index are
+// not read (--history reads the commits). A .git file (a worktree's or a
+// submodule's pointer to its git directory elsewhere) is not followed.
+func gitDir(p, rel string, d fs.DirEntry, rec *recorder, enqueue func(job) error) error {
+	if !d.IsDir() {
+		rec.add(inventory.CoverageSkipped, "a .git file (worktree or submodule): the git directory it points to is not read", rel)
+		return nil
+	}
+	rec.add(inventory.CoverageSkipped, "git internals not read (.git: objects, refs, index; .git/config is read; --history reads the commits)", rel)
+	cfg := filepath.Join(p, "config")
+	cfgRel := path.Join(rel, "config")
+	switch info, err := os.Lstat(cfg); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		rec.add(inventory.CoveragePartial, "unreadable: "+describeErr(err), cfgRel)
+	case !info.Mode().IsRegular():
+		rec.add(inventory.CoverageSkipped, "not a regular file (symlink, FIFO, socket or device): not followed", cfgRel)
+	default:
+		if err := enqueue(job{rel: cfgRel, abs: cfg, size: info.Size()}); err != nil {
+			return err
+		}
+	}
+	return fs.SkipDir
 }
 
 // analyzeFile reads one file into buf (grown as needed) and runs the
@@ -291,7 +355,8 @@ func analyzeFile(ctx context.Context, src inventory.Source, j job, buf []byte, g
 
 // readFile reads one file of a source under the policy every producer
 // shares: at most the size cap (plus one byte, to see a file that grew since
-// stat), binary files skipped; problems become coverage entries of source.
+// stat), binary files and agentreach's own reports skipped; problems become
+// coverage entries of source.
 // It returns the data (valid until buf is reused), the buffer for reuse, and
 // whether the file is to be analysed.
 func readFile(open func() (fs.File, error), rel string, size int64, buf []byte, opts Options, rec *recorder, source string) ([]byte, []byte, bool) {
@@ -317,6 +382,10 @@ func readFile(open func() (fs.File, error), rel string, size int64, buf []byte, 
 	}
 	if isBinary(data) {
 		rec.addFor(source, inventory.CoverageSkipped, "binary file", "")
+		return nil, buf, false
+	}
+	if opts.ownReport(data) {
+		rec.addFor(source, inventory.CoverageSkipped, ownReportReason, rel)
 		return nil, buf, false
 	}
 	return data, buf, true
@@ -476,7 +545,12 @@ func (r *recorder) flushAs(out *inventory.Builder, source, summary string, count
 	reason := summary
 	if incomplete > 0 {
 		status = inventory.CoveragePartial
-		reason += fmt.Sprintf("; %d problems (see the other entries)", incomplete)
+		// report.sourceSummary recognises this entry by its last words.
+		problems := "problems"
+		if incomplete == 1 {
+			problems = "problem"
+		}
+		reason += fmt.Sprintf("; %d %s (see the other entries)", incomplete, problems)
 	}
 	out.AddCoverage(inventory.Coverage{Source: source, Target: r.root, Status: status, Reason: reason, Count: count})
 }

@@ -124,9 +124,12 @@ func TestScanGitStatesAndSkips(t *testing.T) {
 		}
 	}
 	for p := range s.files {
-		if strings.HasPrefix(p, ".git/") {
+		if strings.HasPrefix(p, ".git/") && p != ".git/config" {
 			t.Errorf("walked into git internals: %s", p)
 		}
+	}
+	if _, ok := s.files[".git/config"]; !ok {
+		t.Error(".git/config was not read")
 	}
 	for _, p := range []string{"bin.dat", "big.txt", "ignored-kind.skipme", "excluded/a.txt", "loop", "outside-link", "fifo"} {
 		if _, ok := s.files[p]; ok {
@@ -155,9 +158,53 @@ func TestScanGitStatesAndSkips(t *testing.T) {
 			t.Errorf("%q: path %q, want %q", reason, got[0].Path, path)
 		}
 	}
-	summary := coverageFor(cov, "5 files read")
+	summary := coverageFor(cov, "6 files read") // with .git/config
 	if len(summary) != 1 || summary[0].Status != inventory.CoverageComplete {
 		t.Errorf("summary = %+v (all: %+v)", summary, cov)
+	}
+}
+
+// TestScanReadsGitConfigOnly: of a .git directory only config is read (an
+// agent in the checkout can read it, and it can hold a remote URL's token or
+// a persisted extraheader), under the walker's policy: a config that is a
+// symlink is not followed; objects, refs, hooks and a .git file (a
+// worktree's pointer) are not read.
+func TestScanReadsGitConfigOnly(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	write(t, root, ".git/config", "[remote \"origin\"]\n\turl = https://example.invalid/acme/app.git\n")
+	write(t, root, ".git/HEAD", "ref: refs/heads/main\n")
+	write(t, root, ".git/hooks/pre-commit", "#!/bin/sh\n")
+	write(t, root, ".git/refs/heads/main", "0000000000000000000000000000000000000000\n")
+	write(t, root, "nested/.git/config", "[core]\n")
+	write(t, root, "nested/.git/packed-refs", "x\n")
+	write(t, root, "linked/.git/HEAD", "x\n")
+	if err := os.Symlink(filepath.Join(root, ".git", "HEAD"), filepath.Join(root, "linked", ".git", "config")); err != nil {
+		t.Fatal(err)
+	}
+	write(t, root, "worktree/.git", "gitdir: /elsewhere\n")
+	write(t, root, "a.txt", "a\n")
+	s := newSeen()
+	b := inventory.NewBuilder()
+	if err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{s}, Options{}, b); err != nil {
+		t.Fatal(err)
+	}
+	_, cov := b.Build()
+	got := slices.Sorted(maps.Keys(s.files))
+	if want := []string{".git/config", "a.txt", "nested/.git/config"}; !slices.Equal(got, want) {
+		t.Errorf("read %v, want %v", got, want)
+	}
+	for path, reason := range map[string]string{
+		".git": "git internals not read", "nested/.git": "git internals not read",
+		"worktree/.git": "a .git file", "linked/.git/config": "not a regular file",
+	} {
+		found := false
+		for _, c := range coverageFor(cov, reason) {
+			found = found || c.Path == path && c.Status == inventory.CoverageSkipped
+		}
+		if !found {
+			t.Errorf("no skipped coverage entry %q for %s: %+v", reason, path, cov)
+		}
 	}
 }
 
@@ -372,5 +419,36 @@ func TestTrackedButAbsent(t *testing.T) {
 	}
 	if !listed || kept {
 		t.Errorf("coverage = %+v", cov)
+	}
+}
+
+// TestScanNamedFilesOnly: with Options.Files only those files are read, the
+// rest of the tree is one coverage entry, and tracked files that were not
+// visited are not reported as missing from the work tree.
+func TestScanNamedFilesOnly(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	gitRun(t, root, "init", "-q")
+	write(t, root, "a.txt", "a\n")
+	write(t, root, "sub/b.txt", "b\n")
+	gitRun(t, root, "add", "a.txt", "sub/b.txt")
+	gitRun(t, root, "commit", "-qm", "init")
+	s := newSeen()
+	b := inventory.NewBuilder()
+	if err := Scan(context.Background(), inventory.Source{Path: root}, []Analyzer{s}, Options{Files: []string{"sub/b.txt"}}, b); err != nil {
+		t.Fatal(err)
+	}
+	_, cov := b.Build()
+	if got := slices.Sorted(maps.Keys(s.files)); !slices.Equal(got, []string{"sub/b.txt"}) || s.files["sub/b.txt"] != inventory.GitTracked {
+		t.Errorf("read %v (%v)", got, s.files)
+	}
+	if c := coverageFor(cov, "the rest of the tree not scanned"); len(c) != 1 {
+		t.Errorf("coverage %+v", cov)
+	}
+	if c := coverageFor(cov, "tracked in git but not in the work tree"); len(c) != 0 {
+		t.Errorf("a tracked file that was not named is reported missing: %+v", c)
 	}
 }
