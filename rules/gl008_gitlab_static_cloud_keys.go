@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -41,6 +42,9 @@ var GitLabStaticCloudKeys = &Rule{
 			reported := map[string]bool{}
 			for ji := range wf.Jobs {
 				j := jobRef{wf: wf, job: &wf.Jobs[ji]}
+				if slices.ContainsFunc(j.job.Steps, func(s inventory.Step) bool { return s.OtherS3Endpoint }) {
+					continue // AWS-style keys for an S3-compatible service that is not AWS: no ID-token federation to move to
+				}
 				for _, r := range j.job.Secrets {
 					if reported[r.Name] || !staticCloudSecretRe.MatchString(r.Name) {
 						continue

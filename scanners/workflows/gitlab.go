@@ -530,7 +530,7 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 		f := fileOf(e, file)
 		lines := e.v.strs()
 		script := strings.Join(lines, "\n")
-		st := inventory.Step{Index: len(job.Steps), Name: section, Location: locOf(f, e.v), Run: true}
+		st := inventory.Step{Index: len(job.Steps), Name: section, Location: locOf(f, e.v), Run: true, OtherS3Endpoint: otherS3Re.MatchString(script)}
 		for _, c := range scriptCommands(script) {
 			if ag := r.agents.commandAgent(c); ag != nil && st.Agent == nil {
 				st.Agent = ag
