@@ -82,6 +82,12 @@ func persistedDesc(co *inventory.Checkout) string {
 // the job.
 func persistedForAgent(j jobRef, co *inventory.Checkout, agent inventory.Step) (string, bool) {
 	ag := agent.Agent
+	if ag.Product == "codex" && !agentShell(ag) && ag.Egress {
+		// Codex's sandbox (read-only, or workspace-write without network
+		// access) gives its commands no network: a token read from
+		// .git/config cannot be used from inside it.
+		return "", false
+	}
 	switch ag.ReplacesCheckout {
 	case "any":
 		return "", false

@@ -25,6 +25,8 @@ func TestPersistedCheckout(t *testing.T) {
 		{name: "PAT persisted next to an agent", yaml: job("    permissions: {contents: read}\n", co+"        with:\n          token: ${{ secrets.BOT_PAT }}\n", agent),
 			want: []ciWant{{score: 7.0, msg: "BOT_PAT"}}},
 		{name: "agent before the checkout", yaml: job("    permissions: {contents: write}\n", agent, co)},
+		{name: "Codex in its sandbox has no network to use it", yaml: job("    permissions: {contents: write}\n", co,
+			"      - uses: openai/codex-action@v1\n        with:\n          prompt: fix\n          sandbox: read-only\n")},
 		{name: "id-token write is not a git write", yaml: job("    permissions: {contents: read, id-token: write}\n", co, agent)},
 		{name: "the agent gets the job token anyway", yaml: job("    permissions: {contents: write}\n", co,
 			"      - run: codex exec \"$P\"\n        env:\n          GITHUB_TOKEN: ${{ github.token }}\n")},
