@@ -82,9 +82,46 @@ func article(s string) string {
 	if s == "" {
 		return s
 	}
-	switch strings.ToLower(s[:1]) {
-	case "a", "e", "i", "o", "u":
-		return "An " + s
+	word, rest, _ := strings.Cut(s, " ")
+	// A capitalised plain word (a format title such as "Unencrypted RSA
+	// private key" or "Secret in a configuration file") reads mid-sentence
+	// in lower case; names and acronyms (GitHub, npm, SSH) keep theirs.
+	if len(word) > 1 && word[0] >= 'A' && word[0] <= 'Z' && strings.ToLower(word[1:]) == word[1:] && !properNames[word] {
+		word = strings.ToLower(word[:1]) + word[1:]
 	}
-	return "A " + s
+	phrase := word
+	if rest != "" {
+		phrase += " " + rest
+	}
+	if anSound(word) {
+		return "An " + phrase
+	}
+	return "A " + phrase
+}
+
+// properNames are capitalised words of format titles that are names, not
+// sentence starts.
+var properNames = map[string]bool{"Azure": true, "Anthropic": true, "Atlassian": true, "Okta": true, "Heroku": true, "Hugging": true,
+	"Google": true, "Slack": true, "Stripe": true, "Docker": true, "Discord": true, "Telegram": true, "Twilio": true, "Shopify": true,
+	"Supabase": true, "Databricks": true, "Datadog": true, "Sentry": true, "Linear": true, "Notion": true, "Mailgun": true,
+	"Sendgrid": true, "SendGrid": true, "Postman": true, "Pulumi": true, "Kubernetes": true, "Vault": true, "Cloudflare": true,
+	"Firebase": true, "Grafana": true, "Replicate": true, "Mistral": true, "Groq": true, "Perplexity": true, "Cohere": true,
+	"Figma": true, "Airtable": true, "Asana": true, "Jira": true, "Dropbox": true, "Square": true, "Plaid": true, "Braintree": true,
+	"Alibaba": true, "Tencent": true, "Oracle": true, "Snowflake": true, "Mongo": true, "MongoDB": true, "Postgres": true, "PostgreSQL": true,
+	"Terraform": true, "Vercel": true, "Netlify": true, "Render": true, "Fly": true, "Railway": true, "Doppler": true, "Infisical": true,
+	"Microsoft": true, "Amazon": true, "Apple": true, "Meta": true, "Facebook": true, "Twitter": true, "LinkedIn": true, "Zoom": true}
+
+// anSound reports a word said with a vowel sound first: a vowel letter
+// (but "u" as in "URL"), or an acronym whose first letter is said "ef",
+// "aitch", "el", "em", "en", "ar", "es" or "ex" (an npm token, an SSH key).
+func anSound(word string) bool {
+	if word == "" {
+		return false
+	}
+	acronym := strings.ToUpper(word) == word || word == "npm"
+	c := strings.ToLower(word[:1])[0]
+	if acronym && len(word) > 1 {
+		return strings.IndexByte("aefhilmnorsx", c) >= 0
+	}
+	return strings.IndexByte("aeio", c) >= 0 || c == 'u' && !strings.HasPrefix(strings.ToLower(word), "us") && !strings.HasPrefix(strings.ToLower(word), "uni")
 }

@@ -88,3 +88,23 @@ func TestTemplateWorkflowsScoredLow(t *testing.T) {
 		}
 	}
 }
+
+func TestArticle(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Unencrypted RSA private key (PEM)":    "An unencrypted RSA private key (PEM)",
+		"Secret in a configuration file":       "A secret in a configuration file",
+		"npm registry credential (.npmrc)":     "An npm registry credential (.npmrc)",
+		"SSH private key":                      "An SSH private key",
+		"GitHub classic personal access token": "A GitHub classic personal access token",
+		"OpenAI API key":                       "An OpenAI API key",
+		"Azure storage account key":            "An Azure storage account key",
+		"URL with basic auth":                  "A URL with basic auth",
+		"Password in a .netrc":                 "A password in a .netrc",
+		"embedded-key (…ab12)":                 "An embedded-key (…ab12)",
+	} {
+		if got := article(in); got != want {
+			t.Errorf("article(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
