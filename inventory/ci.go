@@ -84,7 +84,8 @@ type SecretRef struct {
 	Credential string   `json:"credential"` // inventory credential id
 	Name       string   `json:"name"`       // secret, variable or input name as written
 	Via        ReachVia `json:"via"`
-	Step       int      `json:"step"` // index of the step, -1 at job level
+	Step       int      `json:"step"`          // index of the step, -1 at job level
+	Env        string   `json:"env,omitempty"` // the env variable it is put in, when it is
 	Location   Location `json:"location"`
 }
 

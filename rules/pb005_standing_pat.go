@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -39,6 +40,8 @@ var StandingPAT = &Rule{
 						use = "to check out this repository"
 					case s.Agent != nil && r.Via == inventory.ViaWith:
 						use = "as the " + s.Agent.Product + " agent's token for this repository"
+					case s.Agent != nil && r.Via == inventory.ViaStepEnv && githubTokenEnv(r.Env):
+						use = "as the " + s.Agent.Product + " agent's GitHub token (env " + r.Env + ")"
 					case s.SameRepoAPI && (r.Via == inventory.ViaStepEnv || r.Via == inventory.ViaRunScript):
 						use = "for git or API calls on this repository"
 					}
@@ -69,4 +72,14 @@ var StandingPAT = &Rule{
 			}
 		})
 	},
+}
+
+// githubTokenEnv reports an env variable that tools read as their GitHub
+// token (gh, the GitHub MCP server, agent resolvers).
+func githubTokenEnv(name string) bool {
+	switch strings.ToUpper(name) {
+	case "GITHUB_TOKEN", "GH_TOKEN", "GITHUB_PERSONAL_ACCESS_TOKEN", "GITHUB_PAT":
+		return true
+	}
+	return false
 }

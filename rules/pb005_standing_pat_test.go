@@ -7,6 +7,9 @@ func TestStandingPAT(t *testing.T) {
 	runCICases(t, StandingPAT, []ciCase{
 		{name: "PAT for checkout of this repository", yaml: "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          token: ${{ secrets.BOT_PAT }}\n      - run: make\n",
 			want: []ciWant{{line: 8, score: 6.5, msg: "check out this repository"}}},
+		{name: "PAT as an agent's GitHub token in its env, with a fallback", yaml: "on: issues\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: claude -p fix\n        env:\n          GITHUB_TOKEN: ${{ secrets.PAT_TOKEN || github.token }}\n",
+			want: []ciWant{{score: 7.5, msg: "agent's GitHub token (env GITHUB_TOKEN)"}}},
+		{name: "PAT in an agent's env under another name", yaml: "on: issues\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: claude -p fix\n        env:\n          RELEASE: ${{ secrets.PAT_TOKEN }}\n"},
 		{name: "PAT for another repository's checkout", yaml: "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          repository: acme/private-tools\n          token: ${{ secrets.BOT_PAT }}\n"},
 		{name: "PAT pushing from a job with an agent", yaml: "on: issue_comment\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: claude -p fix\n      - run: git push origin HEAD\n        env:\n          GH_TOKEN: ${{ secrets.GH_PAT }}\n",
 			want: []ciWant{{score: 7.5, msg: "GH_PAT"}}},

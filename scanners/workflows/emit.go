@@ -36,7 +36,7 @@ func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
 		job.Secrets, job.AllSecrets = nil, false // as bound: a called workflow gets what its callers pass
 		agent := r.jobAgent(wf, job, gj)
 		for _, rf := range refs {
-			job.Secrets = append(job.Secrets, inventory.SecretRef{Credential: rf.cred, Name: rf.name, Via: rf.via, Step: rf.step, Location: rf.loc})
+			job.Secrets = append(job.Secrets, inventory.SecretRef{Credential: rf.cred, Name: rf.name, Via: rf.via, Step: rf.step, Env: rf.env, Location: rf.loc})
 			if rf.all {
 				job.AllSecrets = true
 			}
