@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/scanners/workflows"
@@ -24,6 +25,9 @@ func ciInventory(t testing.TB, files map[string]string) *inventory.Inventory {
 	}
 	slices.Sort(keys)
 	roots := []string{}
+	// Files the scanner does not take from the walker (custom command
+	// files) are read through the source's FS.
+	fsys := map[string]fstest.MapFS{}
 	for _, k := range keys {
 		root, p, ok := strings.Cut(k, "::")
 		if !ok {
@@ -33,14 +37,21 @@ func ciInventory(t testing.TB, files map[string]string) *inventory.Inventory {
 			roots = append(roots, root)
 		}
 		if !a.Wants(p, int64(len(files[k]))) {
-			t.Fatalf("scanner does not read %s", p)
+			if !strings.HasSuffix(p, ".toml") {
+				t.Fatalf("scanner does not read %s", p)
+			}
+			if fsys[root] == nil {
+				fsys[root] = fstest.MapFS{}
+			}
+			fsys[root][p] = &fstest.MapFile{Data: []byte(files[k])}
+			continue
 		}
 		if err := a.Analyze(context.Background(), inventory.Location{Source: root, Root: root, Path: p, Git: inventory.GitTracked}, []byte(files[k]), b); err != nil {
 			t.Fatalf("analyze %s: %v", k, err)
 		}
 	}
 	for _, r := range roots {
-		if err := a.Finish(context.Background(), inventory.Source{ID: r, Path: r}, b); err != nil {
+		if err := a.Finish(context.Background(), inventory.Source{ID: r, Path: r, FS: fsys[r]}, b); err != nil {
 			t.Fatalf("finish: %v", err)
 		}
 	}

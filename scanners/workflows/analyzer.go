@@ -131,7 +131,7 @@ func (a *Analyzer) Finish(ctx context.Context, src inventory.Source, out *invent
 	if st == nil {
 		return nil
 	}
-	r := &resolver{agents: a.agents, values: a.values, st: st, out: out}
+	r := &resolver{agents: a.agents, values: a.values, st: st, out: out, fsys: src.FS}
 	usedDefault := r.github()
 	if usedDefault {
 		out.AddCoverage(inventory.Coverage{Source: Source, Target: src.Path, Status: inventory.CoverageComplete, Reason: DefaultPermissionsNote})

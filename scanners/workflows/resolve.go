@@ -3,6 +3,7 @@ package workflows
 import (
 	"cmp"
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -34,6 +35,9 @@ type resolver struct {
 	upAud   map[string]baseEvent      // workflow_run audience per workflow path
 	secrets map[string][]secretTarget // workflow path + "\x00" + secret name → what it stands for
 	busySec map[string]bool
+
+	fsys     fs.FS                   // the scanned source, for files the walker does not hand over (custom commands)
+	commands map[string]*commandFile // by repository-relative path, read once
 }
 
 type caller struct {

@@ -86,7 +86,9 @@ type envVal struct {
 	name  string // as written
 	raw   string // the value as written (expressions kept), for checkout refs
 	flows []flow
-	where string // "job env, line 30"
+	where string             // "job env, line 30"
+	str   *actionlint.String // the value as parsed, nil for $GITHUB_ENV
+	file  inventory.Location // the file str is in
 }
 
 // stepOut is what later steps can read of a step.

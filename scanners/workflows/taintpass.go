@@ -87,7 +87,7 @@ func addEnv(file inventory.Location, sc *scope, env *actionlint.Env, where strin
 			name = v.Name.Value
 		}
 		vals[strings.ToLower(name)] = envVal{name: name, raw: v.Value.Value, flows: sc.flowsOf(v.Value.Value),
-			where: fmt.Sprintf("%s, line %d", where, at(file, v.Value.Pos).Line)}
+			where: fmt.Sprintf("%s, line %d", where, at(file, v.Value.Pos).Line), str: v.Value, file: file}
 	}
 	for k, v := range vals {
 		sc.env[k] = v
@@ -264,6 +264,7 @@ func (r *resolver) taintStep(file inventory.Location, k int, st *inventory.Step,
 				inj.sink(sc, file, k, inputs[pk], "prompt ("+pk+")", st.Agent.Product)
 			}
 			inj.sink(sc, file, k, inputs["claude_args"], "agent arguments (claude_args)", st.Agent.Product)
+			r.commandSinks(sc, file, k, st, inputs, inj)
 			so.agent, so.prompt = st.Agent.Product, allFlows()
 		case llmActions[name] != "":
 			so.agent, so.prompt = llmActions[name]+" model", allFlows()
@@ -307,11 +308,20 @@ type injector struct {
 // a script or prompt. Direct github.event expressions were recorded when
 // the step was parsed.
 func (in *injector) sink(sc *scope, file inventory.Location, k int, s *actionlint.String, into, agent string) {
+	in.sinkVia(sc, file, k, s, into, agent, false, "")
+}
+
+// sinkVia is sink for a value that reaches the sink of step k by another
+// way than being expanded there (an env variable a custom command's prompt
+// reads): its direct github.event expressions count too (withDirect), and
+// via, when set, leads what the injection says about where the text comes
+// from.
+func (in *injector) sinkVia(sc *scope, file inventory.Location, k int, s *actionlint.String, into, agent string, withDirect bool, via string) {
 	if s == nil || !strings.Contains(s.Value, "${{") {
 		return
 	}
 	for _, h := range sc.spans(s.Value) {
-		if h.direct {
+		if h.direct && !withDirect {
 			continue
 		}
 		// One injection per place the text is written: here, or in the
@@ -339,6 +349,9 @@ func (in *injector) sink(sc *scope, file inventory.Location, k int, s *actionlin
 				origins = nil
 			}
 			var vias []string
+			if via != "" {
+				vias = append(vias, via)
+			}
 			for _, f := range fs {
 				if f.via != "" && !slices.Contains(vias, f.via) && len(vias) < 3 {
 					vias = append(vias, f.via)
