@@ -216,6 +216,11 @@ type Credential struct {
 	// (a storage emulator's documented key, an installed app's OAuth client
 	// secret, a published sample token): not a secret to rotate.
 	Public string `json:"public,omitempty"`
+	// Synthetic says why an embedded value is a made-up test value: its
+	// random part is written after several token-type prefixes in one file
+	// (ghp_ and ghs_), which no issuer does for real credentials. Unlike
+	// Public it is inferred from the file, not a published fact.
+	Synthetic string `json:"synthetic,omitempty"`
 }
 
 // fillFacts fills the typed facts that c leaves empty from o (the link
@@ -224,6 +229,7 @@ func (c *Credential) fillFacts(o Credential) {
 	fill(&c.Store, o.Store)
 	fill(&c.ConfigKey, o.ConfigKey)
 	fill(&c.Public, o.Public)
+	fill(&c.Synthetic, o.Synthetic)
 	c.AgentAPIKey = c.AgentAPIKey || o.AgentAPIKey
 	c.UnmaskedInput = c.UnmaskedInput || o.UnmaskedInput
 	if len(c.Feeds) == 0 {

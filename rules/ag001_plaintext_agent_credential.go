@@ -17,7 +17,8 @@ var PlaintextAgentCredential = &Rule{
 		Score:    9.2,
 		Escalation: "critical 9.2 when the file is committed (or in history) or the value is a source-control or cloud credential; " +
 			"otherwise high 8.0 (an untracked or git-ignored file, a tree outside git, or a user-level configuration in a scanned home). " +
-			"Indirections (`${env:X}`, `${X}`, `{env:X}`, `${input:x}`, `op://…`, `vault:…`) are recorded as references and never match.",
+			"Indirections (`${env:X}`, `${X}`, `{env:X}`, `${input:x}`, `op://…`, `vault:…`) are recorded as references and never match. " +
+			"A made-up value whose random part the file also writes after another token-type prefix (credentials[].synthetic) is not reported.",
 		Description: "An MCP server entry or coding-agent settings file holds a credential literally rather than through an indirection " +
 			"(`${env:X}`, `${input:x}` with `password: true`, `op://`, a vault reference). The agent and every MCP server it starts can use " +
 			"it, and a committed file hands it to everyone who can read the repository.",
@@ -30,6 +31,9 @@ var PlaintextAgentCredential = &Rule{
 	},
 	Check: func(c *Context) {
 		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
+			if cred.Synthetic != "" {
+				return // made up (credentials[].synthetic)
+			}
 			score := 8.0
 			if committed(l) || cred.Reach == inventory.ReachSourceControl || cred.Reach == inventory.ReachCloud {
 				score = 9.2

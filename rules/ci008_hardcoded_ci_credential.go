@@ -9,12 +9,13 @@ import (
 // HardcodedCICredential is AR-CI-008.
 var HardcodedCICredential = &Rule{
 	Metadata: Metadata{
-		ID:         "AR-CI-008",
-		Name:       "hardcoded-ci-credential",
-		Title:      "Hard-coded credential in workflow or CI file",
-		Severity:   inventory.SeverityCritical,
-		Score:      9.1,
-		Escalation: "critical 9.1 when committed; high 7.5 in an untracked or ignored CI file; medium 6.0 for a short-lived credential.",
+		ID:       "AR-CI-008",
+		Name:     "hardcoded-ci-credential",
+		Title:    "Hard-coded credential in workflow or CI file",
+		Severity: inventory.SeverityCritical,
+		Score:    9.1,
+		Escalation: "critical 9.1 when committed; high 7.5 in an untracked or ignored CI file; medium 6.0 for a short-lived credential. " +
+			"A made-up value whose random part the file also writes after another token-type prefix (credentials[].synthetic) is not reported.",
 		Description: "A credential is written literally in a GitHub Actions workflow, a composite action or a GitLab CI file instead of being " +
 			"referenced from the platform's secret store. Every job and agent of the pipeline, every fork and everyone who can read the " +
 			"repository gets it, and CI logs can print it.",
@@ -26,6 +27,9 @@ var HardcodedCICredential = &Rule{
 	},
 	Check: func(c *Context) {
 		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
+			if cred.Synthetic != "" {
+				return // made up (credentials[].synthetic)
+			}
 			score := 9.1
 			switch {
 			case cred.Lifetime == inventory.LifetimeShortLived:

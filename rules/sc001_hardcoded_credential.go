@@ -24,7 +24,8 @@ var HardcodedCredential = &Rule{
 			"(inventory's path-context table: tests/, *_test.go, *.test.ts, *_spec.rb, testdata/, fixtures/, examples/, samples/, docs/, …) " +
 			"the score is 0.4 times that (low): such values are usually fixtures. A value public by design or published (an emulator's " +
 			"documented key, an installed app's OAuth client secret, a published test key or sample token) is not reported: the " +
-			"inventory lists it with the reason (credentials[].public). One value " +
+			"inventory lists it with the reason (credentials[].public). Nor is a made-up value whose random part the file also writes after " +
+			"another token-type prefix (ghp_ and ghs_, glrt- and glcbt-; credentials[].synthetic). One value " +
 			"is one finding per source, scored at its worst place; its other places are related locations.",
 		Description: "A credential is written in a file that is neither a CI definition nor an agent configuration. " +
 			"Every coding agent that works in the checkout can read it, and once committed every person and CI job with read " +
@@ -42,6 +43,11 @@ var HardcodedCredential = &Rule{
 				// Public by design (an emulator key, a published test CA key, a
 				// documented sample token): recognised in the inventory with
 				// the reason (credentials[].public), not reported.
+				continue
+			}
+			if g.cred.Synthetic != "" {
+				// Made up: the file writes its random part after several
+				// token-type prefixes (credentials[].synthetic).
 				continue
 			}
 			reportHardcoded(c, g.cred, g.locs)

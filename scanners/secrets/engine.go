@@ -33,6 +33,10 @@ type Match struct {
 	// it is (a storage emulator's documented key, an installed app's OAuth
 	// client secret): listed, but not a secret to rotate.
 	Public string
+	// Synthetic says why the value is a made-up test value, when it is:
+	// its random part is written after several token-type prefixes in the
+	// same file (see markSynthetic).
+	Synthetic string
 }
 
 // hit is a candidate match inside one scan.
@@ -44,6 +48,7 @@ type hit struct {
 	lifetime   inventory.LifetimeClass
 	key        uint64 // hash of the key name, for key-name detections
 	public     string // why the value is public (see Match.Public)
+	synthetic  string // why the value is made up (see Match.Synthetic)
 	// candidate marks a key-name match in code: not a credential by itself
 	// (see Engine.scanCandidates).
 	candidate bool
@@ -195,7 +200,7 @@ func (e *Engine) scanCandidates(data []byte, kind inventory.DetectMode, fn, cand
 	if len(s.hits) == 0 {
 		return err
 	}
-	hits := e.dropExamples(data, dropRepeatedKeys(resolve(s.hits)))
+	hits := markSynthetic(data, e.dropExamples(data, dropRepeatedKeys(resolve(s.hits))))
 	line, lineStart, pos := 1, 0, 0
 	for _, h := range hits {
 		seg := data[pos:h.start]
@@ -206,7 +211,7 @@ func (e *Engine) scanCandidates(data []byte, kind inventory.DetectMode, fn, cand
 		pos = h.start
 		m := Match{Format: h.f, Value: data[h.start:h.end], Offset: h.start, Line: line, Column: h.start - lineStart + 1,
 			Reach: cmp.Or(h.reach, h.f.Reach), Platform: cmp.Or(h.platform, h.f.Platform), Lifetime: cmp.Or(h.lifetime, h.f.Lifetime),
-			Public: h.public}
+			Public: h.public, Synthetic: h.synthetic}
 		if h.candidate {
 			candidate(m)
 			continue

@@ -38,6 +38,10 @@ type Format struct {
 	// Checksum says Verify is a checksum: such values skip the placeholder
 	// heuristics (a checksum is stronger evidence than any heuristic).
 	Checksum bool
+	// checksumTail says how many trailing bytes of the value after its
+	// prefix are a checksum or version rather than random (nil: none); see
+	// randomPart.
+	checksumTail func(body []byte) int
 
 	// Keywords (case-insensitive) trigger Find, for formats whose value has
 	// no literal prefix (PEM blocks, JWTs, key = value pairs). Find returns

@@ -67,7 +67,7 @@ func nextBytes(f *Format, next string) *Format {
 func githubFormat(prefix, id, title string, kind inventory.CredentialKind, lifetime inventory.LifetimeClass) *Format {
 	f := prefixed(id, title, inventory.PlatformGitHub, kind, lifetime, inventory.ReachSourceControl,
 		[]string{prefix}, `[A-Za-z0-9]{36}`, 40)
-	f.Verify, f.Checksum = verifyCRC32Base62(len(prefix)), true
+	f.Verify, f.Checksum, f.checksumTail = verifyCRC32Base62(len(prefix)), true, crc32Tail
 	return f.with(prefix+"{ghcrc:30}", prefix+"{a:36}", prefix+"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
 }
 
@@ -76,9 +76,10 @@ func githubFormat(prefix, id, title string, kind inventory.CredentialKind, lifet
 const gitlabBody = `(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{9}|[A-Za-z0-9_-]{20})`
 
 func gitlabFormat(prefix, id, title string, kind inventory.CredentialKind, lifetime inventory.LifetimeClass) *Format {
-	return prefixed(id, title, inventory.PlatformGitLab, kind, lifetime, inventory.ReachSourceControl,
-		[]string{prefix}, gitlabBody, 320).
-		with(prefix+"{bu:20}", prefix+"xxxxxxxxxxxxxxxxxxxx", prefix+"<your-token>", prefix+"{a:8}")
+	f := prefixed(id, title, inventory.PlatformGitLab, kind, lifetime, inventory.ReachSourceControl,
+		[]string{prefix}, gitlabBody, 320)
+	f.checksumTail = gitlabTail
+	return f.with(prefix+"{bu:20}", prefix+"xxxxxxxxxxxxxxxxxxxx", prefix+"<your-token>", prefix+"{a:8}")
 }
 
 func sourceControlFormats() []*Format {
@@ -264,7 +265,7 @@ func saasFormats() []*Format {
 	chat, pay, reg, obs, prod, msg, db, infra := inventory.ReachChat, inventory.ReachPayments, inventory.ReachPackageRegistry,
 		inventory.ReachObservability, inventory.ReachProductivity, inventory.ReachMessaging, inventory.ReachDatabase, inventory.ReachInfrastructure
 	npm := prefixed("npm-access-token", "npm access token", "npm", kindAPIKey, static, reg, []string{"npm_"}, `[A-Za-z0-9]{36}`, 40)
-	npm.Verify, npm.Checksum = verifyCRC32Base62(4), true
+	npm.Verify, npm.Checksum, npm.checksumTail = verifyCRC32Base62(4), true, crc32Tail
 	return []*Format{
 		prefixed("slack-bot-token", "Slack bot token", "slack", kindBotToken, static, chat,
 			[]string{"xoxb-"}, `[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{24,34}`, 70).

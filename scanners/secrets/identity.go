@@ -105,6 +105,7 @@ func (e *Engine) classified(m Match) inventory.Credential {
 		Redacted:  Redact(m.Format, m.Value),
 		ValueHMAC: sum,
 		Public:    m.Public,
+		Synthetic: m.Synthetic,
 		Attributes: map[string]string{
 			"token_kind": string(m.Format.Kind),
 		},
