@@ -160,6 +160,13 @@ func gatedAuthor(j *inventory.Job, expr string) bool {
 		if !inPayload(s.Event, expr) {
 			continue // e.g. github.event.pull_request.* on issue_comment: the text is not there
 		}
+		if prEvent(s.Event) && strings.HasPrefix(expr, "github.event.pull_request.") {
+			// On pull_request and its review events, a pull request's own
+			// text comes from a fork (whose run gets a read-only token and no
+			// secrets) or from a branch of the repository (whose author has
+			// write access): never an outsider's text in a privileged run.
+			continue
+		}
 		if untrusted(s.Audience) {
 			return false
 		}
@@ -221,6 +228,11 @@ func inPayload(event, expr string) bool {
 
 // prText reports text that only the pull request's or branch's author
 // controls.
+// prEvent reports the events that run from a fork without secrets.
+func prEvent(e string) bool {
+	return e == "pull_request" || e == "pull_request_review" || e == "pull_request_review_comment"
+}
+
 func prText(expr string) bool {
 	return expr == "github.head_ref" || strings.HasPrefix(expr, "github.event.pull_request.") || strings.HasPrefix(expr, "github.event.workflow_run.")
 }
