@@ -50,13 +50,14 @@ var UntrustedInjection = &Rule{
 			if jobWrites(j.job).HasWrite() || len(secrets) > 0 {
 				score = 9.1
 			}
+			gates := vouchingGates(c.Inventory, j)
 			for _, s := range j.job.Steps {
 				for _, in := range s.Injections {
 					origins := in.Origins
 					if len(origins) == 0 {
 						origins = []string{in.Expression}
 					}
-					if !slices.ContainsFunc(origins, func(o string) bool { return !gatedAuthor(j.job, o) }) {
+					if !slices.ContainsFunc(origins, func(o string) bool { return !gatedAuthor(j.job, gates, o) }) {
 						continue
 					}
 					into := "the shell script"
@@ -150,14 +151,15 @@ func injectionSubject(in inventory.Injection) string {
 // context path or one of the inventory's Origin values: fetched pull request
 // text is vouched for like the event's, and an agent's answer to text it read
 // itself by any gate that keeps outsiders from starting the job.
-func gatedAuthor(j *inventory.Job, expr string) bool {
+func gatedAuthor(j *inventory.Job, gates []inventory.Gate, expr string) bool {
 	seen := false
 	for _, s := range j.Starters {
 		if !s.Privileged {
 			continue
 		}
 		seen = true
-		if !inPayload(s.Event, expr) {
+		expr := firstPresent(s.Event, expr)
+		if expr == "" || !inPayload(s.Event, expr) {
 			continue // e.g. github.event.pull_request.* on issue_comment: the text is not there
 		}
 		if prEvent(s.Event) && strings.HasPrefix(expr, "github.event.pull_request.") {
@@ -170,25 +172,38 @@ func gatedAuthor(j *inventory.Job, expr string) bool {
 		if untrusted(s.Audience) {
 			return false
 		}
+		kinds := s.Gates
+		if slices.Contains(kinds, inventory.GateNeeds) {
+			for _, g := range gates {
+				kinds = append(kinds, g.Kind) // the jobs it needs, or its caller's, passed these
+			}
+		}
 		ok := expr == inventory.OriginAgentOutput
-		if slices.Contains(s.Gates, inventory.GateSameRepository) && (prText(expr) || expr == inventory.OriginFetched) {
+		if slices.Contains(kinds, inventory.GateSameRepository) && (prText(expr) || expr == inventory.OriginFetched) {
 			ok = true
 		}
-		if slices.Contains(s.Gates, inventory.GateAuthorAssociation) {
-			for _, g := range j.Gates {
-				obj, _, _ := strings.Cut(strings.TrimPrefix(g.Detail, "github.event."), ".author_association")
-				if g.Kind == inventory.GateAuthorAssociation && obj != "" && strings.HasPrefix(expr, "github.event."+obj+".") {
-					ok = true
+		if slices.Contains(kinds, inventory.GateAuthorAssociation) {
+			for _, g := range gates {
+				for _, d := range strings.Split(g.Detail, "; ") {
+					// "a.author_association||b.author_association in …": the
+					// object whose author it checks on this event.
+					checked, _, _ := strings.Cut(d, " in ")
+					obj, _, _ := strings.Cut(strings.TrimPrefix(firstPresent(s.Event, checked), "github.event."), ".author_association")
+					if g.Kind == inventory.GateAuthorAssociation && obj != "" && strings.HasPrefix(expr, "github.event."+obj+".") {
+						ok = true
+					}
 				}
 			}
 		}
-		if slices.Contains(s.Gates, inventory.GateActor) {
+		if slices.Contains(kinds, inventory.GateActor) {
 			// github.event.issue.user.login == 'maintainer': only the
 			// issue's author (or a writer) edits its title and body.
-			for _, g := range j.Gates {
-				obj, _, found := strings.Cut(strings.TrimPrefix(g.Detail, "github.event."), ".user.login ")
-				if g.Kind == inventory.GateActor && found && !strings.Contains(obj, " ") && strings.HasPrefix(expr, "github.event."+obj+".") {
-					ok = true
+			for _, g := range gates {
+				for _, d := range strings.Split(g.Detail, "; ") {
+					obj, _, found := strings.Cut(strings.TrimPrefix(d, "github.event."), ".user.login ")
+					if g.Kind == inventory.GateActor && found && !strings.Contains(obj, " ") && strings.HasPrefix(expr, "github.event."+obj+".") {
+						ok = true
+					}
 				}
 			}
 		}
@@ -197,6 +212,62 @@ func gatedAuthor(j *inventory.Job, expr string) bool {
 		}
 	}
 	return seen
+}
+
+// firstPresent resolves an origin "a||b||c" (an || chain of event text) to
+// the first path the event's payload has — the value the expression takes —
+// and any other origin to itself.
+func firstPresent(event, expr string) string {
+	if !strings.Contains(expr, "||") {
+		return expr
+	}
+	for _, alt := range strings.Split(expr, "||") {
+		if inPayload(event, alt) {
+			return alt
+		}
+	}
+	return ""
+}
+
+// vouchingGates are the gates whose details can vouch for a text's author:
+// the job's own, those of the jobs it needs, and — for a job of a reusable
+// workflow — those of each calling job and of the jobs that one needs
+// (a dispatcher gated on its commenters), transitively.
+func vouchingGates(inv *inventory.Inventory, j jobRef) []inventory.Gate {
+	out := slices.Clone(j.job.Gates)
+	seen := map[string]bool{}
+	var add func(wf *inventory.Workflow, job *inventory.Job)
+	add = func(wf *inventory.Workflow, job *inventory.Job) {
+		k := wf.Source + "|" + wf.Path + "#" + job.ID
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, job.Gates...)
+		for _, n := range job.Needs {
+			for i := range wf.Jobs {
+				if wf.Jobs[i].ID == n {
+					add(wf, &wf.Jobs[i])
+				}
+			}
+		}
+		for _, caller := range job.CalledBy {
+			cpath, cid, _ := strings.Cut(caller, "#")
+			for wi := range inv.Workflows {
+				cw := &inv.Workflows[wi]
+				if cw.Source != wf.Source || cw.Path != cpath {
+					continue
+				}
+				for i := range cw.Jobs {
+					if cw.Jobs[i].ID == cid {
+						add(cw, &cw.Jobs[i])
+					}
+				}
+			}
+		}
+	}
+	add(j.wf, j.job)
+	return out
 }
 
 // payloadObjects are the events whose payload holds each object that

@@ -242,8 +242,14 @@ func (g *gateEval) gate(kind, detail string) tri {
 	if g.gates == nil {
 		g.gates = map[string]string{}
 	}
-	if _, ok := g.gates[kind]; !ok {
+	// Several checks of one kind (the commenter's and the reviewer's
+	// author_association) each vouch for their own object's text: keep them
+	// all, "; "-separated.
+	switch old, ok := g.gates[kind]; {
+	case !ok:
 		g.gates[kind] = detail
+	case !slices.Contains(strings.Split(old, "; "), detail):
+		g.gates[kind] = old + "; " + detail
 	}
 	return triFalse
 }
@@ -438,7 +444,8 @@ func isStringNode(n actionlint.ExprNode) bool {
 }
 
 // orChainPath reads `a.author_association || b.author_association` (the
-// first present value) as one author_association path.
+// first present value) as one author_association path, "a…||b…": which
+// object's author it checks depends on the event (the rules resolve it).
 func orChainPath(n actionlint.ExprNode) string {
 	l, ok := n.(*actionlint.LogicalOpNode)
 	if !ok || l.Kind != actionlint.LogicalOpNodeKindOr {
@@ -452,7 +459,7 @@ func orChainPath(n actionlint.ExprNode) string {
 		right = orChainPath(l.Right)
 	}
 	if strings.HasSuffix(left, ".author_association") && strings.HasSuffix(right, ".author_association") {
-		return left
+		return left + "||" + right
 	}
 	return ""
 }

@@ -145,10 +145,17 @@ func (sc *scope) spans(s string) []hit {
 		}
 		body := strings.TrimSpace(s[start+3 : start+3+j])
 		base = start + 3 + j + 2
+		node := parseExpr(body)
+		if chain := eventTextChain(node); chain != "" {
+			// `a || b || c` over event text is the first of them the event
+			// has (a comment's body on issue_comment, never the issue's
+			// behind it): one origin the rules resolve per event.
+			out = append(out, hit{expr: chain, off: start, direct: true, flows: origin(chain)})
+			continue
+		}
 		for _, p := range untrustedIn("${{ " + body + " }}") {
 			out = append(out, hit{expr: p, off: start, direct: true, flows: origin(p)})
 		}
-		node := parseExpr(body)
 		if node == nil {
 			continue
 		}
@@ -163,6 +170,28 @@ func (sc *scope) spans(s string) []hit {
 		}
 	}
 	return out
+}
+
+// eventTextChain returns "a||b||c" for an expression that is an || chain of
+// untrusted event text paths (at least two), else "".
+func eventTextChain(n actionlint.ExprNode) string {
+	var paths []string
+	var walk func(n actionlint.ExprNode) bool
+	walk = func(n actionlint.ExprNode) bool {
+		if op, ok := n.(*actionlint.LogicalOpNode); ok && op.Kind == actionlint.LogicalOpNodeKindOr {
+			return walk(op.Left) && walk(op.Right)
+		}
+		p := ctxPath(n)
+		if p == "" || len(untrustedIn("${{ "+p+" }}")) != 1 {
+			return false
+		}
+		paths = append(paths, p)
+		return true
+	}
+	if n == nil || !walk(n) || len(paths) < 2 {
+		return ""
+	}
+	return strings.Join(paths, "||")
 }
 
 // flowsOf is the union of what the spans of s carry.
@@ -354,7 +383,11 @@ func untrustedAt(file inventory.Location, s *actionlint.String) []untrusted {
 			break
 		}
 		base = start + 3 + j + 2
-		for _, p := range untrustedIn(s.Value[start:base]) {
+		paths := untrustedIn(s.Value[start:base])
+		if chain := eventTextChain(parseExpr(strings.TrimSpace(s.Value[start+3 : base-2]))); chain != "" {
+			paths = []string{chain} // the first of them the event has (see eventTextChain)
+		}
+		for _, p := range paths {
 			if !slices.Contains(seen, p) {
 				seen = append(seen, p)
 				out = append(out, untrusted{path: p, loc: exprLoc(file, s, start)})
