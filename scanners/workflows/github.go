@@ -535,7 +535,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 		if permCheckRe.MatchString(script) {
 			st.PermissionCheck = true
 		}
-		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script)
+		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script) && !otherRepoFlag(script)
 		st.OtherS3Endpoint = otherS3Re.MatchString(script)
 		st.Automation = scriptAutomation(script)
 	case *actionlint.ExecAction:
@@ -712,6 +712,23 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 			st.PermissionCheck = true
 		}
 	}
+}
+
+// repoFlagRe finds gh's -R/--repo values.
+var repoFlagRe = regexp.MustCompile(`(?i)\s(?:-R|--repo)[ =]+["']?([^\s"']+)`)
+
+// otherRepoFlag reports a gh command aimed at a repository other than the
+// workflow's own with -R/--repo (a literal owner/name, or a variable that is
+// not $GITHUB_REPOSITORY / github.repository).
+func otherRepoFlag(script string) bool {
+	for _, m := range repoFlagRe.FindAllStringSubmatch(script, 64) {
+		v := m[1]
+		own := strings.Contains(v, "github.repository") || strings.Contains(v, "GITHUB_REPOSITORY")
+		if !own {
+			return true
+		}
+	}
+	return false
 }
 
 // otherS3Re finds AWS-style keys sent to an S3-compatible service that is
