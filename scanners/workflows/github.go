@@ -49,8 +49,11 @@ type ghJob struct {
 	egress    bool // harden-runner with egress-policy: block
 	idToken   bool // id-token: write declared on the job or workflow
 	declared  *inventory.PermissionBlock
-	stepLocal []int                   // steps using ./local actions
-	routes    map[string]*outputRoute // job outputs (lower case) whose values can be read
+	stepLocal []int // steps using ./local actions
+	// ownRepoVars are the env variables (workflow, job) that hold this
+	// repository's name, upper case, with GITHUB_REPOSITORY.
+	ownRepoVars map[string]bool
+	routes      map[string]*outputRoute // job outputs (lower case) whose values can be read
 	// localWith holds the with: values, as written, of the steps that use
 	// ./local actions (by step index): a composite action's steps read
 	// them as ${{ inputs.x }}.
@@ -170,7 +173,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 		if j == nil {
 			continue
 		}
-		job, gj, jn := parseJob(file, id, j, agents)
+		job, gj, jn := parseJob(file, id, j, agents, ownRepoVars(w.Env, nil))
 		notes = append(notes, jn...)
 		if j.RunsOn != nil {
 			expr := j.RunsOn.LabelsExpr != nil || slices.ContainsFunc(j.RunsOn.Labels, func(l *actionlint.String) bool {
@@ -192,9 +195,9 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 	return g, notes, nil
 }
 
-func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *agentTable) (inventory.Job, *ghJob, []string) {
+func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *agentTable, own map[string]bool) (inventory.Job, *ghJob, []string) {
 	job := inventory.Job{ID: id, Location: at(file, j.Pos)}
-	gj := &ghJob{ast: j}
+	gj := &ghJob{ast: j, ownRepoVars: ownRepoVars(j.Env, own)}
 	var notes []string
 	if j.ID != nil {
 		job.ID = j.ID.Value
@@ -497,6 +500,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 			}
 		}
 	}
+	ownRepo := ownRepoVars(s.Env, gj.ownRepoVars)
 	switch e := s.Exec.(type) {
 	case *actionlint.ExecRun:
 		st.Run = true
@@ -535,7 +539,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 		if permCheckRe.MatchString(script) {
 			st.PermissionCheck = true
 		}
-		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script) && !otherRepoFlag(script)
+		st.SameRepoAPI = sameRepoRe.MatchString(script) && !crossRepoRe.MatchString(script) && !otherRepoFlag(script, ownRepo)
 		st.OtherS3Endpoint = otherS3Re.MatchString(script)
 		st.Automation = scriptAutomation(script)
 	case *actionlint.ExecAction:
@@ -714,19 +718,44 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 	}
 }
 
+// ownRepoVars adds to inherited (copied) the variables of env set to
+// ${{ github.repository }}; GITHUB_REPOSITORY is always one.
+func ownRepoVars(env *actionlint.Env, inherited map[string]bool) map[string]bool {
+	out := map[string]bool{"GITHUB_REPOSITORY": true}
+	for k := range inherited {
+		out[k] = true
+	}
+	if env != nil {
+		for _, v := range env.Vars {
+			if v != nil && v.Name != nil && v.Value != nil && strings.Contains(strings.ReplaceAll(v.Value.Value, " ", ""), "${{github.repository}}") {
+				out[strings.ToUpper(v.Name.Value)] = true
+			}
+		}
+	}
+	return out
+}
+
 // repoFlagRe finds gh's -R/--repo values.
-var repoFlagRe = regexp.MustCompile(`(?i)\s(?:-R|--repo)[ =]+["']?([^\s"']+)`)
+var repoFlagRe = regexp.MustCompile(`(?i)\s(?:-R|--repo)[ =]+(?:"([^"]*)"|'([^']*)'|(\S+))`)
 
 // otherRepoFlag reports a gh command aimed at a repository other than the
-// workflow's own with -R/--repo (a literal owner/name, or a variable that is
-// not $GITHUB_REPOSITORY / github.repository).
-func otherRepoFlag(script string) bool {
+// workflow's own with -R/--repo: a literal owner/name, or a variable that is
+// not one of own (GITHUB_REPOSITORY, or a step env variable set to
+// ${{ github.repository }}).
+func otherRepoFlag(script string, own map[string]bool) bool {
 	for _, m := range repoFlagRe.FindAllStringSubmatch(script, 64) {
-		v := m[1]
-		own := strings.Contains(v, "github.repository") || strings.Contains(v, "GITHUB_REPOSITORY")
-		if !own {
-			return true
+		v := m[1] + m[2] + m[3]
+		if strings.Contains(strings.ReplaceAll(v, " ", ""), "${{github.repository}}") {
+			continue
 		}
+		name := strings.Trim(strings.TrimPrefix(v, "$"), "{}")
+		if e, ok := strings.CutPrefix(strings.ReplaceAll(v, " ", ""), "${{env."); ok {
+			name = strings.TrimSuffix(e, "}}")
+		}
+		if strings.HasPrefix(v, "$") && own[strings.ToUpper(name)] {
+			continue
+		}
+		return true
 	}
 	return false
 }
