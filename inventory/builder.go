@@ -140,9 +140,17 @@ func (b *Builder) AddCoverage(c Coverage) {
 	b.coverage = append(b.coverage, c)
 }
 
-// Merge adds everything of another inventory and coverage list.
+// Merge adds everything of another inventory and coverage list — its
+// sources, principals, credentials, agents, reach edges and workflows — as
+// parts, so that Build merges them by id with everything else added (the
+// way `agentreach merge` combines the reports of sharded runs). Edges the
+// link stage derives (owner, accountable) are derived again; the ones the
+// inventory holds are kept as they are.
 func (b *Builder) Merge(inv *Inventory, cov []Coverage) {
 	if inv != nil {
+		for _, s := range inv.Sources {
+			b.AddSource(s)
+		}
 		for _, p := range inv.Principals {
 			b.AddPrincipal(p)
 		}

@@ -106,3 +106,39 @@ func TestSeverity(t *testing.T) {
 		t.Error("fingerprint")
 	}
 }
+
+// TestBuilderMergesWholeInventories merges two built inventories that share
+// a credential id: one credential with both locations, both sources, and the
+// edges of each.
+func TestBuilderMergesWholeInventories(t *testing.T) {
+	t.Parallel()
+	shard := func(src, agent string) (*Inventory, []Coverage) {
+		b := NewBuilder()
+		b.AddSource(Source{ID: src, Kind: SourceTree, Path: src})
+		b.AddCredential(Credential{ID: "embedded:abc", Kind: KindEmbeddedKey, Owner: "github:user:alice",
+			Locations: []Location{{Source: src, Path: ".env", Line: 1}}})
+		b.AddAgent(Agent{ID: Scoped(src, agent), Name: agent})
+		b.AddReach(Reach{Agent: Scoped(src, agent), Credential: "embedded:abc", Via: ViaJobEnv})
+		b.AddCoverage(Coverage{Source: src, Status: CoverageComplete})
+		return b.Build()
+	}
+	b := NewBuilder()
+	b.Merge(shard("dir:a", "job"))
+	b.Merge(shard("dir:b", "job"))
+	inv, cov := b.Build()
+	if len(inv.Sources) != 2 || len(cov) != 2 || len(inv.Agents) != 2 {
+		t.Fatalf("sources %d, coverage %d, agents %d; want 2 each", len(inv.Sources), len(cov), len(inv.Agents))
+	}
+	if len(inv.Credentials) != 1 || len(inv.Credentials[0].Locations) != 2 {
+		t.Fatalf("credentials = %+v, want one with both locations", inv.Credentials)
+	}
+	owners := 0
+	for _, r := range inv.Reaches {
+		if r.Via == ViaOwner {
+			owners++
+		}
+	}
+	if owners != 1 || len(inv.Reaches) != 3 {
+		t.Errorf("reaches = %+v, want two agent edges and one owner edge", inv.Reaches)
+	}
+}

@@ -155,7 +155,7 @@ func newRootCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
-	root.AddCommand(newScanCmd(stdio, getenv), newRulesCmd(stdio), newVersionCmd(stdio))
+	root.AddCommand(newScanCmd(stdio, getenv), newMergeCmd(stdio, getenv), newRulesCmd(stdio), newVersionCmd(stdio))
 	// `agentreach completion bash|zsh|fish|powershell` is cobra's; --version
 	// prints what `agentreach version` prints.
 	root.CompletionOptions.HiddenDefaultCmd = false
@@ -343,7 +343,7 @@ func exitCode(rep *report.Report, opts *scanOptions) int {
 		return ExitIncomplete
 	}
 	highest := rep.Highest()
-	if opts.baseline != nil {
+	if opts.baseline != nil || opts.gateNew {
 		// With a baseline, --fail-on gates on what is new since it: the
 		// baseline is the accepted state (see the README).
 		highest = rep.HighestNew()

@@ -34,6 +34,7 @@ type scanOptions struct {
 	failOn       inventory.Severity
 	baseline     *report.Report
 	baselinePath string
+	gateNew      bool // --fail-on counts new findings only (merged reports that each had a baseline)
 	allowPartial bool
 	history      bool
 	maxFileSize  int64
@@ -87,9 +88,9 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 	if f.quiet {
 		opts.logLevel = slog.LevelError
 	}
-	min, err := inventory.ParseSeverity(cmp.Or(f.minSeverity, "low"))
-	if err != nil || min == inventory.SeverityNone {
-		return nil, &usageError{fmt.Sprintf("--min-severity: unknown severity %q (want critical, high, medium or low)", f.minSeverity)}
+	min, err := parseMinSeverity(f.minSeverity)
+	if err != nil {
+		return nil, err
 	}
 	opts.minSeverity = min
 	for _, p := range opts.paths {
@@ -127,29 +128,8 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 	}
 	opts.failOn = sev
 
-	stdoutUsed := ""
-	if len(f.outputs) == 0 && !f.quiet {
-		f.outputs = []string{"table"}
-	}
-	for _, o := range f.outputs {
-		name, file, _ := strings.Cut(o, "=")
-		format, err := report.ParseFormat(name)
-		if err != nil {
-			return nil, &usageError{"--output: " + err.Error()}
-		}
-		if strings.Contains(o, "=") && file == "" {
-			return nil, &usageError{fmt.Sprintf("--output %s: empty file name", o)}
-		}
-		if file == "" || file == "-" {
-			if stdoutUsed != "" {
-				return nil, &usageError{fmt.Sprintf("--output: both %s and %s would go to stdout; give one of them a file (FORMAT=FILE)", stdoutUsed, format)}
-			}
-			stdoutUsed = string(format)
-			file = ""
-		}
-		opts.outputs = append(opts.outputs, output{format: format, file: file})
-	}
-	if err := checkOutputs(opts.outputs, stdio.Out); err != nil {
+	opts.outputs, err = resolveOutputs(f.outputs, f.quiet, stdio.Out)
+	if err != nil {
 		return nil, err
 	}
 	opts.hashKey, err = loadHashKey(getenv)
@@ -157,7 +137,7 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 		return nil, &usageError{err.Error()}
 	}
 	opts.ci = getenv("CI") != ""
-	opts.color = isTerminal(stdio.Out) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !f.noColor
+	opts.color = useColor(stdio.Out, getenv, f.noColor)
 	opts.width = terminalWidth(stdio.Out, getenv)
 	opts.compact = f.compact
 
@@ -201,6 +181,52 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 		opts.baseline, opts.baselinePath = prev, f.baseline
 	}
 	return opts, nil
+}
+
+// resolveOutputs parses the -o values (table to stdout when none is given,
+// unless quiet) and checks every file target before anything is read.
+func resolveOutputs(specs []string, quiet bool, stdout io.Writer) ([]output, error) {
+	if len(specs) == 0 && !quiet {
+		specs = []string{"table"}
+	}
+	var outs []output
+	stdoutUsed := ""
+	for _, o := range specs {
+		name, file, _ := strings.Cut(o, "=")
+		format, err := report.ParseFormat(name)
+		if err != nil {
+			return nil, &usageError{"--output: " + err.Error()}
+		}
+		if strings.Contains(o, "=") && file == "" {
+			return nil, &usageError{fmt.Sprintf("--output %s: empty file name", o)}
+		}
+		if file == "" || file == "-" {
+			if stdoutUsed != "" {
+				return nil, &usageError{fmt.Sprintf("--output: both %s and %s would go to stdout; give one of them a file (FORMAT=FILE)", stdoutUsed, format)}
+			}
+			stdoutUsed = string(format)
+			file = ""
+		}
+		outs = append(outs, output{format: format, file: file})
+	}
+	if err := checkOutputs(outs, stdout); err != nil {
+		return nil, err
+	}
+	return outs, nil
+}
+
+// parseMinSeverity parses --min-severity ("" is low).
+func parseMinSeverity(s string) (inventory.Severity, error) {
+	min, err := inventory.ParseSeverity(cmp.Or(s, "low"))
+	if err != nil || min == inventory.SeverityNone {
+		return "", &usageError{fmt.Sprintf("--min-severity: unknown severity %q (want critical, high, medium or low)", s)}
+	}
+	return min, nil
+}
+
+// useColor says whether the table on stdout is coloured.
+func useColor(stdout io.Writer, getenv func(string) string, noColor bool) bool {
+	return isTerminal(stdout) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !noColor
 }
 
 // newEngine returns the one detection engine of a scan: it detects,
