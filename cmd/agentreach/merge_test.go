@@ -271,3 +271,57 @@ func TestMergeFailOn(t *testing.T) {
 		t.Errorf("merge without -o: exit %d, stdout %q", res.code, res.out)
 	}
 }
+
+// TestReadmeMergeExample runs the README's merge example on two shard
+// trees: each command as written, with the trees and files in temporary
+// directories.
+func TestReadmeMergeExample(t *testing.T) {
+	t.Parallel()
+	readme := mustRead(t, "../../README.md")
+	i := strings.Index(readme, "agentreach scan ./service-a")
+	if i < 0 {
+		t.Fatal("the README has no merge example")
+	}
+	block := readme[i:]
+	block = block[:strings.Index(block, "```")]
+	a, b, _ := shardTrees(t)
+	dir := t.TempDir()
+	var merged bool
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		args := strings.Fields(line)[1:]
+		for j, arg := range args {
+			switch {
+			case arg == "./service-a":
+				args[j] = a
+			case arg == "./service-b":
+				args[j] = b
+			case strings.HasSuffix(arg, ".json") && !strings.Contains(arg, "="):
+				args[j] = filepath.Join(dir, arg)
+			case strings.Contains(arg, "="):
+				f, file, _ := strings.Cut(arg, "=")
+				args[j] = f + "=" + filepath.Join(dir, file)
+			}
+		}
+		res := run(t, nil, args...)
+		if args[0] == "merge" {
+			merged = true
+			// --fail-on high: the commenter-startable coding agent of a is
+			// at least high.
+			if res.code != ExitFindings {
+				t.Errorf("%s: exit %d, want 1; stderr %s", line, res.code, res.err)
+			}
+			for _, f := range []string{"merged.json", "merged.sarif", "summary.md"} {
+				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+					t.Errorf("%s: %v", line, err)
+				}
+			}
+			continue
+		}
+		if res.code != ExitOK {
+			t.Errorf("%s: exit %d; stderr %s", line, res.code, res.err)
+		}
+	}
+	if !merged {
+		t.Error("the README example merges nothing")
+	}
+}
