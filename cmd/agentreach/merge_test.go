@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/agentreach/agentreach/fixtures/faketoken"
 	"github.com/agentreach/agentreach/internal/sariftest"
 	"github.com/agentreach/agentreach/inventory"
@@ -125,6 +127,7 @@ func TestMergeShardsIsOneScanOfBoth(t *testing.T) {
 	if !m.Scan.StartedAt.Equal(minTime(ra, rb)) || m.Scan.FinishedAt.Before(rb.Scan.FinishedAt) || m.Scan.FinishedAt.Before(ra.Scan.FinishedAt) {
 		t.Errorf("merged times %v–%v", m.Scan.StartedAt, m.Scan.FinishedAt)
 	}
+	validateReportSchema(t, merged)
 	data, err := os.ReadFile(sarif)
 	if err != nil {
 		t.Fatal(err)
@@ -149,6 +152,35 @@ func TestMergeShardsIsOneScanOfBoth(t *testing.T) {
 	m2 := readReport(t, again)
 	if len(m2.Findings) != len(m.Findings) || len(m2.Inventory.Credentials) != len(m.Inventory.Credentials) {
 		t.Errorf("merging again: %d findings, %d credentials; want %d, %d", len(m2.Findings), len(m2.Inventory.Credentials), len(m.Findings), len(m.Inventory.Credentials))
+	}
+}
+
+// validateReportSchema checks a JSON report against docs/schema/report.v2.json.
+func validateReportSchema(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open("../../docs/schema/report.v2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("report.v2.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("report.v2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(mustRead(t, path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("the merged report does not match the schema: %v", err)
 	}
 }
 
