@@ -155,7 +155,7 @@ func newRootCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
-	root.AddCommand(newScanCmd(stdio, getenv), newMergeCmd(stdio, getenv), newRulesCmd(stdio), newVersionCmd(stdio))
+	root.AddCommand(newScanCmd(stdio, getenv), newMergeCmd(stdio, getenv), newRulesCmd(stdio), newRevokePlanCmd(stdio), newVersionCmd(stdio))
 	// `agentreach completion bash|zsh|fish|powershell` is cobra's; --version
 	// prints what `agentreach version` prints.
 	root.CompletionOptions.HiddenDefaultCmd = false
