@@ -73,9 +73,9 @@ func readAction(t *testing.T) (actionMeta, []byte) {
 }
 
 var (
-	inputRef  = regexp.MustCompile(`\binputs\.([A-Za-z0-9_-]+)`)
-	stepOut   = regexp.MustCompile(`^\$\{\{ steps\.([a-z0-9_-]+)\.outputs\.([a-z0-9_-]+) \}\}$`)
-	exprRef   = regexp.MustCompile(`\$\{\{\s*([^}]*?)\s*\}\}`)
+	inputRef = regexp.MustCompile(`\binputs\.([A-Za-z0-9_-]+)`)
+	stepOut  = regexp.MustCompile(`^\$\{\{ steps\.([a-z0-9_-]+)\.outputs\.([a-z0-9_-]+) \}\}$`)
+	exprRef  = regexp.MustCompile(`\$\{\{\s*([^}]*?)\s*\}\}`)
 )
 
 func TestActionMetadata(t *testing.T) {
