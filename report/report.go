@@ -283,6 +283,8 @@ const (
 	FormatMarkdown Format = "markdown"
 	FormatCSV      Format = "csv"
 	FormatGitLab   Format = "gitlab"
+	// FormatGitLabSecrets is GitLab's secret-detection security report.
+	FormatGitLabSecrets Format = "gitlab-secret-detection"
 )
 
 // Options tune the human-facing formats.
@@ -293,6 +295,9 @@ type Options struct {
 	// MinSeverity hides findings below it in the table and Markdown (the
 	// human views); "" shows all. The other formats always hold all.
 	MinSeverity inventory.Severity
+	// Commit is the scanned commit (CI_COMMIT_SHA in GitLab CI), for the
+	// formats that need one per finding (gitlab-secret-detection).
+	Commit string
 }
 
 type entry struct {
@@ -312,6 +317,7 @@ var registry = []entry{
 	{FormatMarkdown, "job summaries and reviews (≤ 1 MiB)", func(o Options) Reporter { return Markdown{MinSeverity: o.MinSeverity} }},
 	{FormatCSV, "one row per finding, formula-injection guarded", func(Options) Reporter { return CSV{} }},
 	{FormatGitLab, "GitLab Code Quality report", func(Options) Reporter { return GitLab{} }},
+	{FormatGitLabSecrets, "GitLab secret-detection report (schema 15.2.4), embedded credentials only", func(o Options) Reporter { return GitLabSecrets{Commit: o.Commit} }},
 }
 
 // Formats lists the formats in order.

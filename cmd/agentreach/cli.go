@@ -301,7 +301,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "FORMAT[=FILE]: table, json, sarif, markdown, csv or gitlab; repeatable")
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "FORMAT[=FILE]: table, json, sarif, markdown, csv, gitlab or gitlab-secret-detection; repeatable")
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .agentreach.yml at the root of the first scanned path)")
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none (with --baseline: a new finding)")
 	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged, list resolved ones, and make --fail-on count new findings only")

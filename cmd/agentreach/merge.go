@@ -107,6 +107,7 @@ func (f *mergeFlags) resolve(stdio Stdio, getenv func(string) string) (*scanOpti
 	}
 	opts.color = useColor(stdio.Out, getenv, f.noColor)
 	opts.width = terminalWidth(stdio.Out, getenv)
+	opts.commit = strings.TrimSpace(getenv("CI_COMMIT_SHA"))
 	return opts, nil
 }
 

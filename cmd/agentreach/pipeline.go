@@ -47,6 +47,7 @@ type scanOptions struct {
 	now          func() time.Time
 	hashKey      *hashKey // the key of embedded-value fingerprints
 	ci           bool     // running in CI (the CI variable is set)
+	commit       string   // CI_COMMIT_SHA: the commit a GitLab job scans
 }
 
 // tree is one local source to scan: a directory named on the command line,
@@ -137,6 +138,7 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 		return nil, &usageError{err.Error()}
 	}
 	opts.ci = getenv("CI") != ""
+	opts.commit = strings.TrimSpace(getenv("CI_COMMIT_SHA"))
 	opts.color = useColor(stdio.Out, getenv, f.noColor)
 	opts.width = terminalWidth(stdio.Out, getenv)
 	opts.compact = f.compact
@@ -394,7 +396,7 @@ func category(targets []report.Target) string {
 // decided: see output.go).
 func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, stdio Stdio) error {
 	for _, o := range opts.outputs {
-		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width, Compact: opts.compact, MinSeverity: opts.minSeverity})
+		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width, Compact: opts.compact, MinSeverity: opts.minSeverity, Commit: opts.commit})
 		if err != nil {
 			return &usageError{err.Error()}
 		}

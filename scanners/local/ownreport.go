@@ -62,9 +62,10 @@ func ownJSON(d []byte) bool {
 		Scan struct {
 			Category string `json:"category"`
 		} `json:"scan"`
-		Findings []json.RawMessage `json:"findings"`
-		Version  string            `json:"version"`
-		Runs     []struct {
+		Findings        []json.RawMessage `json:"findings"`
+		Version         string            `json:"version"`
+		Vulnerabilities []json.RawMessage `json:"vulnerabilities"`
+		Runs            []struct {
 			Tool struct {
 				Driver struct {
 					Name string `json:"name"`
@@ -78,11 +79,47 @@ func ownJSON(d []byte) bool {
 	if doc.SchemaVersion > 0 && doc.Tool.Name == "agentreach" && strings.HasPrefix(doc.Scan.Category, "agentreach/") && doc.Findings != nil {
 		return true
 	}
+	if doc.Vulnerabilities != nil && gitLabVersion.MatchString(doc.Version) {
+		return ownGitLabSecrets(d)
+	}
 	if doc.Version != "2.1.0" || len(doc.Runs) == 0 {
 		return false
 	}
 	for _, r := range doc.Runs {
 		if r.Tool.Driver.Name != "agentreach" {
+			return false
+		}
+	}
+	return true
+}
+
+var gitLabVersion = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+
+// ownGitLabSecrets: a GitLab secret-detection report whose analyzer and
+// scanner are agentreach and whose every vulnerability is an agentreach rule.
+func ownGitLabSecrets(d []byte) bool {
+	var doc struct {
+		Scan struct {
+			Type     string `json:"type"`
+			Analyzer struct {
+				ID string `json:"id"`
+			} `json:"analyzer"`
+			Scanner struct {
+				ID string `json:"id"`
+			} `json:"scanner"`
+		} `json:"scan"`
+		Vulnerabilities []struct {
+			Identifiers []struct {
+				Value string `json:"value"`
+			} `json:"identifiers"`
+		} `json:"vulnerabilities"`
+	}
+	if err := json.Unmarshal(d, &doc); err != nil || doc.Scan.Type != "secret_detection" ||
+		doc.Scan.Analyzer.ID != "agentreach" || doc.Scan.Scanner.ID != "agentreach" {
+		return false
+	}
+	for _, v := range doc.Vulnerabilities {
+		if len(v.Identifiers) == 0 || !ruleID.MatchString(v.Identifiers[0].Value) {
 			return false
 		}
 	}
