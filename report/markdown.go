@@ -69,6 +69,29 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 			fmt.Fprintf(&tail, "| %s | [%s](%s) | `%s` | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID), mdCode(findingWhere(r, f)), mdText(f.Message))
 		}
 	}
+	if len(r.Suppressed) > 0 {
+		// Accepted risks are listed as such, never as silence: a reviewer
+		// sees what was accepted, by whom and until when.
+		tail.WriteString("\n### Accepted risks\n\nSuppressed by `.agentreach.yml`; not counted above, listed so that an accepted risk stays visible.\n\n| Severity | Rule | Location | Finding | Reason | Owner | Expires |\n|---|---|---|---|---|---|---|\n")
+		for i, f := range r.Suppressed {
+			if i == 50 {
+				fmt.Fprintf(&tail, "\n%s are in the JSON report.\n", plural(len(r.Suppressed)-i, "more accepted risk", "more accepted risks"))
+				break
+			}
+			reason, owner, expires := "", "none", "never"
+			if s := f.Suppression; s != nil {
+				reason = mdText(s.Reason)
+				if s.Owner != "" {
+					owner = mdText(s.Owner)
+				}
+				if !s.Expires.IsZero() {
+					expires = s.Expires.Format("2006-01-02")
+				}
+			}
+			fmt.Fprintf(&tail, "| %s | [%s](%s) | `%s` | %s | %s | %s | %s |\n", f.Severity, f.RuleID, ruleLink(f.RuleID),
+				mdCode(findingWhere(r, f)), mdText(f.Message), reason, owner, expires)
+		}
+	}
 	problems, _ := r.Problems()
 	if len(problems) > 0 || len(r.NotEvaluable) > 0 {
 		tail.WriteString("\n### Not read fully\n\n")

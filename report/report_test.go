@@ -519,3 +519,37 @@ func TestSARIFRelatedLocations(t *testing.T) {
 		t.Error("the JSON finding does not list every place")
 	}
 }
+
+// TestMarkdownListsAcceptedRisks: a suppression is an accepted risk with an
+// owner and an expiry, listed as such, never as silence.
+func TestMarkdownListsAcceptedRisks(t *testing.T) {
+	t.Parallel()
+	r := sample(t)
+	accepted := r.Findings[0]
+	accepted.Message = "accepted | risk"
+	accepted.Suppression = &inventory.Suppression{Reason: "vendor test key <b>", Owner: "team-sec",
+		Expires: time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC), Match: "rule " + accepted.RuleID}
+	forever := r.Findings[1]
+	forever.Suppression = &inventory.Suppression{Reason: "fixture", Match: "path fixtures/**"}
+	r.Suppressed = []inventory.Finding{accepted, forever}
+	r.Finalize()
+	out := string(render(t, FormatMarkdown, Options{}, r))
+	_, section, ok := strings.Cut(out, "### Accepted risks")
+	if !ok {
+		t.Fatalf("no accepted-risks section:\n%s", out)
+	}
+	for _, want := range []string{"accepted \\| risk", "vendor test key &lt;b&gt;", "| team-sec | 2027-06-30 |", "| fixture | none | never |"} {
+		if !strings.Contains(section, want) {
+			t.Errorf("accepted risks lack %q:\n%s", want, section)
+		}
+	}
+	if !strings.Contains(out, "2 suppressed") {
+		t.Errorf("summary does not count the suppressed findings:\n%s", out)
+	}
+	clean := sample(t)
+	clean.Suppressed = nil
+	clean.Finalize()
+	if none := string(render(t, FormatMarkdown, Options{}, clean)); strings.Contains(none, "Accepted risks") {
+		t.Error("accepted-risks section without suppressions")
+	}
+}
