@@ -553,3 +553,57 @@ func TestMarkdownListsAcceptedRisks(t *testing.T) {
 		t.Error("accepted-risks section without suppressions")
 	}
 }
+
+// TestSARIFResultsLimit: a run over GitHub's results-per-run limit keeps its
+// highest-severity results, says in the run how many it left out, and stays
+// a valid upload.
+func TestSARIFResultsLimit(t *testing.T) {
+	t.Parallel()
+	r := sample(t)
+	base := r.Findings[0]
+	r.Findings = nil
+	for i := range 12 {
+		f := base
+		f.Subject = fmt.Sprintf("subject-%02d", i)
+		f.Score = float64(i%10) + 0.5 // unsorted on purpose: a merged report may be
+		f.Fingerprint = inventory.Fingerprint(f.RuleID, f.Subject)
+		r.Findings = append(r.Findings, f)
+	}
+	r.Finalize()
+	if got := SARIFOverflow(r); got != nil {
+		t.Errorf("12 results overflow the real limit: %v", got)
+	}
+	log, err := buildSARIF(r, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := log.PrettyWrite(&buf); err != nil {
+		t.Fatal(err)
+	}
+	sariftest.OASIS(t, buf.Bytes())
+	for _, err := range sariftest.CheckGitHub(buf.Bytes()) {
+		t.Errorf("GitHub check: %v", err)
+	}
+	if got := r.sarifOverflow(5); got["agentreach/files/"] != 7 {
+		t.Errorf("overflow = %v, want 7 in agentreach/files/", got)
+	}
+	run := log.Runs[0]
+	if len(run.Results) != 5 {
+		t.Fatalf("results = %d, want 5", len(run.Results))
+	}
+	kept := map[string]bool{}
+	for _, res := range run.Results {
+		kept[fmt.Sprint(res.Properties.Properties["subject"])] = true
+	}
+	// Scores 9.5, 8.5, 7.5, 6.5, 5.5 belong to subjects 09, 08, 07, 06, 05.
+	for _, s := range []string{"subject-09", "subject-08", "subject-07", "subject-06", "subject-05"} {
+		if !kept[s] {
+			t.Errorf("highest-severity %s left out; kept %v", s, kept)
+		}
+	}
+	text := buf.String()
+	if !strings.Contains(text, "7 lower-severity results left out") || !strings.Contains(text, `"results_omitted": 7`) {
+		t.Errorf("truncation not said in the run:\n%s", text)
+	}
+}

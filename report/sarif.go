@@ -1,11 +1,13 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -31,6 +33,16 @@ const SchemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 // SARIF notifications; the JSON report lists them all.
 const maxOutOfScopeNotes = 100
 
+// GitHub's SARIF limits (docs: code-scanning "sarif-limits"): a file over
+// them is rejected whole. A report has at most one run per kind of source
+// (files, history, home), far under MaxSARIFRuns; a run over
+// MaxSARIFResults keeps its highest-severity results and says what it left
+// out, in the run and on stderr (SARIFOverflow). The JSON report keeps all.
+const (
+	MaxSARIFRuns    = 20
+	MaxSARIFResults = 25000
+)
+
 // Write implements Reporter.
 func (SARIF) Write(_ context.Context, w io.Writer, r *Report) error {
 	log, err := BuildSARIF(r)
@@ -38,6 +50,37 @@ func (SARIF) Write(_ context.Context, w io.Writer, r *Report) error {
 		return err
 	}
 	return log.PrettyWrite(w)
+}
+
+// SARIFOverflow returns, per run category, how many results a SARIF of r
+// leaves out to stay under GitHub's results-per-run limit; nil when none.
+func SARIFOverflow(r *Report) map[string]int {
+	return r.sarifOverflow(MaxSARIFResults)
+}
+
+func (r *Report) sarifOverflow(max int) map[string]int {
+	per := map[string]int{}
+	for _, f := range r.Findings {
+		per[r.runOf(f.Location)]++
+	}
+	var out map[string]int
+	for kind, n := range per {
+		if n > max {
+			if out == nil {
+				out = map[string]int{}
+			}
+			out[r.runCategory(kind)] = n - max
+		}
+	}
+	return out
+}
+
+// runCategory is the automationDetails.id of a run kind.
+func (r *Report) runCategory(kind string) string {
+	if kind == runFiles && r.Scan.Category != "" {
+		return r.Scan.Category
+	}
+	return "agentreach/" + kind + "/"
 }
 
 // SARIF runs: a tree's files, its git history and the home directory are
@@ -61,6 +104,10 @@ const homeRoot = "HOME"
 // BuildSARIF converts a report to a SARIF log and validates it against the
 // embedded OASIS schema.
 func BuildSARIF(r *Report) (*sarif.Report, error) {
+	return buildSARIF(r, MaxSARIFResults)
+}
+
+func buildSARIF(r *Report, maxResults int) (*sarif.Report, error) {
 	log := sarif.NewReport()
 	log.Schema = SchemaURI
 	kinds := r.sarifRuns()
@@ -68,19 +115,30 @@ func BuildSARIF(r *Report) (*sarif.Report, error) {
 	for _, kind := range kinds {
 		run := sarif.NewRunWithInformationURI(r.Tool.Name, r.Tool.InformationURI)
 		run.Tool.Driver.WithSemanticVersion(semver(r.Tool.Version)).WithVersion(r.Tool.Version)
-		id := "agentreach/" + kind + "/"
-		if kind == runFiles && r.Scan.Category != "" {
-			id = r.Scan.Category
-		}
-		run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(id))
+		run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(r.runCategory(kind)))
 		for _, rule := range r.Rules {
 			addRule(run, rule)
 		}
 		runs[kind] = run
 	}
 
-	for _, f := range r.Findings {
-		run := runs[r.runOf(f.Location)]
+	// Highest severity first, so that a run cut at the limit keeps what
+	// matters most (the report's findings are sorted so; a merged or
+	// hand-built report may not be).
+	over := r.sarifOverflow(maxResults)
+	findings := r.Findings
+	if over != nil {
+		findings = slices.Clone(r.Findings)
+		slices.SortStableFunc(findings, func(a, b inventory.Finding) int { return cmp.Compare(b.Score, a.Score) })
+	}
+	written := map[string]int{}
+	for _, f := range findings {
+		kind := r.runOf(f.Location)
+		if written[kind] >= maxResults {
+			continue
+		}
+		written[kind]++
+		run := runs[kind]
 		if run.GetRuleIndex(f.RuleID) < 0 {
 			return nil, fmt.Errorf("finding of unknown rule %s", f.RuleID)
 		}
@@ -138,6 +196,13 @@ func BuildSARIF(r *Report) (*sarif.Report, error) {
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(
 			fmt.Sprintf("out of scope: %d more references beyond the scan's reach in the JSON report's coverage", outside-maxOutOfScopeNotes))))
 	}
+	for _, kind := range kinds {
+		if n := over[r.runCategory(kind)]; n > 0 {
+			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(
+				fmt.Sprintf("run %s: %d lower-severity results left out: GitHub accepts at most %d results a run; the JSON report holds all %d",
+					r.runCategory(kind), n, maxResults, n+maxResults))))
+		}
+	}
 	for _, n := range r.NotEvaluable {
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).
 			WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s not evaluable: %s", n.RuleID, n.Reason))))
@@ -146,6 +211,9 @@ func BuildSARIF(r *Report) (*sarif.Report, error) {
 	runs[kinds[0]].AddInvocation(inv)
 	for _, kind := range kinds {
 		props := sarif.NewPropertyBag().Add("scan_status", r.Scan.Status)
+		if n := over[r.runCategory(kind)]; n > 0 {
+			props.Add("results_omitted", n)
+		}
 		if note := r.uriNote(kind); note != "" {
 			props.Add("uri_base", note)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -355,5 +356,55 @@ func TestReadmeMergeExample(t *testing.T) {
 	}
 	if !merged {
 		t.Error("the README example merges nothing")
+	}
+}
+
+// TestSARIFOverflowSaidOnStderr: a merged report over GitHub's
+// results-per-run limit still uploads (the run is cut to the limit, highest
+// severity first) and the cut is said on stderr, never silent.
+func TestSARIFOverflowSaidOnStderr(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds a report of 25,003 findings (about 20 s under -race); CI runs it")
+	}
+	root := t.TempDir()
+	writeFile(t, root, ".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n")
+	r := readReport(t, scanTo(t, root))
+	if len(r.Findings) == 0 {
+		t.Fatal("the tree gave no finding to multiply")
+	}
+	base := r.Findings[0]
+	r.Findings = r.Findings[:0]
+	for i := range report.MaxSARIFResults + 3 {
+		f := base
+		f.Subject = fmt.Sprintf("%s#%d", base.Subject, i)
+		f.Fingerprint = inventory.Fingerprint(f.RuleID, f.Subject)
+		r.Findings = append(r.Findings, f)
+	}
+	r.Finalize()
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(t.TempDir(), "big.json")
+	mustWrite(t, big, string(data))
+	out := filepath.Join(t.TempDir(), "big.sarif")
+	res := run(t, nil, "merge", big, "-o", "sarif="+out)
+	if res.code != ExitOK {
+		t.Fatalf("merge: exit %d: %s", res.code, res.err)
+	}
+	if want := "SARIF run agentreach/files/: 3 lower-severity results left out"; !strings.Contains(res.err, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, res.err)
+	}
+	var doc struct {
+		Runs []struct {
+			Results []json.RawMessage `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(mustRead(t, out)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Runs) == 0 || len(doc.Runs[0].Results) != report.MaxSARIFResults {
+		t.Errorf("runs = %d, results = %d; want %d results", len(doc.Runs), len(doc.Runs[0].Results), report.MaxSARIFResults)
 	}
 }

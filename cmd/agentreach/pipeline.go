@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -399,6 +400,13 @@ func writeOutputs(ctx context.Context, opts *scanOptions, rep *report.Report, st
 		rp, err := report.New(o.format, report.Options{Color: opts.color && o.file == "", Width: opts.width, Compact: opts.compact, MinSeverity: opts.minSeverity, Commit: opts.commit})
 		if err != nil {
 			return &usageError{err.Error()}
+		}
+		if o.format == report.FormatSARIF && opts.logLevel <= slog.LevelWarn {
+			over := report.SARIFOverflow(rep)
+			for _, cat := range slices.Sorted(maps.Keys(over)) {
+				fmt.Fprintf(stdio.Err, "agentreach: warning: SARIF run %s: %d lower-severity results left out (GitHub accepts %d a run); the JSON report holds them all\n",
+					cat, over[cat], report.MaxSARIFResults)
+			}
 		}
 		if o.file == "" {
 			if err := rp.Write(ctx, stdio.Out, rep); err != nil {
