@@ -66,25 +66,28 @@ func interruptCode(ctx context.Context) int {
 	return ExitInterrupted
 }
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = ""
+// version and commit are set at build time with -ldflags
+// "-X main.version=v1.2.3 -X main.commit=<sha>" (.goreleaser.yaml); without
+// them the module version and the revision the Go toolchain embeds
+// (vcs.revision, absent under -buildvcs=false) are used.
+var version, commit = "", ""
 
 func toolVersion() (string, string) {
-	v, commit := version, ""
+	v, rev := version, commit
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			v = bi.Main.Version
 		}
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				commit = s.Value
+			if s.Key == "vcs.revision" && rev == "" {
+				rev = s.Value
 			}
 		}
 	}
 	if v == "" {
 		v = "dev"
 	}
-	return v, commit
+	return v, rev
 }
 
 // Stdio are the streams the CLI uses.
