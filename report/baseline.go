@@ -26,9 +26,12 @@ func ReadBaseline(rd io.Reader) (*Report, error) {
 }
 
 // ApplyBaseline marks each open finding new or unchanged against a previous
-// report, and lists as resolved the previous open findings that are gone.
-// A finding that moved to suppressed is not "resolved".
+// report, lists as resolved the previous open findings that are gone (a
+// finding that moved to suppressed is not "resolved"), and records the
+// inventory's drift: new, removed and widened credentials, new App
+// installations, new agents and new reach.
 func (r *Report) ApplyBaseline(prev *Report) {
+	r.Drift = DiffInventory(prev.Inventory, r.Inventory)
 	before := map[string]bool{}
 	for _, f := range prev.Findings {
 		before[f.Fingerprint] = true

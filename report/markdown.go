@@ -59,6 +59,16 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 	}
 
 	var tail bytes.Buffer
+	if lines := r.driftLines(); len(lines) > 0 {
+		fmt.Fprintf(&tail, "\n### Changed since the baseline\n\nThe inventory's drift, whether or not a rule fires on it (%s).\n\n", plural(len(lines), "change", "changes"))
+		for i, l := range lines {
+			if i == 50 {
+				fmt.Fprintf(&tail, "- … %d more in the JSON report's drift\n", len(lines)-i)
+				break
+			}
+			fmt.Fprintf(&tail, "- %s\n", mdText(l))
+		}
+	}
 	if len(r.Resolved) > 0 {
 		tail.WriteString("\n### Resolved since the baseline\n\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n")
 		for i, f := range r.Resolved {

@@ -31,7 +31,10 @@ type Report struct {
 	Findings      []inventory.Finding  `json:"findings"`
 	Suppressed    []inventory.Finding  `json:"suppressed"`
 	Resolved      []inventory.Finding  `json:"resolved,omitempty"`
-	Inventory     *inventory.Inventory `json:"inventory"`
+	// Drift is what changed in the inventory since the baseline
+	// (--baseline only).
+	Drift     *Drift               `json:"drift,omitempty"`
+	Inventory *inventory.Inventory `json:"inventory"`
 
 	// Rules is the catalog the findings refer to (for SARIF rule entries).
 	Rules []*rules.Rule `json:"-"`

@@ -115,6 +115,17 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 		}
 	}
 
+	if lines := r.driftLines(); len(lines) > 0 {
+		fmt.Fprintf(w, "\nChanged since the baseline (%d):\n", len(lines))
+		for i, l := range lines {
+			if i == 10 {
+				fmt.Fprintf(w, "  … %d more in the JSON report's drift\n", len(lines)-i)
+				break
+			}
+			para(w, "  ", "    ", l, width)
+		}
+	}
+
 	s := r.Summary
 	fmt.Fprintln(w)
 	para(w, "", "  ", fmt.Sprintf("Inventory: %s, %s, %s, %s", plural(s.Credentials, "credential", "credentials"), plural(s.Agents, "agent", "agents"),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -505,4 +506,51 @@ func scanAllFormats(t *testing.T, root string) map[string]string {
 		outputs[string(f)] = mustRead(t, filepath.Join(out, string(f)))
 	}
 	return outputs
+}
+
+// TestBaselineDrift: with --baseline the report says what changed in the
+// inventory, not only which findings are new: a widened GITHUB_TOKEN (no
+// rule fires on contents: write alone), a new MCP server, the credential it
+// is handed and its reach.
+func TestBaselineDrift(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	wf := "on: push\npermissions:\n  contents: %s\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n"
+	writeFile(t, root, ".github/workflows/ci.yml", fmt.Sprintf(wf, "read"))
+	first := filepath.Join(t.TempDir(), "first.json")
+	if res := run(t, nil, "scan", root, "-o", "json="+first); res.code != ExitOK {
+		t.Fatal(res.err)
+	}
+	if same := run(t, nil, "scan", root, "--baseline", first, "-o", "table"); strings.Contains(same.out, "Changed since the baseline") {
+		t.Errorf("an unchanged tree drifts:\n%s", same.out)
+	}
+	writeFile(t, root, ".github/workflows/ci.yml", fmt.Sprintf(wf, "write"))
+	writeFile(t, root, ".mcp.json", `{"mcpServers":{"github":{"command":"docker","args":["run","ghcr.io/github/github-mcp-server"],"env":{"GITHUB_PERSONAL_ACCESS_TOKEN":"${GITHUB_PAT}"}}}}`)
+	second := filepath.Join(t.TempDir(), "second.json")
+	res := run(t, nil, "scan", root, "--baseline", first, "-o", "json="+second, "-o", "table")
+	if res.code != ExitOK {
+		t.Fatal(res.err)
+	}
+	validateReportSchema(t, second)
+	d := readReport(t, second).Drift
+	if d == nil {
+		t.Fatal("no drift in the JSON report")
+	}
+	if len(d.Widened) != 1 || len(d.Widened[0].Gained) != 1 || d.Widened[0].Gained[0].Resource != inventory.ResContents ||
+		d.Widened[0].Gained[0].After != inventory.Write {
+		t.Errorf("widened = %+v, want the GITHUB_TOKEN's contents read→write", d.Widened)
+	}
+	if len(d.NewAgents) != 1 || d.NewAgents[0].Name != "github" || len(d.NewCredentials) != 1 || len(d.NewReaches) != 1 {
+		t.Errorf("drift = %+v, want the MCP server, its token and its reach", d)
+	}
+	for _, want := range []string{"Changed since the baseline (4):", "contents read→write", "new agent mcp-server github at .mcp.json:1",
+		"agent github now reaches GITHUB_PAT"} {
+		if !strings.Contains(res.out, want) {
+			t.Errorf("the table lacks %q:\n%s", want, res.out)
+		}
+	}
+	md := run(t, nil, "scan", root, "--baseline", first, "-o", "markdown")
+	if !strings.Contains(md.out, "### Changed since the baseline") || !strings.Contains(md.out, "(4 changes)") {
+		t.Errorf("the Markdown lacks the drift:\n%s", md.out)
+	}
 }

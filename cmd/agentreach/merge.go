@@ -141,6 +141,7 @@ func mergeReports(shards []*report.Report, opts *scanOptions) *report.Report {
 		partial     bool
 	)
 	allBaselined := len(shards) > 0
+	var drifts []*report.Drift
 	for _, r := range shards {
 		b.Merge(r.Inventory, r.Coverage)
 		for _, t := range r.Scan.Targets {
@@ -167,6 +168,7 @@ func mergeReports(shards []*report.Report, opts *scanOptions) *report.Report {
 			baselines = append(baselines, r.Scan.Baseline)
 		}
 		resolved = append(resolved, r.Resolved...)
+		drifts = append(drifts, r.Drift)
 	}
 	inv, cov := b.Build()
 	open, suppressed := mergeFindings(shards)
@@ -188,6 +190,7 @@ func mergeReports(shards []*report.Report, opts *scanOptions) *report.Report {
 		Findings:     open,
 		Suppressed:   suppressed,
 		Resolved:     stillResolved(resolved, open, suppressed),
+		Drift:        report.MergeDrift(drifts...),
 		Inventory:    inv,
 		Rules:        rules.All(),
 	}
