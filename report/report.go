@@ -288,6 +288,7 @@ const (
 	FormatGitLab   Format = "gitlab"
 	// FormatGitLabSecrets is GitLab's secret-detection security report.
 	FormatGitLabSecrets Format = "gitlab-secret-detection"
+	FormatHTML          Format = "html"
 )
 
 // Options tune the human-facing formats.
@@ -320,6 +321,7 @@ var registry = []entry{
 	{FormatMarkdown, "job summaries and reviews (≤ 1 MiB)", func(o Options) Reporter { return Markdown{MinSeverity: o.MinSeverity} }},
 	{FormatCSV, "one row per finding, formula-injection guarded", func(Options) Reporter { return CSV{} }},
 	{FormatGitLab, "GitLab Code Quality report", func(Options) Reporter { return GitLab{} }},
+	{FormatHTML, "one self-contained page for reviewers: summary, findings, coverage and a filterable picture of reach", func(Options) Reporter { return HTML{} }},
 	{FormatGitLabSecrets, "GitLab secret-detection report (schema 15.2.4), embedded credentials only", func(o Options) Reporter { return GitLabSecrets{Commit: o.Commit} }},
 }
 

@@ -11,7 +11,7 @@ import (
 const ownReportReason = "an agentreach report (values in it are redacted): not scanned"
 
 // isOwnReport recognises a report agentreach wrote — JSON, SARIF, GitLab
-// Code Quality, CSV, Markdown or the table — by its structure, so that the
+// Code Quality, CSV, Markdown, HTML or the table — by its structure, so that the
 // README's `-o json=agentreach.json` does not turn into a finding in the
 // next scan (its redacted previews and keyed fingerprints look like
 // secrets). The markers are this tool's output format (package report, which
@@ -39,6 +39,8 @@ func isOwnReport(data []byte) bool {
 		ok = ownMarkdown(d)
 	case 'a':
 		ok = ownTable(d)
+	case '<':
+		ok = ownHTML(d)
 	}
 	return ok && !tokenShaped(data)
 }
@@ -205,4 +207,16 @@ func tokenShaped(data []byte) bool {
 		}
 	}
 	return shaped()
+}
+
+// htmlGenerator is the generator meta line of agentreach's HTML report
+// (report/html/report.html.tmpl), within its first lines.
+const htmlGenerator = `<meta name="generator" content="agentreach">`
+
+// ownHTML: the HTML report: the doctype, agentreach's generator line in the
+// head and the data block the page's script reads.
+func ownHTML(d []byte) bool {
+	head := d[:min(len(d), 1024)]
+	return bytes.HasPrefix(d, []byte("<!DOCTYPE html>")) && bytes.Contains(head, []byte(htmlGenerator)) &&
+		bytes.Contains(d, []byte(`<script type="application/json" id="data">`))
 }
