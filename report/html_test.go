@@ -168,7 +168,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		return count(`Array.from(document.querySelectorAll('#reach g.node rect')).filter(r => r.getAttribute('x') === '` + x + `').length`)
 	}
 	state := func() (rows, agents, creds, owners int) {
-		return count(`document.querySelectorAll('#findings tbody tr').length`), column("10"), column("470"), column("930")
+		return count(`document.querySelectorAll('#findings tbody tr').length`), column("10"), column("420"), column("830")
 	}
 	choose := func(id, value string) {
 		t.Helper()

@@ -112,7 +112,7 @@
       box.appendChild(el('p', 'empty', 'Nothing to show for these filters.'));
       return;
     }
-    var ROW = 22, TOP = 34, W = 1300, X = [10, 470, 930], BOXW = 360;
+    var ROW = 22, TOP = 34, W = 1230, X = [10, 420, 830], BOXW = 320;
     var rows = Math.max(v.agents.length, v.creds.length, v.owners.length, 1);
     var s = svg('svg', { width: W, height: TOP + rows * ROW + 10, role: 'img', 'aria-label': 'reach picture' });
     [['Agents', 0], ['Credentials', 1], ['Owners and scopes', 2]].forEach(function (h) {
@@ -141,7 +141,7 @@
       var g = svg('g', { 'data-id': n.id, 'class': 'node' });
       g.appendChild(svg('title', {}, n.label + ' (' + n.kind + ')' + (n.severity ? ' — ' + n.severity : '')));
       g.appendChild(svg('rect', { x: p.x, y: p.y, width: 8, height: 16, rx: 2, fill: COLOR[n.severity || ''] }));
-      g.appendChild(svg('text', { x: p.x + 14, y: p.y + 12 }, short(n.label, 44) + '  ' + short(n.kind, 16)));
+      g.appendChild(svg('text', { x: p.x + 14, y: p.y + 12 }, short(n.label, 32) + '  ' + short(n.kind, 14)));
       if (filter) {
         g.addEventListener('click', function () { filter.value = n.id; update(); });
       }
@@ -159,11 +159,11 @@
     document.getElementById('findings-count').textContent = v.findings.length + ' of ' + data.findings.length;
     v.findings.forEach(function (f) {
       var tr = el('tr');
-      var sev = el('td');
+      var sev = el('td', 'sevcell');
       sev.appendChild(el('span', 'sev ' + f.severity, f.severity + ' ' + f.score.toFixed(1)));
       tr.appendChild(sev);
       var rule = data.rules[f.rule] || { title: '', remediation: '', link: '' };
-      var rc = el('td');
+      var rc = el('td', 'rule');
       var a = el('a', '', f.rule);
       a.href = rule.link;
       a.rel = 'noreferrer';
