@@ -113,7 +113,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox,
-		chromedp.WindowSize(1280, 800), chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()))
+		chromedp.WindowSize(1280, 800), chromedp.DisableGPU, chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()))
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
