@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -203,38 +204,30 @@ func (e exprEnv) eval(n actionlint.ExprNode, depth int) exprValue {
 // compareValues compares as GitHub does: strings case-insensitively, other
 // mixes as numbers.
 func compareValues(k actionlint.CompareOpNodeKind, l, r exprValue) bool {
+	var c int
 	if l.kind == 's' && r.kind == 's' {
-		a, b := strings.ToLower(l.s), strings.ToLower(r.s)
-		switch k {
-		case actionlint.CompareOpNodeKindEq:
-			return a == b
-		case actionlint.CompareOpNodeKindNotEq:
-			return a != b
-		case actionlint.CompareOpNodeKindLess:
-			return a < b
-		case actionlint.CompareOpNodeKindLessEq:
-			return a <= b
-		case actionlint.CompareOpNodeKindGreater:
-			return a > b
-		case actionlint.CompareOpNodeKindGreaterEq:
-			return a >= b
+		c = strings.Compare(strings.ToLower(l.s), strings.ToLower(r.s))
+	} else {
+		a, b := l.number(), r.number()
+		if math.IsNaN(a) || math.IsNaN(b) {
+			// NaN equals nothing and orders with nothing.
+			return k == actionlint.CompareOpNodeKindNotEq
 		}
-		return false
+		c = cmp.Compare(a, b)
 	}
-	a, b := l.number(), r.number()
 	switch k {
 	case actionlint.CompareOpNodeKindEq:
-		return a == b
+		return c == 0
 	case actionlint.CompareOpNodeKindNotEq:
-		return a != b
+		return c != 0
 	case actionlint.CompareOpNodeKindLess:
-		return a < b
+		return c < 0
 	case actionlint.CompareOpNodeKindLessEq:
-		return a <= b
+		return c <= 0
 	case actionlint.CompareOpNodeKindGreater:
-		return a > b
+		return c > 0
 	case actionlint.CompareOpNodeKindGreaterEq:
-		return a >= b
+		return c >= 0
 	}
 	return false
 }
