@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -94,7 +95,10 @@ func newMergeCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 // resolve validates the merge flags into the options the scan's output and
 // exit-code code reads.
 func (f *mergeFlags) resolve(stdio Stdio, getenv func(string) string) (*scanOptions, error) {
-	opts := &scanOptions{allowPartial: f.allowPartial, now: time.Now, compact: f.compact}
+	opts := &scanOptions{allowPartial: f.allowPartial, now: time.Now, compact: f.compact, logLevel: slog.LevelWarn}
+	if f.quiet {
+		opts.logLevel = slog.LevelError // warnings too, as scan --quiet
+	}
 	var err error
 	if opts.failOn, err = inventory.ParseSeverity(f.failOn); err != nil {
 		return nil, &usageError{"--fail-on: " + err.Error()}
