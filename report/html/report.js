@@ -99,6 +99,10 @@
       if (a && f.agent !== a && !(f.credential && (reachedBy[f.credential] || []).indexOf(a) >= 0)) { return false; }
       return true;
     });
+    // Worst first: a reviewer reads the top of the picture.
+    var worst = function (x, y) { return rank(y.severity) - rank(x.severity); };
+    agents.sort(worst);
+    creds.sort(worst);
     return { agents: agents, creds: creds, owners: own, agentSet: agentSet, credSet: credSet, ownerSet: ownerSet, findings: findings };
   }
 
