@@ -25,13 +25,16 @@ const hostileName = `</script><img src=x onerror="document.title='pwned'">`
 // bigReport is a scan of 50 agents and 200 credentials: each agent reaches
 // four credentials, credentials are owned by ten principals, and findings
 // of every severity sit on agents and credentials.
-func bigReport(t *testing.T) *Report {
+func bigReport(t *testing.T) *Report { return sizedReport(t, 50, 200, 120) }
+
+// sizedReport is bigReport at other sizes (nCreds = 4 × nAgents reaches them all).
+func sizedReport(t *testing.T, nAgents, nCreds, nFindings int) *Report {
 	t.Helper()
 	inv := &inventory.Inventory{}
 	for i := range 10 {
 		inv.Principals = append(inv.Principals, inventory.Principal{ID: fmt.Sprintf("github:user:%d", i), Platform: "github", Login: fmt.Sprintf("owner-%d", i), Kind: "user"})
 	}
-	for i := range 200 {
+	for i := range nCreds {
 		c := inventory.Credential{ID: fmt.Sprintf("cred-%03d", i), Kind: inventory.KindActionsSecret, Name: fmt.Sprintf("SECRET_%03d", i),
 			Owner: fmt.Sprintf("github:user:%d", i%10)}
 		if i == 7 {
@@ -39,7 +42,7 @@ func bigReport(t *testing.T) *Report {
 		}
 		inv.Credentials = append(inv.Credentials, c)
 	}
-	for i := range 50 {
+	for i := range nAgents {
 		a := inventory.Agent{ID: fmt.Sprintf("agent-%02d", i), Kind: inventory.AgentKind("ci-agent"), Name: fmt.Sprintf("claude-%02d", i),
 			Location: inventory.Location{Path: ".github/workflows/agent.yml", Line: i + 1}}
 		if i == 3 {
@@ -47,7 +50,7 @@ func bigReport(t *testing.T) *Report {
 		}
 		inv.Agents = append(inv.Agents, a)
 		for k := range 4 {
-			inv.Reaches = append(inv.Reaches, inventory.Reach{Agent: a.ID, Credential: fmt.Sprintf("cred-%03d", (i*4+k)%200), Via: "job-env"})
+			inv.Reaches = append(inv.Reaches, inventory.Reach{Agent: a.ID, Credential: fmt.Sprintf("cred-%03d", (i*4+k)%nCreds), Via: "job-env"})
 		}
 	}
 	r := &Report{
@@ -57,12 +60,12 @@ func bigReport(t *testing.T) *Report {
 		Rules:     rules.All(),
 	}
 	sevs := []inventory.Severity{inventory.SeverityCritical, inventory.SeverityHigh, inventory.SeverityMedium, inventory.SeverityLow}
-	for i := range 120 {
+	for i := range nFindings {
 		s := sevs[i%4]
 		r.Findings = append(r.Findings, inventory.Finding{RuleID: "AR-CI-001", Severity: s, Score: 9.5 - float64(i%4)*2,
 			Message: fmt.Sprintf("finding %d %s", i, hostileName), Subject: fmt.Sprintf("s%d", i),
 			Location: inventory.Location{Path: ".github/workflows/agent.yml", Line: i + 1},
-			Agent:    fmt.Sprintf("agent-%02d", i%50), Credential: fmt.Sprintf("cred-%03d", (i%50)*4)})
+			Agent:    fmt.Sprintf("agent-%02d", i%nAgents), Credential: fmt.Sprintf("cred-%03d", (i%nAgents)*4)})
 	}
 	r.Finalize()
 	return r
@@ -216,6 +219,25 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	if _, agents, creds, _ := state(); agents != 1 || creds != 4 {
 		t.Errorf("after a click on agent-07: %d agents, %d credentials; want 1, 4", agents, creds)
+	}
+	// A page past the drawing and listing caps draws the worst, lists the
+	// first 2,000 findings and says what it left out.
+	huge := filepath.Join(t.TempDir(), "huge.html")
+	if err := os.WriteFile(huge, render(t, FormatHTML, Options{}, sizedReport(t, 150, 600, 2500)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate("file://"+huge), chromedp.WaitVisible(`#findings tbody tr`)); err != nil {
+		t.Fatal(err)
+	}
+	if rows, agents, creds, owners := state(); rows != 2000 || agents != 150 || creds != 400 || owners != 10 {
+		t.Errorf("huge page: %d rows, %d agents, %d credentials, %d owners; want 2000, 150, 400, 10", rows, agents, creds, owners)
+	}
+	more, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById('findings-more').textContent + ' | ' + document.querySelector('#reach p').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(more, "500 more findings") || !strings.Contains(more, "Not drawn: 200 credentials") {
+		t.Errorf("the cuts are not said: %q", more)
 	}
 	stopConsole()
 	<-done

@@ -7,6 +7,7 @@
   var SEV = ['critical', 'high', 'medium', 'low'];
   function rank(s) { var i = SEV.indexOf(s); return i < 0 ? 0 : 4 - i; }
   var SVGNS = 'http://www.w3.org/2000/svg';
+  var MAX_NODES = 400, MAX_ROWS = 2000;
   var COLOR = { critical: '#b71c1c', high: '#e65100', medium: '#f9a825', low: '#1565c0', '': '#9e9e9e' };
 
   function el(tag, cls, text) {
@@ -116,6 +117,19 @@
       box.appendChild(el('p', 'empty', 'Nothing to show for these filters.'));
       return;
     }
+    // A picture past a few hundred rows a column is unreadable and slow:
+    // draw the worst MAX_NODES of each and say what was left out.
+    var cut = [];
+    [['agents', 'agents'], ['creds', 'credentials'], ['owners', 'owners and scopes']].forEach(function (c) {
+      var list = v[c[0]];
+      if (list.length > MAX_NODES) {
+        cut.push((list.length - MAX_NODES) + ' ' + c[1]);
+        v[c[0]] = list.slice(0, MAX_NODES);
+      }
+    });
+    if (cut.length > 0) {
+      box.appendChild(el('p', 'empty', 'Not drawn: ' + cut.join(', ') + ' (the least severe first); filter by agent, credential or severity to see them.'));
+    }
     var ROW = 22, TOP = 34, W = 1230, X = [10, 420, 830], BOXW = 320;
     var rows = Math.max(v.agents.length, v.creds.length, v.owners.length, 1);
     var s = svg('svg', { width: W, height: TOP + rows * ROW + 10, role: 'img', 'aria-label': 'reach picture' });
@@ -161,7 +175,10 @@
     var body = document.querySelector('#findings tbody');
     body.textContent = '';
     document.getElementById('findings-count').textContent = v.findings.length + ' of ' + data.findings.length;
-    v.findings.forEach(function (f) {
+    var more = document.getElementById('findings-more');
+    more.textContent = v.findings.length > MAX_ROWS ?
+      (v.findings.length - MAX_ROWS) + ' more findings (lower severity) not listed; filter to see them, or read the JSON report.' : '';
+    v.findings.slice(0, MAX_ROWS).forEach(function (f) {
       var tr = el('tr');
       var sev = el('td', 'sevcell');
       sev.appendChild(el('span', 'sev ' + f.severity, f.severity + ' ' + f.score.toFixed(1)));
