@@ -10,6 +10,7 @@ package toolrule
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -134,6 +135,24 @@ func prefixReason(words []string) string {
 		return "gh includes gh api, which makes any GitHub API call with the token"
 	case w0 == "gh" && strings.EqualFold(rest[0], "api") && !hasOperand(rest[1:]):
 		return "gh api makes any GitHub API call with the token"
+	case w0 == "find":
+		// Any find prefix may be followed by -exec / -execdir / -ok.
+		return "find -exec runs any command"
+	case w0 == "git" && onlyFlags:
+		// git -c alias.x='!cmd' x, -c core.pager=cmd, -c core.sshCommand=cmd.
+		return "git -c sets an alias, pager or ssh command that runs any command"
+	case (w0 == "docker" || w0 == "podman") && (onlyFlags || !hasOperand(rest[1:]) && (strings.EqualFold(rest[0], "run") || strings.EqualFold(rest[0], "exec"))):
+		return w0 + " run runs any container, with the host's files if it mounts them"
+	case (w0 == "awk" || w0 == "gawk" || w0 == "mawk" || w0 == "nawk") && onlyFlags:
+		return w0 + "'s system() runs any command"
+	case w0 == "sed" && !slices.Contains(rest, "--sandbox"):
+		// Any prefix may be followed by another -e script.
+		return "GNU sed's e command runs any command (another -e script can follow)"
+	case w0 == "tar":
+		// GNU tar takes options after operands, too.
+		return "GNU tar's --checkpoint-action=exec and --to-command run any command"
+	case w0 == "rsync" && onlyFlags:
+		return "rsync -e runs any command as its remote shell"
 	}
 	return ""
 }
