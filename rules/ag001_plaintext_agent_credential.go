@@ -18,7 +18,8 @@ var PlaintextAgentCredential = &Rule{
 		Escalation: "critical 9.2 when the file is committed (or in history) or the value is a source-control or cloud credential; " +
 			"otherwise high 8.0 (an untracked or git-ignored file, a tree outside git, or a user-level configuration in a scanned home). " +
 			"Indirections (`${env:X}`, `${X}`, `{env:X}`, `${input:x}`, `op://…`, `vault:…`) are recorded as references and never match. " +
-			"A made-up value whose random part the file also writes after another token-type prefix (credentials[].synthetic) is not reported.",
+			"A made-up value whose random part the file also writes after another token-type prefix (credentials[].synthetic), and a value public by design " +
+			"(a storage emulator's documented key, a published sample token: credentials[].public, as for AR-SC-001), are not reported.",
 		Description: "An MCP server entry or coding-agent settings file holds a credential literally rather than through an indirection " +
 			"(`${env:X}`, `${input:x}` with `password: true`, `op://`, a vault reference). The agent and every MCP server it starts can use " +
 			"it, and a committed file hands it to everyone who can read the repository.",
@@ -31,8 +32,8 @@ var PlaintextAgentCredential = &Rule{
 	},
 	Check: func(c *Context) {
 		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
-			if cred.Synthetic != "" {
-				return // made up (credentials[].synthetic)
+			if cred.Synthetic != "" || cred.Public != "" {
+				return // made up (credentials[].synthetic) or public by design (credentials[].public)
 			}
 			score := 8.0
 			if committed(l) || cred.Reach == inventory.ReachSourceControl || cred.Reach == inventory.ReachCloud {

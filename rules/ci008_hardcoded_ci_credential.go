@@ -15,7 +15,8 @@ var HardcodedCICredential = &Rule{
 		Severity: inventory.SeverityCritical,
 		Score:    9.1,
 		Escalation: "critical 9.1 when committed; high 7.5 in an untracked or ignored CI file; medium 6.0 for a short-lived credential. " +
-			"A made-up value whose random part the file also writes after another token-type prefix (credentials[].synthetic) is not reported.",
+			"A made-up value whose random part the file also writes after another token-type prefix (credentials[].synthetic), and a value public by design " +
+			"(a storage emulator's documented key, a published sample token: credentials[].public, as for AR-SC-001), are not reported.",
 		Description: "A credential is written literally in a GitHub Actions workflow, a composite action or a GitLab CI file instead of being " +
 			"referenced from the platform's secret store. Every job and agent of the pipeline, every fork and everyone who can read the " +
 			"repository gets it, and CI logs can print it.",
@@ -27,8 +28,8 @@ var HardcodedCICredential = &Rule{
 	},
 	Check: func(c *Context) {
 		embeddedLocations(c, func(cred *inventory.Credential, l inventory.Location) {
-			if cred.Synthetic != "" {
-				return // made up (credentials[].synthetic)
+			if cred.Synthetic != "" || cred.Public != "" {
+				return // made up (credentials[].synthetic) or public by design (credentials[].public)
 			}
 			score := 9.1
 			switch {

@@ -75,3 +75,23 @@ func TestSyntheticCredentialSkipped(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicCredentialSkipped: a value public by design (an emulator's
+// documented key) is recognised in the inventory and reported by none of the
+// three rules, wherever it is written.
+func TestPublicCredentialSkipped(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		rule *Rule
+		path string
+	}{{HardcodedCredential, "config/app.yml"}, {HardcodedCICredential, ".github/workflows/ci.yml"}, {PlaintextAgentCredential, ".mcp.json"}} {
+		c := embedded(inventory.LifetimeStatic, inventory.ReachSourceControl, inventory.Location{Path: tt.path, Line: 2, Git: inventory.GitTracked})
+		if fs := run(t, tt.rule, &inventory.Inventory{Credentials: []inventory.Credential{c}}); len(fs) != 1 {
+			t.Errorf("%s: %d findings for a secret value, want 1", tt.rule.ID, len(fs))
+		}
+		c.Public = "the Azurite storage emulator's documented account key"
+		if fs := run(t, tt.rule, &inventory.Inventory{Credentials: []inventory.Credential{c}}); len(fs) != 0 {
+			t.Errorf("%s: public-by-design value reported: %+v", tt.rule.ID, fs)
+		}
+	}
+}
