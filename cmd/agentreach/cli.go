@@ -289,22 +289,11 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 			if cmd.Context().Err() != nil {
 				return nil // interrupted: Main says so and exits 130/143
 			}
-			if code := exitCode(rep, opts); code != ExitOK {
-				if code == ExitIncomplete {
-					_, n := rep.Problems()
-					what := fmt.Sprintf("%d problems", n)
-					if n == 1 {
-						what = "1 problem"
-					}
-					fmt.Fprintf(stdio.Err, "agentreach: the scan is incomplete (%s reading it; see coverage); pass --allow-partial to accept it\n", what)
-				}
-				return &exitError{code}
-			}
-			return nil
+			return gate(rep, opts, stdio, "the scan is incomplete (%s reading it; see coverage)")
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "FORMAT[=FILE]: table, json, sarif, markdown, csv, gitlab or gitlab-secret-detection; repeatable")
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, outputHelp)
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .agentreach.yml at the root of the first scanned path)")
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none (with --baseline: a new finding)")
 	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report: mark findings new or unchanged, list resolved ones, and make --fail-on count new findings only")
@@ -336,6 +325,33 @@ func indent(s string) string {
 		b.WriteString("  " + line + "\n")
 	}
 	return b.String()
+}
+
+// outputHelp is the -o help of scan and merge, from the one list of formats.
+var outputHelp = func() string {
+	var names []string
+	for _, f := range report.Formats() {
+		names = append(names, string(f))
+	}
+	return "FORMAT[=FILE]: " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + "; repeatable"
+}()
+
+// gate ends a scan or merge by the exit-code contract; an incomplete result
+// is said on stderr (incomplete: a format with one %s for the problem count).
+func gate(rep *report.Report, opts *scanOptions, stdio Stdio, incomplete string) error {
+	code := exitCode(rep, opts)
+	if code == ExitOK {
+		return nil
+	}
+	if code == ExitIncomplete {
+		_, n := rep.Problems()
+		what := fmt.Sprintf("%d problems", n)
+		if n == 1 {
+			what = "1 problem"
+		}
+		fmt.Fprintf(stdio.Err, "agentreach: "+incomplete+"; pass --allow-partial to accept it\n", what)
+	}
+	return &exitError{code}
 }
 
 // exitCode applies the exit-code contract (an interrupted run's code is

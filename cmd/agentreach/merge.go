@@ -67,22 +67,11 @@ func newMergeCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 			if err := writeOutputs(cmd.Context(), opts, rep, stdio); err != nil {
 				return err
 			}
-			if code := exitCode(rep, opts); code != ExitOK {
-				if code == ExitIncomplete {
-					_, n := rep.Problems()
-					what := fmt.Sprintf("%d problems", n)
-					if n == 1 {
-						what = "1 problem"
-					}
-					fmt.Fprintf(stdio.Err, "agentreach: the merged report is incomplete (%s reading its sources; see coverage); pass --allow-partial to accept it\n", what)
-				}
-				return &exitError{code}
-			}
-			return nil
+			return gate(rep, opts, stdio, "the merged report is incomplete (%s reading its sources; see coverage)")
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "FORMAT[=FILE]: table, json, sarif, markdown, csv or gitlab; repeatable")
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, outputHelp)
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above: critical, high, medium, low or none")
 	fl.BoolVar(&f.allowPartial, "allow-partial", false, "exit 0/1 even when a shard could not read a source fully")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors: no table on stdout unless -o asks for it")
