@@ -26,6 +26,8 @@ type Builder struct {
 	coverage    []Coverage
 	sources     map[string]Source
 	accountable map[string][]string
+	bindings    []Binding
+	settings    []Setting
 }
 
 // NewBuilder returns an empty builder.
@@ -165,6 +167,9 @@ func (b *Builder) Merge(inv *Inventory, cov []Coverage) {
 		}
 		for _, w := range inv.Workflows {
 			b.AddWorkflow(w)
+		}
+		for _, st := range inv.Settings {
+			b.AddSetting(st)
 		}
 	}
 	for _, c := range cov {

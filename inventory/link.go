@@ -94,7 +94,15 @@ func (b *Builder) Build() (*Inventory, []Coverage) {
 			add(Reach{Credential: c.ID, Principal: c.Owner, Via: ViaOwner})
 		}
 	}
+	b.applyBindings(inv, edges, add)
 	b.linkAccountable(inv, add)
+	inv.Settings = slices.Clone(b.settings)
+	slices.SortFunc(inv.Settings, func(a, b Setting) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Value, b.Value))
+	})
+	inv.Settings = slices.CompactFunc(inv.Settings, func(a, b Setting) bool {
+		return a.Source == b.Source && a.Name == b.Name && a.Value == b.Value
+	})
 	for _, r := range edges {
 		inv.Reaches = append(inv.Reaches, r)
 	}
@@ -313,6 +321,7 @@ func mergeCredentials(parts []Credential) Credential {
 			out.LastUsedAt = c.LastUsedAt
 		}
 		out.Accountable = mergeStrings(out.Accountable, c.Accountable)
+		out.Backing = mergeStrings(out.Backing, c.Backing)
 	}
 	slices.SortFunc(out.Locations, CompareLocations)
 	return out

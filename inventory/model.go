@@ -221,6 +221,13 @@ type Credential struct {
 	// (ghp_ and ghs_), which no issuer does for real credentials. Unlike
 	// Public it is inferred from the file, not a published fact.
 	Synthetic string `json:"synthetic,omitempty"`
+	// API holds the facts only a platform API lists (nil for credentials
+	// found in files).
+	API *APIFacts `json:"api,omitempty"`
+	// Backing lists the stored secrets a workflow's secret reference
+	// resolves to in its repository (see Binding): the repository's own
+	// secret, an organisation secret, environment secrets.
+	Backing []string `json:"backing,omitempty"`
 }
 
 // fillFacts fills the typed facts that c leaves empty from o (the link
@@ -237,6 +244,9 @@ func (c *Credential) fillFacts(o Credential) {
 	}
 	if len(c.Audience) == 0 {
 		c.Audience = o.Audience
+	}
+	if c.API == nil {
+		c.API = o.API
 	}
 }
 
@@ -468,6 +478,7 @@ type Inventory struct {
 	Agents      []Agent      `json:"agents"`
 	Reaches     []Reach      `json:"reaches"`
 	Workflows   []Workflow   `json:"workflows"`
+	Settings    []Setting    `json:"settings,omitempty"`
 }
 
 // Credential returns the credential with the given id, or nil.

@@ -47,6 +47,10 @@ type Source struct {
 	Subdir string `json:"subdir,omitempty"`
 	// Of is the id of the source this one belongs to (a history's tree).
 	Of string `json:"of,omitempty"`
+	// Repo holds a repository's platform facts (API sources).
+	Repo *RepoFacts `json:"repo,omitempty"`
+	// Host is the platform host of an API source (github.com, a GHES host).
+	Host string `json:"host,omitempty"`
 	// FS reads the source's files (read-only, confined to the source): the
 	// one way analyzers resolve cross-file references. Nil when the source
 	// has no file system (settings read through an API).

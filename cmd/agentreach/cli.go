@@ -255,6 +255,12 @@ type scanFlags struct {
 	quiet        bool
 	noColor      bool
 	minSeverity  string
+	githubOrgs   []string
+	githubRepos  []string
+	githubURL    string
+	cacheDir     string
+	noCache      bool
+	concurrency  int
 }
 
 func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
@@ -316,6 +322,12 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	}
 	fl.BoolVar(&f.home, "home", false, "also scan the home directory's agent configurations and credential stores (an allow-list; never browser profiles or keychains)")
+	fl.StringArrayVar(&f.githubOrgs, "github-org", nil, "scan a GitHub organisation through the API: every repository, credential, member and setting (repeatable; token from GITHUB_TOKEN or GH_TOKEN, or a GitHub App: AGENTREACH_GITHUB_APP_ID and AGENTREACH_GITHUB_APP_KEY_FILE)")
+	fl.StringArrayVar(&f.githubRepos, "github-repo", nil, "scan a GitHub repository OWNER/NAME through the API, without the organisation-level inventory (repeatable)")
+	fl.StringVar(&f.githubURL, "github-url", "", "GitHub API base URL: https://HOST/api/v3/ for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com/ for GHE.com (default https://api.github.com/)")
+	fl.StringVar(&f.cacheDir, "cache-dir", "", "ETag cache of API answers, so that a re-scan costs little (default: agentreach/http in the user cache directory; owner-only; holds no secret)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "do not use or write the API cache")
+	fl.IntVar(&f.concurrency, "api-concurrency", 8, "API requests in flight at most")
 	return cmd
 }
 

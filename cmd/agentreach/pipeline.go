@@ -20,6 +20,7 @@ import (
 	"github.com/agentreach/agentreach/report"
 	"github.com/agentreach/agentreach/rules"
 	"github.com/agentreach/agentreach/scanners/agentconfig"
+	ghscan "github.com/agentreach/agentreach/scanners/github"
 	"github.com/agentreach/agentreach/scanners/local"
 	"github.com/agentreach/agentreach/scanners/secrets"
 )
@@ -49,6 +50,13 @@ type scanOptions struct {
 	hashKey      *hashKey // the key of embedded-value fingerprints
 	ci           bool     // running in CI (the CI variable is set)
 	commit       string   // CI_COMMIT_SHA: the commit a GitLab job scans
+	github       *githubTargets
+}
+
+// githubTargets are the --github-* inputs of a scan.
+type githubTargets struct {
+	orgs, repos []string
+	opts        ghscan.Options // without Wants, Logger (set by runScan)
 }
 
 // tree is one local source to scan: a directory named on the command line,
@@ -78,7 +86,12 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 			opts.home = h
 		}
 	}
-	if len(opts.paths) == 0 && !f.home {
+	gt, err := f.githubTargets(getenv)
+	if err != nil {
+		return nil, err
+	}
+	opts.github = gt
+	if len(opts.paths) == 0 && !f.home && gt == nil {
 		opts.paths = []string{"."}
 	}
 	if f.verbose && f.quiet {
@@ -184,6 +197,58 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 		opts.baseline, opts.baselinePath = prev, f.baseline
 	}
 	return opts, nil
+}
+
+// githubTargets validates the --github-* flags and reads the credential
+// from the environment (never from a flag: it would land in shell history
+// and process lists).
+func (f *scanFlags) githubTargets(getenv func(string) string) (*githubTargets, error) {
+	if len(f.githubOrgs) == 0 && len(f.githubRepos) == 0 {
+		if f.githubURL != "" {
+			return nil, &usageError{"--github-url: give --github-org or --github-repo as well"}
+		}
+		return nil, nil
+	}
+	for _, o := range f.githubOrgs {
+		if o == "" || strings.ContainsAny(o, "/ ") {
+			return nil, &usageError{fmt.Sprintf("--github-org %q: want an organisation login", o)}
+		}
+	}
+	for _, r := range f.githubRepos {
+		if o, n, ok := strings.Cut(r, "/"); !ok || o == "" || n == "" || strings.Contains(n, "/") {
+			return nil, &usageError{fmt.Sprintf("--github-repo %q: want OWNER/NAME", r)}
+		}
+	}
+	if f.concurrency < 1 || f.concurrency > 64 {
+		return nil, &usageError{fmt.Sprintf("--api-concurrency %d: want 1 to 64 (GitHub allows 100 concurrent requests in all)", f.concurrency)}
+	}
+	app, err := ghscan.AppFromEnv(getenv)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	token := cmp.Or(strings.TrimSpace(getenv("GITHUB_TOKEN")), strings.TrimSpace(getenv("GH_TOKEN")))
+	if app == nil && token == "" {
+		return nil, &usageError{"--github-org/--github-repo: no credential: set GITHUB_TOKEN (or GH_TOKEN) to a read-only token, or a GitHub App " +
+			"(AGENTREACH_GITHUB_APP_ID, AGENTREACH_GITHUB_APP_KEY_FILE); docs/github-permissions.md lists what each part needs"}
+	}
+	cache := f.cacheDir
+	if cache == "" && !f.noCache {
+		if d, err := os.UserCacheDir(); err == nil {
+			cache = filepath.Join(d, "agentreach", "http")
+		}
+	}
+	if f.noCache {
+		if f.cacheDir != "" {
+			return nil, &usageError{"--cache-dir and --no-cache: give one of them"}
+		}
+		cache = ""
+	}
+	gt := &githubTargets{orgs: f.githubOrgs, repos: f.githubRepos,
+		opts: ghscan.Options{URL: f.githubURL, Token: token, App: app, CacheDir: cache, Concurrency: f.concurrency}}
+	if app != nil {
+		gt.opts.Token = ""
+	}
+	return gt, nil
 }
 
 // resolveOutputs parses the -o values (table to stdout when none is given,
@@ -300,6 +365,33 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 			}
 			return nil
 		}})
+	}
+	if gt := opts.github; gt != nil {
+		gopts := gt.opts
+		gopts.Logger = logger
+		gopts.Now = opts.now
+		gopts.Wants = reg.fetches(inventory.SourceGitHubRepo)
+		gs, err := ghscan.New(gopts)
+		if err != nil {
+			return nil, &usageError{err.Error()}
+		}
+		files := func(ctx context.Context, src inventory.Source) (int, error) {
+			return local.ScanFS(ctx, src, reg.forKind(inventory.SourceGitHubRepo, opts.shuffle), lopts, b)
+		}
+		for _, org := range gt.orgs {
+			targets = append(targets, report.Target{Kind: "github-org", Name: org})
+			runs = append(runs, sourceRun{"github organisation " + org, func() error { return gs.ScanOrg(ctx, org, files, b) }})
+		}
+		if len(gt.repos) > 0 {
+			for _, r := range gt.repos {
+				targets = append(targets, report.Target{Kind: "github-repo", Name: r})
+			}
+			runs = append(runs, sourceRun{"github repositories", func() error { return gs.ScanRepos(ctx, gt.repos, files, b) }})
+		}
+		defer func() {
+			st := gs.Stats()
+			logger.Info("github API", "requests", st.Requests, "not_modified", st.NotModified, "retries", st.Retries)
+		}()
 	}
 	if opts.shuffle != nil {
 		opts.shuffle.Shuffle(len(runs), func(i, j int) { runs[i], runs[j] = runs[j], runs[i] })

@@ -15,6 +15,10 @@ import (
 type scannerEntry struct {
 	analyzer local.Analyzer
 	kinds    []inventory.SourceKind
+	// fetch: the files this analyser wants are the ones an API source
+	// fetches (the detection engine reads every file it is handed, so it
+	// does not decide what is fetched).
+	fetch bool
 }
 
 // scanners is the one registry of file analyzers: the tree scan, --history
@@ -30,11 +34,11 @@ func newScanners(cfg *Config, engine *secrets.Engine) *scanners {
 	sa := &secrets.Analyzer{Engine: engine, Blame: local.Blame}
 	ag := agentconfig.NewAnalyzer(engine)
 	ci := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(cfg.Agents), Values: engine})
-	tree := inventory.SourceTree
+	tree, api := inventory.SourceTree, inventory.SourceGitHubRepo
 	return &scanners{entries: []scannerEntry{
-		{sa, []inventory.SourceKind{tree, inventory.SourceHistory, inventory.SourceHome}},
-		{ci, []inventory.SourceKind{tree}},
-		{ag, []inventory.SourceKind{tree, inventory.SourceHome}},
+		{sa, []inventory.SourceKind{tree, inventory.SourceHistory, inventory.SourceHome, api}, false},
+		{ci, []inventory.SourceKind{tree, api}, true},
+		{ag, []inventory.SourceKind{tree, inventory.SourceHome, api}, true},
 	}}
 }
 
@@ -51,6 +55,25 @@ func (s *scanners) forKind(kind inventory.SourceKind, shuffle *rand.Rand) []loca
 		shuffle.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	}
 	return out
+}
+
+// fetches reports which files of a source of the kind an API scan fetches:
+// those a fetching analyser wants.
+func (s *scanners) fetches(kind inventory.SourceKind) func(string) bool {
+	var as []local.Analyzer
+	for _, e := range s.entries {
+		if e.fetch && slices.Contains(e.kinds, kind) {
+			as = append(as, e.analyzer)
+		}
+	}
+	return func(p string) bool {
+		for _, a := range as {
+			if a.Wants(p, 0) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // The tree scan calls Finish on analyzers that implement it; a signature

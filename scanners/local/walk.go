@@ -520,11 +520,11 @@ func (r *recorder) flush(out *inventory.Builder) {
 	r.flushAs(out, Source, fmt.Sprintf("%d files read", files), files)
 }
 
-// flushAs writes the recorded entries and a summary entry for source.
-func (r *recorder) flushAs(out *inventory.Builder, source, summary string, count int) {
+// flushEntries writes the recorded entries (no summary) and returns how
+// many of them mean missing data.
+func (r *recorder) flushEntries(out *inventory.Builder) (incomplete int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	incomplete := 0
 	for k, n := range r.counts {
 		if k.status == inventory.CoveragePartial || k.status == inventory.CoverageFailed {
 			incomplete += n
@@ -541,6 +541,12 @@ func (r *recorder) flushAs(out *inventory.Builder, source, summary string, count
 			out.AddCoverage(inventory.Coverage{Source: k.source, Target: r.root, Status: k.status, Reason: reason, Count: rest})
 		}
 	}
+	return incomplete
+}
+
+// flushAs writes the recorded entries and a summary entry for source.
+func (r *recorder) flushAs(out *inventory.Builder, source, summary string, count int) {
+	incomplete := r.flushEntries(out)
 	status := inventory.CoverageComplete
 	reason := summary
 	if incomplete > 0 {

@@ -131,7 +131,17 @@ func (a *Analyzer) Finish(ctx context.Context, src inventory.Source, out *invent
 	if st == nil {
 		return nil
 	}
-	r := &resolver{agents: a.agents, values: a.values, st: st, out: out, fsys: src.FS}
+	r := &resolver{agents: a.agents, values: a.values, st: st, out: out, fsys: src.FS,
+		tokenDefault: inventory.GitHubTokenDefault(false), tokenDefaultSource: permissionsDefault}
+	if src.Repo != nil {
+		// The repository's setting, read through the API.
+		switch src.Repo.DefaultWorkflowPermissions {
+		case "read":
+			r.tokenDefault, r.tokenDefaultSource = inventory.GitHubTokenDefault(true), "default (repository setting: read)"
+		case "write":
+			r.tokenDefaultSource = "default (repository setting: write)"
+		}
+	}
 	usedDefault := r.github()
 	if usedDefault {
 		out.AddCoverage(inventory.Coverage{Source: Source, Target: src.Path, Status: inventory.CoverageComplete, Reason: DefaultPermissionsNote})

@@ -26,6 +26,11 @@ type resolver struct {
 	st     *rootState
 	out    *inventory.Builder
 	scope  outOfScope // references beyond the scan's reach, flushed by Finish
+	// tokenDefault is the GITHUB_TOKEN a job without a permissions block
+	// gets, and its source: the repository's setting when a platform API
+	// read it, else the permissive default a local scan assumes.
+	tokenDefault       inventory.Permissions
+	tokenDefaultSource string
 
 	byPath  map[string]*ghWorkflow
 	byName  map[string][]*ghWorkflow
@@ -445,8 +450,8 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 			}
 			switch {
 			case c.direct && jr.perms == nil:
-				joined = joined.Join(inventory.GitHubTokenDefault(false))
-				jr.source = permissionsDefault
+				joined = joined.Join(r.tokenDefault)
+				jr.source = r.tokenDefaultSource
 			case c.direct:
 				joined = joined.Join(jr.perms)
 			case jr.source == "":
@@ -455,7 +460,7 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 			jr.perms = joined
 		}
 		if jr.perms == nil {
-			jr.perms, jr.source = inventory.GitHubTokenDefault(false), permissionsDefault
+			jr.perms, jr.source = r.tokenDefault, r.tokenDefaultSource
 		}
 		jr.idToken = jr.perms.Get(inventory.ResIDToken) >= inventory.Write
 		gj.idToken = jr.idToken

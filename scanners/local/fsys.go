@@ -1,0 +1,79 @@
+package local
+
+import (
+	"context"
+	"io/fs"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// FSSource is the coverage source name of the file-system producer.
+const FSSource = "api-files"
+
+// ScanFS hands every regular file of src.FS to the analyzers that want it,
+// under the policy the tree walk and the home scan share (the size cap,
+// binary files and agentreach's own reports skipped, an analyzer's error or
+// panic a coverage entry): the producer for repositories read through a
+// platform API, whose files are fetched blobs rather than a checkout. The
+// files are the committed versions (git state tracked); locations carry the
+// source's id and its Path as root. Finishers run once with src.
+//
+// It records per-file problems in coverage but no summary entry: an
+// organisation scan of a thousand repositories summarises them once. It
+// returns the number of files read.
+func ScanFS(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts Options, out *inventory.Builder) (int, error) {
+	opts = opts.withDefaults()
+	out.AddSource(src)
+	rec := newRecorder(src.Path)
+	var buf []byte
+	err := fs.WalkDir(src.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if err != nil {
+			rec.addFor(FSSource, inventory.CoveragePartial, "unreadable: "+describeErr(err), p)
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			rec.addFor(FSSource, inventory.CoverageSkipped, "not a regular file", p)
+			return nil
+		}
+		if excluded(opts.Exclude, p) {
+			rec.addFor(FSSource, inventory.CoverageSkipped, "excluded by configuration", p)
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			rec.addFor(FSSource, inventory.CoveragePartial, "unreadable: "+describeErr(err), p)
+			return nil
+		}
+		var data []byte
+		var ok bool
+		data, buf, ok = readFile(func() (fs.File, error) { return src.FS.Open(p) }, p, info.Size(), buf, opts, rec, FSSource)
+		if !ok {
+			return nil
+		}
+		loc := inventory.Location{Source: src.ID, Root: src.Path, Path: p, Git: inventory.GitTracked}
+		rec.read()
+		for _, a := range analyzers {
+			if a.Wants(p, int64(len(data))) {
+				runAnalyzer(ctx, a, loc, data, opts, out, rec)
+			}
+		}
+		return nil
+	})
+	for _, a := range analyzers {
+		if f, ok := a.(Finisher); ok {
+			if ferr := f.Finish(ctx, src, out); ferr != nil {
+				rec.addFor(a.Name(), inventory.CoveragePartial, ferr.Error(), "")
+			}
+		}
+	}
+	rec.flushEntries(out)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return rec.files, err
+}
