@@ -80,6 +80,24 @@ func (r *Report) runCategory(kind string) string {
 	if kind == runFiles && r.Scan.Category != "" {
 		return r.Scan.Category
 	}
+	if kind == runGitHub {
+		// One category per set of organisations (and owners of named
+		// repositories), so that a scheduled org scan replaces its own
+		// previous results and no local scan's.
+		var owners []string
+		for _, t := range r.Scan.Targets {
+			if t.Kind == "github-org" || t.Kind == "github-repo" {
+				o, _, _ := strings.Cut(t.Name, "/")
+				if !slices.Contains(owners, o) {
+					owners = append(owners, o)
+				}
+			}
+		}
+		slices.Sort(owners)
+		if len(owners) > 0 {
+			return "agentreach/github/" + strings.Join(owners, "+") + "/"
+		}
+	}
 	return "agentreach/" + kind + "/"
 }
 
@@ -91,6 +109,11 @@ const (
 	runFiles   = "files"
 	runHistory = "history"
 	runHome    = "home"
+	// runGitHub holds what an organisation or repository scan read through
+	// the API: settings and credentials at deterministic pseudo-paths
+	// (github/ORG/…), and repository files as OWNER/NAME/path — results
+	// about many repositories, uploaded to one (a security repository).
+	runGitHub = "github"
 )
 
 // srcRoot is the uriBaseId of repository files: GitHub resolves it to the
@@ -300,6 +323,8 @@ func (r *Report) sarifRuns() []string {
 		switch t.Kind {
 		case "home":
 			want[runHome] = true
+		case "github-org", "github-repo":
+			want[runGitHub] = true
 		default:
 			want[runFiles] = true
 		}
@@ -315,7 +340,7 @@ func (r *Report) sarifRuns() []string {
 		want[r.runOf(f.Location)] = true
 	}
 	var out []string
-	for _, k := range []string{runFiles, runHistory, runHome} {
+	for _, k := range []string{runFiles, runHistory, runHome, runGitHub} {
 		if want[k] {
 			out = append(out, k)
 		}
@@ -334,8 +359,13 @@ func (r *Report) runOf(l inventory.Location) string {
 	case l.Git == inventory.GitHistory:
 		return runHistory
 	}
-	if s := r.source(l.Source); s != nil && s.Kind == inventory.SourceHistory {
-		return runHistory
+	if s := r.source(l.Source); s != nil {
+		switch s.Kind {
+		case inventory.SourceHistory:
+			return runHistory
+		case inventory.SourceGitHubOrg, inventory.SourceGitHubRepo:
+			return runGitHub
+		}
 	}
 	return runFiles
 }
@@ -364,6 +394,12 @@ func (r *Report) sarifURI(l inventory.Location) (string, string) {
 	if inventory.IsHome(l) {
 		return URI(l.Path), homeRoot
 	}
+	if s := r.source(l.Source); s != nil && s.Kind == inventory.SourceGitHubRepo && s.Repo != nil && !strings.HasPrefix(l.Path, "github/") {
+		return URI(s.Repo.FullName + "/" + l.Path), srcRoot
+	}
+	if s := r.source(l.Source); s != nil && (s.Kind == inventory.SourceGitHubOrg || s.Kind == inventory.SourceGitHubRepo) {
+		return URI(l.Path), srcRoot
+	}
 	if s := r.source(l.Source); s != nil && (s.Subdir != "" || s.Remote != "") {
 		return URI(path.Join(s.Subdir, l.Path)), srcRoot
 	}
@@ -378,6 +414,9 @@ func (r *Report) uriNote(kind string) string {
 		return "HOME: the scanned home directory; these are not files of a repository"
 	case runHistory:
 		return srcRoot + ": the repository root; paths are as they were in past commits (see each result's commit)"
+	case runGitHub:
+		return srcRoot + ": not a checkout — repository files are OWNER/NAME/path as read through the GitHub API, and organisation, " +
+			"repository and credential settings are pseudo-paths github/ORG/…"
 	}
 	if r.Inventory == nil {
 		return ""

@@ -182,3 +182,41 @@ func (col *collector) selfCheck(resp *gh.Response) {
 	}
 	col.out.AddCoverage(inventory.Coverage{Source: Source, Target: col.src.Path, Path: "scanner credential", Status: inventory.CoverageComplete, Reason: reason})
 }
+
+// PermissionsDoc renders docs/github-permissions.md from Permissions (a
+// test keeps the file current).
+func PermissionsDoc() []byte {
+	var b strings.Builder
+	b.WriteString(`# GitHub permissions agentreach needs
+
+<!-- Generated from scanners/github/permissions.go; ` + "`go test ./scanners/github -run TestPermissionsDoc -update`" + ` rewrites it. -->
+
+agentreach reads GitHub; it never writes. Every endpoint it calls is a GET, plus one GraphQL query per
+batch of repositories. Give it the least that covers what you want to see:
+
+- **A GitHub App installed on the organisation (recommended).** Read-only permissions below. It is the
+  only credential that can list fine-grained PAT grants, and App installations get the larger rate limit.
+  Set ` + "`AGENTREACH_GITHUB_APP_ID`" + ` and ` + "`AGENTREACH_GITHUB_APP_KEY_FILE`" + ` (the private key file; never the key
+  itself in a variable); ` + "`AGENTREACH_GITHUB_INSTALLATION_ID`" + ` is optional (found through the App otherwise).
+- **A fine-grained PAT** with the same read permissions, owned by an organisation owner for the
+  owner-only parts, in ` + "`GITHUB_TOKEN`" + ` or ` + "`GH_TOKEN`" + `.
+- **A classic PAT** only if nothing else is possible: GitHub has no read-only classic scope for private
+  repositories or organisation secrets (` + "`repo`" + `, ` + "`admin:org`" + ` can write), and agentreach warns about it.
+
+Whatever it lacks, it says in coverage which endpoint failed, what it needs and which findings that makes
+unavailable, and the scan exits 3 unless ` + "`--allow-partial`" + `. At start it records what its own credential is
+(the classic scopes GitHub reports in ` + "`X-OAuth-Scopes`" + `, or the App installation's permissions) and warns when
+that credential can write.
+
+| Endpoint | GitHub App / fine-grained PAT permission | Classic PAT scope | Role of a user token | Without it |
+|---|---|---|---|---|
+`)
+	for _, p := range Permissions {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", p.Endpoint, p.App, p.Classic, p.Role, p.Feeds)
+	}
+	b.WriteString(`
+Not collected yet (planned): secret-scanning alerts and settings (AR-GH-020/021), OIDC subject templates
+(AR-GH-019), webhooks, Dependabot and Codespaces secrets, Actions variables, the audit log.
+`)
+	return []byte(b.String())
+}
