@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -185,4 +186,32 @@ func (b *Builder) applyBindings(inv *Inventory, edges map[string]Reach, add func
 			add(e)
 		}
 	}
+}
+
+// HumansFor lists the humans the principals map makes accountable for an
+// identity known under any of the names (an id, a local id, a login), in
+// map order of patterns, without duplicates.
+func HumansFor(principals map[string][]string, names ...string) []string {
+	patterns := make([]string, 0, len(principals))
+	for p := range principals {
+		patterns = append(patterns, p)
+	}
+	slices.Sort(patterns)
+	var out []string
+	for _, p := range patterns {
+		if slices.ContainsFunc(names, func(n string) bool { return n != "" && MatchPattern(p, n) }) {
+			out = mergeStrings(out, principals[p])
+		}
+	}
+	return out
+}
+
+// GitHubLogin turns a principals-map entry ("@alice") into a GitHub login;
+// it returns "" for a team ("@acme/platform") or an empty entry.
+func GitHubLogin(human string) string {
+	h := strings.TrimPrefix(strings.TrimSpace(human), "@")
+	if h == "" || strings.Contains(h, "/") {
+		return ""
+	}
+	return h
 }

@@ -371,6 +371,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		gopts.Logger = logger
 		gopts.Now = opts.now
 		gopts.Wants = reg.fetches(inventory.SourceGitHubRepo)
+		gopts.Principals = opts.config.Principals
 		gs, err := ghscan.New(gopts)
 		if err != nil {
 			return nil, &usageError{err.Error()}

@@ -74,6 +74,10 @@ type Options struct {
 	Wants func(path string) bool
 	// MaxFileSize caps a fetched file (0: 1 MiB).
 	MaxFileSize int64
+	// Principals is the principals map of the configuration: identities
+	// it names get their and their humans' repository permissions looked
+	// up, for AR-PB-001.
+	Principals map[string][]string
 }
 
 // Scanner reads GitHub through one authenticated client.

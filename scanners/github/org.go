@@ -35,6 +35,7 @@ type collector struct {
 	members     map[string]bool   // logins of members and outside collaborators
 	membersRead bool              // every member list was read
 	owners      map[string]string // logins of credential owners → user type
+	owned       []ownedCredential // credentials whose owner's permissions matter (AR-PB-001)
 	orgSecrets  []orgSecret
 	repoNames   map[string]bool
 	reposRead   int
@@ -94,6 +95,15 @@ func (s *Scanner) ScanOrg(ctx context.Context, org string, files FileScanner, ou
 		col.fail(col.src.Path, "/orgs/{org}/repos", err)
 	}
 	col.scanRepos(ctx, repos)
+	var names []string
+	for _, r := range repos {
+		names = append(names, r.GetName())
+	}
+	slices.Sort(names)
+	col.mu.Lock()
+	owned := slices.Clone(col.owned)
+	col.mu.Unlock()
+	col.bindPrincipals(ctx, owned, names)
 	col.offboarded()
 	col.summary(len(repos))
 	return ctx.Err()
@@ -285,13 +295,20 @@ func (col *collector) patGrants(ctx context.Context) {
 		if len(unknown) > 0 {
 			c.Attributes = map[string]string{"unmapped_permissions": strings.Join(unknown, ", ")}
 		}
+		oc := ownedCredential{owner: p.GetOwner().GetLogin(), all: p.GetRepositorySelection() == "all"}
 		if p.GetRepositorySelection() == "subset" {
 			repos, err := col.patRepositories(ctx, p.GetID())
 			if err != nil {
 				col.fail(col.src.Path, "/orgs/{org}/personal-access-tokens/{pat_id}/repositories", err)
 			}
 			c.Scope.Repositories = repos
+			for _, r := range repos {
+				if o, n, ok := strings.Cut(r, "/"); ok && strings.EqualFold(o, col.org) {
+					oc.repos = append(oc.repos, n)
+				}
+			}
 		}
+		col.addOwned(oc)
 		col.out.AddCredential(c)
 	}
 }
@@ -391,10 +408,22 @@ func (col *collector) credentialAuthorizations(ctx context.Context) {
 			Revocation: fmt.Sprintf("DELETE /orgs/%s/credential-authorizations/%s (an organisation owner; the scanner never calls it)", col.org, id),
 			Locations:  []inventory.Location{col.loc("credential-authorizations/" + id)},
 			API:        &inventory.APIFacts{Scopes: slices.Clone(a.Scopes)}}
+		if kind == inventory.KindClassicPAT || kind == inventory.KindOAuthAppToken {
+			col.addOwned(ownedCredential{owner: a.GetLogin(), all: true})
+		}
 		col.out.AddCredential(c)
 	}
 	col.out.AddCoverage(inventory.Coverage{Source: Source, Target: col.src.Path, Path: "/orgs/{org}/credential-authorizations",
 		Status: inventory.CoverageComplete, Count: len(all), Reason: fmt.Sprintf("%d SAML SSO credential authorisations", len(all))})
+}
+
+func (col *collector) addOwned(oc ownedCredential) {
+	if oc.owner == "" {
+		return
+	}
+	col.mu.Lock()
+	col.owned = append(col.owned, oc)
+	col.mu.Unlock()
 }
 
 // KindUserSSHKey is a user's SSH key authorised for an organisation.

@@ -235,6 +235,7 @@ func (col *collector) addDeployKey(w *repoWork, k *gh.Key) {
 		API:        &inventory.APIFacts{AddedBy: k.GetAddedBy()}}
 	if k.GetAddedBy() != "" {
 		c.Owner = col.owner(k.GetAddedBy(), "")
+		col.addOwned(ownedCredential{owner: k.GetAddedBy(), repos: []string{w.r.GetName()}})
 	}
 	col.out.AddCredential(c)
 }
