@@ -135,7 +135,17 @@ func New(opts Options) (*Scanner, error) {
 	to.CacheDir = opts.CacheDir
 	to.MaxInFlight = opts.Concurrency
 	to.Logger = opts.Logger
+	if opts.App != nil {
+		// Installation tokens change on every run; keyed by the token, a
+		// re-scan would never find its cache. The App's id is what the
+		// answers depend on (URLs name the organisation).
+		appKey := fmt.Sprintf("github-app:%d:%d", opts.App.ID, opts.App.InstallationID)
+		to.CacheIdentity = func(*http.Request) string { return appKey }
+	}
 	s.transport = apitransport.New(opts.Transport, to)
+	if err := s.transport.CacheError(); err != nil {
+		opts.Logger.Warn("API cache disabled", "reason", err.Error())
+	}
 	if opts.App != nil {
 		itr, err := ghinstallation.NewAppsTransport(s.transport, opts.App.ID, opts.App.PrivateKey)
 		if err != nil {
