@@ -258,6 +258,7 @@ type scanFlags struct {
 	githubOrgs   []string
 	githubRepos  []string
 	githubURL    string
+	githubHost   string
 	cacheDir     string
 	noCache      bool
 	concurrency  int
@@ -325,6 +326,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl.StringArrayVar(&f.githubOrgs, "github-org", nil, "scan a GitHub organisation through the API: every repository, credential, member and setting (repeatable; token from GITHUB_TOKEN or GH_TOKEN, or a GitHub App: AGENTREACH_GITHUB_APP_ID and AGENTREACH_GITHUB_APP_KEY_FILE)")
 	fl.StringArrayVar(&f.githubRepos, "github-repo", nil, "scan a GitHub repository OWNER/NAME through the API, without the organisation-level inventory (repeatable)")
 	fl.StringVar(&f.githubURL, "github-url", "", "GitHub API base URL: https://HOST/api/v3/ for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com/ for GHE.com (default https://api.github.com/)")
+	fl.StringVar(&f.githubHost, "github-host", "", "the GitHub host that ids and reports name (default: from --github-url; set it when the API is reached through a proxy)")
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "ETag cache of API answers, so that a re-scan costs little (default: agentreach/http in the user cache directory; owner-only; holds no secret)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "do not use or write the API cache")
 	fl.IntVar(&f.concurrency, "api-concurrency", 8, "API requests in flight at most")

@@ -244,7 +244,7 @@ func (f *scanFlags) githubTargets(getenv func(string) string) (*githubTargets, e
 		cache = ""
 	}
 	gt := &githubTargets{orgs: f.githubOrgs, repos: f.githubRepos,
-		opts: ghscan.Options{URL: f.githubURL, Token: token, App: app, CacheDir: cache, Concurrency: f.concurrency}}
+		opts: ghscan.Options{URL: f.githubURL, Host: f.githubHost, Token: token, App: app, CacheDir: cache, Concurrency: f.concurrency}}
 	if app != nil {
 		gt.opts.Token = ""
 	}
