@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
+)
 
 func TestSelfHostedUntrusted(t *testing.T) {
 	t.Parallel()
@@ -27,5 +31,30 @@ func TestSelfHostedUntrusted(t *testing.T) {
 		{name: "custom label on push only", yaml: job("push", "gpu-large", "")},
 		{name: "comment-driven agent on self-hosted", yaml: "on: issue_comment\njobs:\n  t:\n    runs-on: self-hosted\n    steps:\n      - run: claude -p fix\n",
 			want: []ciWant{{score: 9.2, msg: "claude-code"}}},
+	})
+}
+
+func TestSelfHostedUntrustedRunners(t *testing.T) {
+	t.Parallel()
+	id := inventory.Scoped(acmeOrg.ID, "runner:11")
+	runner := func(facts inventory.APIFacts) func(b *inventory.Builder) {
+		return func(b *inventory.Builder) { b.AddCredential(runnerCred("11", "build-01", facts)) }
+	}
+	runAPICases(t, SelfHostedUntrusted, []apiCase{
+		{name: "persistent runner in a group open to public repositories", add: runner(inventory.APIFacts{RunnerGroup: "Default",
+			GroupVisibility: "all", PublicRepositories: true}),
+			want: []apiWant{{subject: id, score: 9.2, msg: []string{`The self-hosted runner "build-01" of acme is in the runner group "Default", which allows public repositories`,
+				"the 1 public repository of acme", "persistent (not ephemeral)", "ephemeral just-in-time runners"}}}},
+		{name: "ephemeral runner in such a group", add: runner(inventory.APIFacts{RunnerGroup: "public-ci", GroupVisibility: "selected",
+			PublicRepositories: true, Ephemeral: true}),
+			want: []apiWant{{subject: id, score: 8.5, msg: []string{"pull request on public repositories", "it is ephemeral"}}}},
+		{name: "a group for private repositories", add: runner(inventory.APIFacts{RunnerGroup: "Default", GroupVisibility: "all"})},
+		{name: "a coding agent reaches an ephemeral one", add: func(b *inventory.Builder) {
+			runner(inventory.APIFacts{RunnerGroup: "public-ci", PublicRepositories: true, Ephemeral: true})(b)
+			codingAgentIn(b, acmeApp, id)
+		}, want: []apiWant{{subject: id, score: 9.5, agent: inventory.Scoped(acmeApp.ID, "agent:.github/workflows/claude.yml#claude")}}},
+		{name: "runners not listed: not evaluable", coverage: []inventory.Coverage{{Source: "github", Target: "github.com/acme",
+			Path: endpointRunnerGroups, Status: inventory.CoverageFailed, Reason: "403"}},
+			notes: []string{"/orgs/{org}/actions/runner-groups was not read for github.com/acme: 403"}},
 	})
 }

@@ -7,7 +7,9 @@ import (
 	"github.com/agentreach/agentreach/inventory"
 )
 
-// UnownedNHI is AR-PB-009 (the part the principals map makes checkable).
+// UnownedNHI is AR-PB-009: credentials an organisation scan lists whose
+// owner left or was never recorded, and credentials the principals map
+// leaves without an accountable human.
 var UnownedNHI = &Rule{
 	Metadata: Metadata{
 		ID:       "AR-PB-009",
@@ -15,39 +17,69 @@ var UnownedNHI = &Rule{
 		Title:    "NHI without an accountable owner (inventory gap or orphan)",
 		Severity: inventory.SeverityMedium,
 		Score:    6.0,
-		Escalation: "medium 6.0. Evaluated only when `.agentreach.yml` has a `principals:` map (otherwise reported as not evaluable): " +
-			"every long-lived credential the scan inventoried — a CI secret or variable, a key written in a file, a token — that no " +
-			"entry of the map names and whose owner is not a known human. Short-lived tokens the platform mints per job " +
-			"(GITHUB_TOKEN, CI_JOB_TOKEN, OIDC, App installation tokens) are not NHIs of their own and are not checked.",
+		Escalation: "medium 6.0. From an organisation scan, always: a listed credential (a fine-grained PAT grant, an SSO " +
+			"authorisation, a deploy key) whose owner is no longer a member or outside collaborator of the organisation (\"owner " +
+			"left\"), and a deploy key GitHub records no adder for (\"no recorded owner\") that no entry of the principals map names. " +
+			"When `.agentreach.yml` has a `principals:` map (otherwise that part is reported as not evaluable): every long-lived " +
+			"credential the scan inventoried — a CI secret or variable, a key written in a file, a token — that no entry of the map " +
+			"names and whose owner is not a known human. Short-lived tokens the platform mints per job (GITHUB_TOKEN, CI_JOB_TOKEN, " +
+			"OIDC, App installation tokens) are not NHIs of their own and are not checked.",
 		Description: "A non-human identity nobody answers for is one nobody rotates, reviews or revokes: it outlives the project and " +
 			"the people who created it, and when it leaks there is no one to ask what it can do. The principals map of " +
 			"`.agentreach.yml` binds each agent identity and credential to the humans accountable for it; this rule lists the " +
 			"credentials it leaves out.",
 		Frameworks: []Mapping{NHI(1), ASI(3), ASI(10), Maestro("L6/T3"), AIRMF("GOVERN 1.6"), AIRMF("GOVERN 1.7"), AIRMF("GOVERN 2.1"),
 			CSF("PR.AA-01"), CISRef("1.3.1")},
-		Source: "the inventory and the `principals:` map of .agentreach.yml",
+		Source: "the inventory (GitHub organisation scan: members, credential owners, deploy keys' `added_by`) and the `principals:` map of .agentreach.yml",
 		Remediation: "Add the credential to `principals:` in `.agentreach.yml` with the humans who own it " +
 			"(`\"github-actions-secret:DEPLOY_TOKEN\": [\"@alice\"]`, `*` matches any run of characters), or revoke it if nobody " +
 			"claims it.",
 		Precision: PrecisionHigh,
 	},
 	Check: func(c *Context) {
+		inv := c.Inventory
+		apiGaps(c, endpointMembers, endpointCollaborators, endpointDeployKeys)
+		reported := map[string]bool{}
+		for i := range inv.Credentials {
+			cred := &inv.Credentials[i]
+			msg := apiOwnerGap(c, cred)
+			if msg == "" {
+				continue
+			}
+			reported[cred.ID] = true
+			c.Report(Result{
+				Subject:    "owner:" + cred.ID,
+				Location:   apiLocation(cred),
+				Credential: cred.ID,
+				Message:    msg,
+			})
+		}
 		if len(c.Principals) == 0 {
 			c.NotEvaluable("needs a principals: map in .agentreach.yml (the humans accountable for each credential)")
 			return
 		}
-		inv := c.Inventory
 		for i := range inv.Credentials {
 			cred := &inv.Credentials[i]
-			if !needsOwner(cred) || len(cred.Accountable) > 0 || ownedByHuman(inv, cred) {
+			if reported[cred.ID] || !needsOwner(cred) || len(cred.Accountable) > 0 || ownedByHuman(inv, cred) {
 				continue
+			}
+			if cred.API == nil && len(cred.Backing) > 0 {
+				continue // a workflow's reference to stored secrets an organisation scan lists: they are checked themselves
+			}
+			label, loc, owner := article(strings.TrimSpace(string(cred.Kind)+" "+credentialLabel(cred))), firstOr(cred.Locations, inventory.Location{}), "is unknown"
+			if cred.API != nil {
+				// Listed by a platform API: named as the other API rules name it.
+				label, loc = "The "+apiCredLabel(inv, cred), apiLocation(cred)
+			}
+			if p := ownerOf(inv, cred); p != nil && p.Login != "" {
+				owner = fmt.Sprintf("@%s is %s, not a known human", p.Login, principalKindPhrase(p.Kind))
 			}
 			c.Report(Result{
 				Subject:    "owner:" + cred.ID,
-				Location:   firstOr(cred.Locations, inventory.Location{}),
+				Location:   loc,
 				Credential: cred.ID,
 				Message: fmt.Sprintf("%s has no accountable human: no entry of the principals map in .agentreach.yml names it and its owner "+
-					"is unknown, so nobody is on the hook to rotate or revoke it.", article(strings.TrimSpace(string(cred.Kind)+" "+credentialLabel(cred)))),
+					"%s, so nobody is on the hook to rotate or revoke it.", label, owner),
 			})
 		}
 	},
@@ -79,4 +111,56 @@ func ownedByHuman(inv *inventory.Inventory, c *inventory.Credential) bool {
 		}
 	}
 	return false
+}
+
+// apiOwnerGap says, for a credential an organisation scan lists, that its
+// owner left the organisation or that GitHub records no owner for a deploy
+// key (and no principals-map entry names one); "" otherwise.
+func apiOwnerGap(c *Context, cred *inventory.Credential) string {
+	if cred.API == nil || cred.Platform != inventory.PlatformGitHub || !needsOwner(cred) || expired(cred, c.Now) {
+		return ""
+	}
+	inv := c.Inventory
+	label := apiCredLabel(inv, cred)
+	if owner := ownerOf(inv, cred); owner != nil && owner.State == inventory.StateOffboarded {
+		src, _ := inventory.Unscoped(owner.ID)
+		org := orgLogin(inv, src)
+		still := "the organisation still lists it"
+		if apiDeployKey(cred) {
+			still = "the key still works: a deploy key does not depend on the account that added it"
+		}
+		next := "Revoke it, or have someone who is still in the organisation replace it under their own name"
+		if len(cred.Accountable) > 0 {
+			next = fmt.Sprintf("The principals map names %s as accountable: have them revoke it or replace it under their own name",
+				strings.Join(cred.Accountable, ", "))
+		}
+		return fmt.Sprintf("The %s has no accountable owner — owner left: @%s is no longer a member or outside collaborator of %s, "+
+			"yet %s, and nobody in the organisation answers for rotating or revoking it. %s: %s.",
+			label, owner.Login, org, still, next, revocation(cred))
+	}
+	if apiDeployKey(cred) && cred.API.AddedBy == "" && len(cred.Accountable) == 0 {
+		mapNote := "no principals map in .agentreach.yml names anyone for it"
+		if len(c.Principals) > 0 {
+			mapNote = "no entry of the principals map in .agentreach.yml names it"
+		}
+		return fmt.Sprintf("The %s has no accountable owner — no recorded owner: GitHub does not say who added it (a key added "+
+			"before GitHub recorded it, or by an App), and %s, so nobody is on the hook to rotate or remove it. Find who uses it "+
+			"and record them in `principals:`, or delete the key: %s.", label, mapNote, revocation(cred))
+	}
+	return ""
+}
+
+// principalKindPhrase says what sort of identity a principal is.
+func principalKindPhrase(k inventory.PrincipalKind) string {
+	switch k {
+	case inventory.PrincipalApp:
+		return "an App"
+	case inventory.PrincipalBot:
+		return "a bot account"
+	case inventory.PrincipalService:
+		return "a service account"
+	case inventory.PrincipalHuman:
+		return "a person"
+	}
+	return "of unknown kind"
 }

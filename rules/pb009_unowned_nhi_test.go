@@ -75,3 +75,65 @@ func TestUnownedNHI(t *testing.T) {
 		})
 	}
 }
+
+func TestUnownedNHIFromAPI(t *testing.T) {
+	t.Parallel()
+	patID := inventory.Scoped(acmeOrg.ID, "fine-grained-pat:12")
+	keyID := inventory.Scoped(acmeInfra.ID, "deploy-key:31")
+	left := func(b *inventory.Builder) {
+		b.AddPrincipal(acmeUser("former-dev", inventory.PrincipalHuman, "not a member", inventory.StateOffboarded))
+	}
+	runAPICases(t, UnownedNHI, []apiCase{
+		{name: "owner left, no principals map", add: func(b *inventory.Builder) {
+			left(b)
+			b.AddCredential(fgGrant("12", "bootstrap", "former-dev", "all-repositories", nil))
+			b.AddCredential(deployKeyOf(acmeInfra, "31", "laptop", "former-dev", true))
+		}, notes: []string{"needs a principals: map"}, want: []apiWant{
+			{subject: "owner:" + patID, score: 6.0, msg: []string{`fine-grained PAT "bootstrap" of @former-dev has no accountable owner — owner left`,
+				"@former-dev is no longer a member or outside collaborator of acme", `POST /orgs/acme/personal-access-tokens/12 {"action":"revoke"}`}},
+			{subject: "owner:" + keyID, score: 6.0, msg: []string{"owner left", "a deploy key does not depend on the account that added it"}},
+		}},
+		{name: "no recorded owner", add: func(b *inventory.Builder) {
+			b.AddCredential(deployKeyOf(acmeInfra, "31", "old box", "", false))
+		}, notes: []string{"needs a principals: map"}, want: []apiWant{{subject: "owner:" + keyID, score: 6.0,
+			msg: []string{`deploy key "old box" of acme/infra has no accountable owner — no recorded owner`, "no principals map"}}}},
+		{name: "no recorded owner, but the principals map names it", principals: map[string][]string{"old box": {"@ops"}}, add: func(b *inventory.Builder) {
+			b.AddCredential(deployKeyOf(acmeInfra, "31", "old box", "", false))
+		}},
+		{name: "no recorded owner, and the principals map names something else", principals: map[string][]string{"OTHER": {"@ops"}},
+			add:  func(b *inventory.Builder) { b.AddCredential(deployKeyOf(acmeInfra, "31", "old box", "", false)) },
+			want: []apiWant{{subject: "owner:" + keyID, score: 6.0, msg: []string{"no recorded owner", "no entry of the principals map"}}}},
+		{name: "owner left, the principals map names humans", principals: map[string][]string{"bootstrap": {"@alice"}}, add: func(b *inventory.Builder) {
+			left(b)
+			b.AddCredential(fgGrant("12", "bootstrap", "former-dev", "all-repositories", nil))
+		}, want: []apiWant{{subject: "owner:" + patID, score: 6.0, msg: []string{"owner left", "The principals map names @alice as accountable"}}}},
+		{name: "an active owner", add: func(b *inventory.Builder) {
+			b.AddPrincipal(acmeUser("alice", inventory.PrincipalHuman, "member", inventory.StateActive))
+			b.AddCredential(fgGrant("12", "reports", "alice", "all-repositories", nil))
+			b.AddCredential(deployKeyOf(acmeInfra, "31", "ci", "alice", false))
+		}, notes: []string{"needs a principals: map"}},
+		{name: "an expired token of an owner who left", add: func(b *inventory.Builder) {
+			left(b)
+			c := fgGrant("12", "bootstrap", "former-dev", "all-repositories", nil)
+			c.API.Expired = true
+			b.AddCredential(c)
+		}, notes: []string{"needs a principals: map"}},
+		{name: "the principals-map part names API credentials as the API rules do", principals: map[string][]string{"OTHER": {"@ops"}},
+			add: func(b *inventory.Builder) {
+				b.AddCredential(appInstall("5", "claude", "all-repositories", nil))
+				b.AddPrincipal(inventory.Principal{ID: inventory.Scoped(acmeOrg.ID, "app:claude"), Platform: "github", Login: "claude[bot]",
+					Kind: inventory.PrincipalApp, State: inventory.StateActive})
+				b.AddCredential(orgSecretCred("NPM_TOKEN", "all", 10))
+				// a workflow's reference that the organisation secret backs is not reported on its own
+				ref := inventory.GitHubSecretID(acmeApp.ID, "NPM_TOKEN")
+				b.AddCredential(inventory.Credential{ID: ref, Kind: inventory.KindActionsSecret, Platform: "github", Name: "NPM_TOKEN",
+					Locations: []inventory.Location{{Source: acmeApp.ID, Path: ".github/workflows/ci.yml", Line: 3}}})
+				b.AddBinding(inventory.Binding{Credential: ref, Backing: []string{inventory.Scoped(acmeOrg.ID, "github-org-secret:NPM_TOKEN")}})
+			}, want: []apiWant{
+				{subject: "owner:" + inventory.Scoped(acmeOrg.ID, "app-installation:5"), score: 6.0,
+					msg: []string{`The installation of the App "claude" has no accountable human`, "@claude[bot] is an App, not a known human"}},
+				{subject: "owner:" + inventory.Scoped(acmeOrg.ID, "github-org-secret:NPM_TOKEN"), score: 6.0,
+					msg: []string{"The organisation secret NPM_TOKEN of acme has no accountable human", "its owner is unknown"}},
+			}},
+	})
+}

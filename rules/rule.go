@@ -158,6 +158,10 @@ type Input struct {
 	// inventory; rules read it to know whether one was given at all.
 	Principals map[string][]string
 	Now        time.Time
+	// Thresholds are the limits of the age and lifetime rules; a zero
+	// field is the catalog's default (Evaluate fills them in, so checks
+	// read c.Thresholds directly).
+	Thresholds Thresholds
 }
 
 // Result is what a check reports; the rule's metadata fills in the rest.
@@ -262,6 +266,7 @@ func Evaluate(rules []*Rule, in Input) ([]inventory.Finding, []NotEvaluable) {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
 	}
+	in.Thresholds = in.Thresholds.WithDefaults()
 	var findings []inventory.Finding
 	var notes []NotEvaluable
 	for _, r := range rules {

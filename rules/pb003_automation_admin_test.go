@@ -1,0 +1,59 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+func TestAutomationAdmin(t *testing.T) {
+	t.Parallel()
+	patID := inventory.Scoped(acmeOrg.ID, "fine-grained-pat:12")
+	ssoID := inventory.Scoped(acmeOrg.ID, "sso-credential:7")
+	instID := inventory.Scoped(acmeOrg.ID, "app-installation:5")
+	orgAdmin := inventory.Permissions{inventory.ResOrgAdministration: inventory.Write, inventory.ResContents: inventory.Write}
+	runAPICases(t, AutomationAdmin, []apiCase{
+		{name: "a bot account that owns the organisation", add: func(b *inventory.Builder) {
+			b.AddPrincipal(acmeUser("release-bot", inventory.PrincipalBot, "admin", inventory.StateActive))
+			b.AddPrincipal(acmeUser("alice", inventory.PrincipalHuman, "admin", inventory.StateActive))
+			b.AddPrincipal(acmeUser("ci-bot", inventory.PrincipalBot, "member", inventory.StateActive))
+		}, want: []apiWant{{subject: userID("release-bot"), score: 9.4, msg: []string{"The account @release-bot is an owner of the organisation acme and is a bot account",
+			"Demote it to member"}}}},
+		{name: "a machine user the principals map names", principals: map[string][]string{"acme-ci": {"@alice"}}, add: func(b *inventory.Builder) {
+			b.AddPrincipal(acmeUser("acme-ci", inventory.PrincipalHuman, "admin", inventory.StateActive))
+		}, want: []apiWant{{subject: userID("acme-ci"), score: 9.4, msg: []string{"names it as an agent identity (accountable: @alice)"}}}},
+		{name: "a bot's fine-grained PAT with organisation administration", add: func(b *inventory.Builder) {
+			b.AddPrincipal(acmeUser("deploy[bot]", inventory.PrincipalBot, "", inventory.StateActive))
+			b.AddCredential(fgGrant("12", "org-sync", "deploy[bot]", "org", orgAdmin))
+		}, want: []apiWant{{subject: patID, score: 9.4, msg: []string{`fine-grained PAT "org-sync" of @deploy[bot] holds owner-level rights — ` +
+			"`org_administration: write`", "its owner @deploy[bot] is a bot account"}}}},
+		{name: "a human's PAT with administration, reached by a CI job", add: func(b *inventory.Builder) {
+			b.AddPrincipal(acmeUser("alice", inventory.PrincipalHuman, "member", inventory.StateActive))
+			b.AddCredential(fgGrant("12", "repo-admin", "alice", "all-repositories", inventory.Permissions{inventory.ResAdministration: inventory.Write}))
+			ciJobIn(b, acmeApp, patID)
+		}, want: []apiWant{{subject: patID, score: 9.4, agent: inventory.Scoped(acmeApp.ID, "agent:.github/workflows/ci.yml#build"),
+			msg: []string{"automation uses it: the CI job `build` of .github/workflows/ci.yml in acme/app"}}}},
+		{name: "a human's own PAT with administration", add: func(b *inventory.Builder) {
+			b.AddPrincipal(acmeUser("alice", inventory.PrincipalHuman, "member", inventory.StateActive))
+			b.AddCredential(fgGrant("12", "repo-admin", "alice", "all-repositories", inventory.Permissions{inventory.ResAdministration: inventory.Write}))
+		}},
+		{name: "a bot's PAT with contents only", add: func(b *inventory.Builder) {
+			b.AddPrincipal(acmeUser("deploy[bot]", inventory.PrincipalBot, "", inventory.StateActive))
+			b.AddCredential(fgGrant("12", "push", "deploy[bot]", "all-repositories", inventory.Permissions{inventory.ResContents: inventory.Write}))
+		}},
+		{name: "an SSO token with admin:org named in the principals map", principals: map[string][]string{"ops scripts": {"@bob"}},
+			add: func(b *inventory.Builder) {
+				b.AddPrincipal(acmeUser("bob", inventory.PrincipalHuman, "admin", inventory.StateActive))
+				b.AddCredential(ssoCred("7", typeSSOClassicPAT, "ops scripts", "bob", "repo", "admin:org"))
+			}, want: []apiWant{{subject: ssoID, score: 9.4, msg: []string{"the scopes `admin:org`", "names it as an agent identity (accountable: @bob)"}}}},
+		{name: "an App installation with members write", add: func(b *inventory.Builder) {
+			b.AddCredential(appInstall("5", "team-sync", "selected-repositories", inventory.Permissions{inventory.ResMembers: inventory.Write}))
+		}, want: []apiWant{{subject: instID, score: 9.4, msg: []string{`installation of the App "team-sync" holds owner-level rights — ` + "`members: write`",
+			"an App acts on its own"}}}},
+		{name: "a suspended installation", add: func(b *inventory.Builder) {
+			c := appInstall("5", "team-sync", "selected-repositories", orgAdmin)
+			c.API.SuspendedAt = daysAgo(3)
+			b.AddCredential(c)
+		}},
+	})
+}
