@@ -33,6 +33,11 @@ var ExceedsPrincipal = &Rule{
 		Precision: PrecisionHigh,
 	},
 	Check: func(c *Context) {
+		if !slices.ContainsFunc(c.Inventory.Sources, func(s inventory.Source) bool {
+			return s.Kind == inventory.SourceGitHubOrg || s.Kind == inventory.SourceGitHubRepo
+		}) {
+			return // only an API scan sees owners and their roles
+		}
 		if len(c.Principals) == 0 {
 			c.NotEvaluable("needs a principals: map in .agentreach.yml naming agent identities and their accountable humans")
 			return

@@ -51,6 +51,7 @@ func TestExceedsPrincipal(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			inv := &inventory.Inventory{
+				Sources:     []inventory.Source{{ID: org, Kind: inventory.SourceGitHubOrg}},
 				Principals:  []inventory.Principal{user("acme-ci-bot", "member", tc.bot), user("alice", "member", tc.alice)},
 				Credentials: []inventory.Credential{tc.cred},
 			}
@@ -69,7 +70,11 @@ func TestExceedsPrincipal(t *testing.T) {
 			}
 		})
 	}
-	if _, notes := Evaluate([]*Rule{ExceedsPrincipal}, Input{Inventory: &inventory.Inventory{}}); len(notes) != 1 {
-		t.Errorf("without a principals map the rule must be not evaluable, got %v", notes)
+	orgScan := &inventory.Inventory{Sources: []inventory.Source{{ID: org, Kind: inventory.SourceGitHubOrg}}}
+	if _, notes := Evaluate([]*Rule{ExceedsPrincipal}, Input{Inventory: orgScan}); len(notes) != 1 {
+		t.Errorf("an organisation scan without a principals map: the rule must be not evaluable, got %v", notes)
+	}
+	if _, notes := Evaluate([]*Rule{ExceedsPrincipal}, Input{Inventory: &inventory.Inventory{}}); len(notes) != 0 {
+		t.Errorf("a local scan sees no owners: no note, got %v", notes)
 	}
 }

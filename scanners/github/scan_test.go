@@ -11,8 +11,8 @@ import (
 
 	"github.com/agentreach/agentreach/fixtures/fakegithub"
 	"github.com/agentreach/agentreach/inventory"
-	ghscan "github.com/agentreach/agentreach/scanners/github"
 	"github.com/agentreach/agentreach/scanners/agentconfig"
+	ghscan "github.com/agentreach/agentreach/scanners/github"
 	"github.com/agentreach/agentreach/scanners/local"
 	"github.com/agentreach/agentreach/scanners/secrets"
 	"github.com/agentreach/agentreach/scanners/workflows"
