@@ -108,8 +108,8 @@ var ExceedsPrincipal = &Rule{
 				Location:   firstOr(cred.Locations, inventory.Location{}),
 				Credential: cred.ID,
 				Score:      score,
-				Message: fmt.Sprintf("%s of %s can do more than the humans accountable for it: %s%s.", article(strings.TrimSpace(string(cred.Kind)+" "+credentialLabel(cred))),
-					owner.Login, strings.Join(worst, "; "), more),
+				Message: fmt.Sprintf("The %s can do more than the humans the principals map makes accountable for it: %s%s. An agent using it "+
+					"acts with rights none of them holds.", apiCredLabel(inv, cred), strings.Join(worst, "; "), more),
 			})
 		}
 	},

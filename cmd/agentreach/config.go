@@ -34,6 +34,7 @@ type Config struct {
 	Ignores     []rules.Ignore
 	Principals  map[string][]string
 	Agents      AgentPatterns
+	Thresholds  rules.Thresholds // zero fields: the catalog's defaults
 }
 
 // AgentPatterns extend the known coding agents (used by CI analysis).
@@ -44,7 +45,7 @@ type AgentPatterns struct {
 
 type fileConfig struct {
 	Version    int                 `yaml:"version"`
-	Thresholds yaml.Node           `yaml:"thresholds"` // no longer read: rejected with a reason
+	Thresholds yaml.Node           `yaml:"thresholds"`
 	Scan       scanConfig          `yaml:"scan"`
 	Ignores    []ignoreConfig      `yaml:"ignores"`
 	Principals map[string][]string `yaml:"principals"`
@@ -148,10 +149,11 @@ func parseConfig(path string, data []byte) (*Config, error) {
 	}
 
 	if fc.Thresholds.Kind != 0 {
-		// The catalog's token lifetime, staleness and rotation limits belong
-		// to the GitHub and GitLab token rules; no rule of this version reads
-		// them, and a limit that silently does nothing is worse than none.
-		return nil, bad("line %d: thresholds: no rule of this version reads them (they belong to the GitHub and GitLab token rules); remove the key", fc.Thresholds.Line)
+		t, err := parseThresholds(&fc.Thresholds)
+		if err != nil {
+			return nil, bad("%v", err)
+		}
+		cfg.Thresholds = t
 	}
 	if fc.Scan.MaxFileSize != "" {
 		n, err := parseSize(fc.Scan.MaxFileSize)
@@ -361,4 +363,48 @@ func parseSize(s string) (int64, error) {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// parseThresholds reads the limits the API token rules apply:
+//
+//	thresholds:
+//	  max_token_lifetime: 90d   # AR-GH-001
+//	  stale: 90d                # AR-GH-002, AR-GH-005, AR-GH-010
+//	  never_used_grace: 30d     # AR-GH-002, AR-GH-010
+//	  secret_rotation: 365d     # AR-GH-014
+//
+// in days (90d) or any Go duration (2160h); an unknown key is an error, so
+// that a misspelt limit never silently does nothing.
+func parseThresholds(n *yaml.Node) (rules.Thresholds, error) {
+	var t rules.Thresholds
+	if n.Kind != yaml.MappingNode {
+		return t, fmt.Errorf("line %d: thresholds: want a mapping of limits (max_token_lifetime, stale, never_used_grace, secret_rotation)", n.Line)
+	}
+	fields := map[string]*time.Duration{"max_token_lifetime": &t.MaxTTL, "stale": &t.Stale, "never_used_grace": &t.NeverUsedGrace, "secret_rotation": &t.SecretRotation}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		dst, ok := fields[k.Value]
+		if !ok {
+			return t, fmt.Errorf("line %d: thresholds.%s: unknown limit (want max_token_lifetime, stale, never_used_grace or secret_rotation)", k.Line, k.Value)
+		}
+		d, err := parseDays(v.Value)
+		if err != nil || d <= 0 {
+			return t, fmt.Errorf("line %d: thresholds.%s: %q is not a positive duration (90d, 2160h)", v.Line, k.Value, v.Value)
+		}
+		*dst = d
+	}
+	return t, nil
+}
+
+// parseDays parses "90d" as days, anything else as a Go duration.
+func parseDays(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n > 100000 {
+			return 0, fmt.Errorf("bad day count %q", d)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
 }

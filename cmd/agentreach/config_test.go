@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseSize(t *testing.T) {
@@ -58,13 +59,25 @@ ignores:
 	}
 }
 
-// TestThresholdsRejected: no rule reads token-lifetime limits yet, so a
-// config that sets them is told so instead of silently doing nothing.
-func TestThresholdsRejected(t *testing.T) {
-	t.Parallel()
-	_, err := parseConfig(".agentreach.yml", []byte("version: 1\nthresholds:\n  max_token_lifetime: 30d\n"))
-	if err == nil || !strings.Contains(err.Error(), "line 3: thresholds:") || !strings.Contains(err.Error(), "remove the key") {
-		t.Errorf("err = %v", err)
+// TestThresholds: limits in days or Go durations; an unknown or bad limit is
+// an error with its line, never a limit that silently does nothing.
+func TestThresholds(t *testing.T) {
+	cfg, err := parseConfig(".agentreach.yml", []byte("version: 1\nthresholds:\n  max_token_lifetime: 30d\n  stale: 2160h\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Thresholds.MaxTTL != 30*24*time.Hour || cfg.Thresholds.Stale != 90*24*time.Hour || cfg.Thresholds.SecretRotation != 0 {
+		t.Errorf("thresholds: %+v", cfg.Thresholds)
+	}
+	for in, want := range map[string]string{
+		"version: 1\nthresholds:\n  staleness: 90d\n": "line 3: thresholds.staleness: unknown limit",
+		"version: 1\nthresholds:\n  stale: soon\n":    "line 3: thresholds.stale: \"soon\" is not a positive duration",
+		"version: 1\nthresholds:\n  stale: -5d\n":     "is not a positive duration",
+		"version: 1\nthresholds: [90d]\n":             "line 2: thresholds: want a mapping",
+	} {
+		if _, err := parseConfig(".agentreach.yml", []byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
 	}
 }
 

@@ -411,6 +411,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		Coverage:   cov,
 		Ignores:    opts.config.Ignores,
 		Principals: opts.config.Principals,
+		Thresholds: opts.config.Thresholds,
 		Now:        now,
 	})
 	open, suppressed := rules.ApplyIgnores(findings, opts.config.Ignores, now)
