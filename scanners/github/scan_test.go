@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"os"
 	"strings"
 	"testing"
 
@@ -160,5 +161,27 @@ func TestScanOrgAsApp(t *testing.T) {
 	}
 	if !found {
 		t.Error("no self-check coverage entry")
+	}
+}
+
+// TestQueryMatchesSchema: the GraphQL query the scanner sends is valid
+// against the fake's schema and, when GITHUB_GRAPHQL_SCHEMA names GitHub's
+// published schema (npm @octokit/graphql-schema), against GitHub's — with a
+// hostile file path in it.
+func TestQueryMatchesSchema(t *testing.T) {
+	q := ghscan.BuildQuery("acme", []string{"app", "infra"}, [][]string{{".github/workflows/ci.yml", `a"b\` + "\n" + `}{.mcp.json`}, nil})
+	if err := fakegithub.ValidateQuery(fakegithub.SchemaSDL, q); err != nil {
+		t.Fatalf("the fake's schema: %v\n%s", err, q)
+	}
+	path := os.Getenv("GITHUB_GRAPHQL_SCHEMA")
+	if path == "" {
+		t.Skip("GITHUB_GRAPHQL_SCHEMA is not set: install GitHub's published schema (npm install @octokit/graphql-schema) and point it at schema.graphql")
+	}
+	sdl, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fakegithub.ValidateQuery(string(sdl), q); err != nil {
+		t.Fatalf("GitHub's published schema: %v\n%s", err, q)
 	}
 }
