@@ -12,6 +12,23 @@ import (
 // repositories an organisation holds — and how the secrets a workflow names
 // resolve to the secrets that are stored.
 
+// KindLeakedSecret is a credential the platform's secret scanning found
+// committed (an open alert); its value is never read.
+const KindLeakedSecret CredentialKind = "leaked-secret"
+
+// AlertFacts describe a secret-scanning alert.
+type AlertFacts struct {
+	Number                 int    `json:"number"`
+	State                  string `json:"state"`
+	SecretType             string `json:"secret_type,omitempty"`
+	Validity               string `json:"validity,omitempty"` // active, inactive, unknown
+	PubliclyLeaked         bool   `json:"publicly_leaked,omitempty"`
+	MultiRepo              bool   `json:"multi_repo,omitempty"`
+	PushProtectionBypassed bool   `json:"push_protection_bypassed,omitempty"`
+	BypassedBy             string `json:"bypassed_by,omitempty"`
+	URL                    string `json:"url,omitempty"`
+}
+
 // PlatformSourceID is the id of a source read through a platform API:
 // "github:" or "gitlab:" + host + "/" + path (an organisation login, or
 // owner/name of a repository). Like a tree's id from its remote, it is the
@@ -68,6 +85,8 @@ type APIFacts struct {
 	EnvReviewers    bool `json:"env_reviewers,omitempty"`
 	EnvBranchPolicy bool `json:"env_branch_policy,omitempty"`
 	EnvAdminsBypass bool `json:"env_admins_bypass,omitempty"`
+	// Alert is a secret-scanning alert's facts (KindLeakedSecret).
+	Alert *AlertFacts `json:"alert,omitempty"`
 	// AppSlug is the App an installation belongs to.
 	AppSlug string `json:"app_slug,omitempty"`
 	// AddedBy is the login that added a deploy key (empty when GitHub
@@ -107,6 +126,10 @@ const (
 	SettingSecretScanning             = "secret_scanning"                  // enabled, disabled
 	SettingPushProtection             = "secret_scanning_push_protection"  // enabled, disabled
 	SettingDefaultRepoPermission      = "default_repository_permission"    // none, read, write, admin
+	// SettingOIDCSubjectClaims is the OIDC subject template: the claim keys
+	// (comma-separated) of a custom template, or "default" (GitHub's
+	// repo:OWNER/NAME:… subject).
+	SettingOIDCSubjectClaims = "oidc_subject_claim_keys"
 )
 
 // AddBinding records a binding (see Binding).
