@@ -44,6 +44,18 @@ var SharedCIIdentity = &Rule{
 				continue
 			}
 			k := string(cred.Kind) + "\x00" + cred.Name
+			// An organisation scan knows what a name stands for: references
+			// backed by one organisation secret are one identity; a
+			// repository's own secret is its own, whatever its name; the
+			// organisation secret is reported through its references.
+			switch {
+			case cred.Type == typeOrgSecret || cred.Type == "github-dependabot-org-secret":
+				continue
+			case len(cred.Backing) == 1 && strings.Contains(cred.Backing[0], "|github-org-secret:"):
+				k = "backing\x00" + cred.Backing[0]
+			case cred.Type == typeRepoSecret || cred.Type == typeEnvSecret:
+				k = "own\x00" + cred.ID
+			}
 			g := groups[k]
 			if g == nil {
 				g = &group{}
@@ -92,12 +104,18 @@ var SharedCIIdentity = &Rule{
 				}
 				why = fmt.Sprintf("the coding agent of %s and %d other workflow(s) use it", agentWF, len(workflows)-1)
 			}
+			subject, loc, what := cred.ID, firstOr(cred.Locations, inventory.Location{}), "token secret "+cred.Name
+			if b, ok := strings.CutPrefix(k, "backing\x00"); ok {
+				if org := inv.Credential(b); org != nil {
+					subject, loc, what = org.ID, firstOr(org.Locations, loc), apiCredLabel(inv, org)
+				}
+			}
 			c.Report(Result{
-				Subject:    "credential:" + cred.ID,
-				Location:   firstOr(cred.Locations, inventory.Location{}),
-				Credential: cred.ID,
-				Message: fmt.Sprintf("The token secret %s is one shared CI identity: %s, so each of them acts — and is logged — as the same account, and one leak exposes all of them.",
-					cred.Name, why),
+				Subject:    "credential:" + subject,
+				Location:   loc,
+				Credential: subject,
+				Message: fmt.Sprintf("The %s is one shared CI identity: %s, so each of them acts — and is logged — as the same account, and one leak exposes all of them.",
+					what, why),
 			})
 		}
 	},
