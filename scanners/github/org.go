@@ -31,20 +31,22 @@ type collector struct {
 	out   *inventory.Builder
 	files FileScanner
 
-	mu          sync.Mutex
-	members     map[string]bool   // logins of members and outside collaborators
-	membersRead bool              // every member list was read
-	owners      map[string]string // logins of credential owners → user type
-	owned       []ownedCredential // credentials whose owner's permissions matter (AR-PB-001)
-	orgSecrets  []orgSecret
-	repoNames   map[string]bool
-	reposRead   int
-	filesRead   int
-	tokenRead   bool   // the org's default workflow permissions are known
-	tokenWrite  bool   // ... and they are write
-	orgApprove  bool   // workflows may approve pull requests (org setting)
-	selfChecked bool   // the scanner's own credential was checked
-	account     string // "Organization" or "User"
+	mu           sync.Mutex
+	members      map[string]bool   // logins of members and outside collaborators
+	membersRead  bool              // every member list was read
+	owners       map[string]string // logins of credential owners → user type
+	owned        []ownedCredential // credentials whose owner's permissions matter (AR-PB-001)
+	orgSecrets   []orgSecret
+	repoNames    map[string]bool
+	reposRead    int
+	filesRead    int
+	tokenRead    bool   // the org's default workflow permissions are known
+	tokenWrite   bool   // ... and they are write
+	orgApprove   bool   // workflows may approve pull requests (org setting)
+	selfChecked  bool   // the scanner's own credential was checked
+	account      string // "Organization" or "User"
+	orgOIDCKeys  string // the organisation's OIDC subject claim keys ("default" when it has none)
+	securitySeen int    // repositories whose secret-scanning settings GitHub returned
 }
 
 // orgSecret is an organisation secret and the repositories that see it.
@@ -75,8 +77,11 @@ func (s *Scanner) ScanOrg(ctx context.Context, org string, files FileScanner, ou
 	}
 	col.selfCheck(resp)
 	out.AddSource(col.src)
+	// Only an organisation answers /orgs/{org} with anything but 404, so
+	// the account is one even when its details could not be read: its
+	// repositories belong to it whatever GET /orgs/{org} answered.
+	col.account = "Organization"
 	if o != nil {
-		col.account = "Organization"
 		if p := o.GetDefaultRepoPermission(); p != "" {
 			out.AddSetting(inventory.Setting{Source: col.src.ID, Name: inventory.SettingDefaultRepoPermission, Value: p,
 				Location: col.loc("settings/default_repository_permission")})
@@ -85,7 +90,7 @@ func (s *Scanner) ScanOrg(ctx context.Context, org string, files FileScanner, ou
 	// Organisation-level inventories are independent of each other.
 	var wg sync.WaitGroup
 	for _, f := range []func(context.Context){col.members_, col.patGrants, col.patRequests, col.credentialAuthorizations,
-		col.installations, col.orgSecretsList, col.orgWorkflowSettings, col.runners} {
+		col.installations, col.orgSecretsList, col.orgWorkflowSettings, col.runners, col.secretScanningAlerts, col.dependabotSecrets, col.orgOIDC} {
 		wg.Add(1)
 		go func() { defer wg.Done(); f(ctx) }()
 	}
@@ -105,8 +110,23 @@ func (s *Scanner) ScanOrg(ctx context.Context, org string, files FileScanner, ou
 	col.mu.Unlock()
 	col.bindPrincipals(ctx, owned, names)
 	col.offboarded()
+	col.securityCoverage(len(repos))
 	col.summary(len(repos))
 	return ctx.Err()
+}
+
+// securityCoverage says when GitHub returned no repository's secret-scanning
+// settings (it returns them to administrators and security managers only).
+func (col *collector) securityCoverage(repos int) {
+	col.mu.Lock()
+	seen := col.securitySeen
+	col.mu.Unlock()
+	if repos == 0 || seen == repos {
+		return
+	}
+	col.out.AddCoverage(inventory.Coverage{Source: Source, Target: col.src.Path, Path: "/orgs/{org}/repos (security_and_analysis)", Status: inventory.CoverageFailed,
+		Reason: fmt.Sprintf("GitHub returned the secret-scanning settings of %d of %d repositories: it shows them to repository administrators "+
+			"and security managers only (administration: read); without them AR-GH-021 cannot be evaluated for the rest", seen, repos)})
 }
 
 // offboarded records the owners of credentials who are neither members nor

@@ -45,11 +45,16 @@ var Permissions = []Permission{
 	{"/orgs/{org}/actions/permissions/workflow", "organization_administration: read", "admin:org", "owner", "the organisation's GITHUB_TOKEN default (AR-GH-011/012)"},
 	{"/orgs/{org}/actions/runners", "organization_self_hosted_runners: read", "admin:org", "owner", "self-hosted runners (AR-GH-017/018)"},
 	{"/orgs/{org}/actions/runner-groups", "organization_self_hosted_runners: read", "admin:org", "owner", "runner groups (AR-GH-017/018)"},
+	{"/orgs/{org}/secret-scanning/alerts", "secret_scanning_alerts: read", "repo or security_events", "owner or security manager", "open secret-scanning alerts (AR-GH-020)"},
+	{"/orgs/{org}/repos (security_and_analysis)", "administration: read", "repo", "admin or security manager", "repositories' secret-scanning and push-protection settings (AR-GH-021)"},
+	{"/orgs/{org}/actions/oidc/customization/sub", "organization_administration: read", "read:org", "owner", "the organisation's OIDC subject template (AR-GH-019)"},
+	{"/orgs/{org}/dependabot/secrets", "organization_dependabot_secrets: read", "admin:org", "owner", "Dependabot organisation secrets"},
 	{"/repos/{owner}/{repo}", "metadata: read", "repo (private repositories)", "read", "the repository"},
 	{"/repos/{owner}/{repo}/git/trees/{branch}", "contents: read", "repo (private repositories)", "read", "the repository's file list"},
 	{"POST /graphql", "contents: read, metadata: read", "repo (private repositories)", "read", "workflow and agent-configuration files, deploy-key counts, environments"},
 	{"/repos/{owner}/{repo}/actions/secrets", "secrets: read", "repo", "admin", "repository secrets"},
 	{"/repos/{owner}/{repo}/actions/permissions/workflow", "administration: read", "repo", "admin", "the repository's GITHUB_TOKEN default (AR-GH-011/012)"},
+	{"/repos/{owner}/{repo}/actions/oidc/customization/sub", "actions: read", "repo", "read", "a repository's own OIDC subject template (AR-GH-019)"},
 	{"/repos/{owner}/{repo}/keys", "administration: read", "repo", "admin", "deploy keys (AR-GH-009/010)"},
 	{"/repos/{owner}/{repo}/environments", "actions: read", "repo", "read", "environments and their protection rules (AR-GH-016)"},
 	{"/repos/{owner}/{repo}/environments/{environment_name}/secrets", "environments: read", "repo", "admin", "environment secrets"},
@@ -215,8 +220,8 @@ that credential can write.
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", p.Endpoint, p.App, p.Classic, p.Role, p.Feeds)
 	}
 	b.WriteString(`
-Not collected yet (planned): secret-scanning alerts and settings (AR-GH-020/021), OIDC subject templates
-(AR-GH-019), webhooks, Dependabot and Codespaces secrets, Actions variables, the audit log.
+Not collected yet (planned): webhooks, repository Dependabot secrets, Codespaces secrets (not callable by
+GitHub Apps), Actions variables (their values come back in plaintext), teams, the audit log.
 `)
 	return []byte(b.String())
 }

@@ -149,6 +149,12 @@ func (col *collector) repoREST(ctx context.Context, w *repoWork) {
 		col.out.AddBinding(inventory.Binding{Credential: inventory.GitHubSecretID(w.src.ID, os.name), Backing: []string{os.id}})
 	}
 	col.repoWorkflowSettings(ctx, w, tokenRead, tokenWrite, orgApprove)
+	col.repoOIDC(ctx, w)
+	if col.securitySettings(w) {
+		col.mu.Lock()
+		col.securitySeen++
+		col.mu.Unlock()
+	}
 }
 
 // repoWorkflowSettings reads a repository's GITHUB_TOKEN default. When the

@@ -28,6 +28,10 @@ func analysers() ([]local.Analyzer, func(string) bool) {
 	return []local.Analyzer{&secrets.Analyzer{Engine: engine}, ci, ag}, wants
 }
 
+func scanFiles(ctx context.Context, src inventory.Source, as []local.Analyzer, b *inventory.Builder) (int, error) {
+	return local.ScanFS(ctx, src, as, local.Options{}, b)
+}
+
 type scanResult struct {
 	inv *inventory.Inventory
 	cov []inventory.Coverage
@@ -49,9 +53,7 @@ func scanOrg(t *testing.T, srv *fakegithub.Server, opts ghscan.Options, org stri
 		t.Fatal(err)
 	}
 	b := inventory.NewBuilder()
-	files := func(ctx context.Context, src inventory.Source) (int, error) {
-		return local.ScanFS(ctx, src, as, local.Options{}, b)
-	}
+	files := func(ctx context.Context, src inventory.Source) (int, error) { return scanFiles(ctx, src, as, b) }
 	err = sc.ScanOrg(context.Background(), org, files, b)
 	inv, cov := b.Build()
 	return scanResult{inv, cov, err, sc}
