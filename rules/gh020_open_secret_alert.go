@@ -70,8 +70,8 @@ var OpenSecretAlert = &Rule{
 				}
 			}
 			c.Report(Result{Subject: cred.ID, Location: firstOr(cred.Locations, inventory.Location{}), Credential: cred.ID, Score: score,
-				Message: fmt.Sprintf("Secret-scanning alert %d: a %s committed to the %s %s is still open, and %s. Revoke it at its issuer, "+
-					"then close the alert.", a.Number, cred.Name, where, scopeTarget(cred), strings.Join(why, "; "))})
+				Message: fmt.Sprintf("Secret-scanning alert %d: %s committed to the %s %s is still open, and %s. Revoke it at its issuer, "+
+					"then close the alert.", a.Number, article(cred.Name), where, scopeTarget(cred), strings.Join(why, "; "))})
 		}
 	},
 }
