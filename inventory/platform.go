@@ -29,6 +29,29 @@ type AlertFacts struct {
 	URL                    string `json:"url,omitempty"`
 }
 
+// VariableFacts are a CI/CD variable's settings and what its value is (the
+// detection engine's type; never the value).
+type VariableFacts struct {
+	Protected        bool   `json:"protected"`
+	Masked           bool   `json:"masked"`
+	Hidden           bool   `json:"hidden,omitempty"`
+	Raw              bool   `json:"raw,omitempty"`
+	File             bool   `json:"file,omitempty"`
+	EnvironmentScope string `json:"environment_scope,omitempty"`
+	ValueType        string `json:"value_type,omitempty"` // e.g. gitlab-pat, aws-access-key; empty: not a recognised credential
+}
+
+// RunnerFacts are a GitLab runner's settings.
+type RunnerFacts struct {
+	Type        string   `json:"type"` // instance_type, group_type, project_type
+	Paused      bool     `json:"paused,omitempty"`
+	Details     bool     `json:"details,omitempty"` // the details below were read
+	Locked      bool     `json:"locked,omitempty"`
+	RunUntagged bool     `json:"run_untagged,omitempty"`
+	AccessLevel string   `json:"access_level,omitempty"` // not_protected, ref_protected
+	Tags        []string `json:"tags,omitempty"`
+}
+
 // PlatformSourceID is the id of a source read through a platform API:
 // "github:" or "gitlab:" + host + "/" + path (an organisation login, or
 // owner/name of a repository). Like a tree's id from its remote, it is the
@@ -85,6 +108,14 @@ type APIFacts struct {
 	EnvReviewers    bool `json:"env_reviewers,omitempty"`
 	EnvBranchPolicy bool `json:"env_branch_policy,omitempty"`
 	EnvAdminsBypass bool `json:"env_admins_bypass,omitempty"`
+	// AccessLevel is a GitLab access token's role (10 guest … 50 owner).
+	AccessLevel int `json:"access_level,omitempty"`
+	// Revoked says the platform lists the token as revoked.
+	Revoked bool `json:"revoked,omitempty"`
+	// Variable holds a GitLab CI/CD variable's settings.
+	Variable *VariableFacts `json:"variable,omitempty"`
+	// Runner holds a GitLab runner's settings.
+	Runner *RunnerFacts `json:"runner,omitempty"`
 	// Alert is a secret-scanning alert's facts (KindLeakedSecret).
 	Alert *AlertFacts `json:"alert,omitempty"`
 	// AppSlug is the App an installation belongs to.

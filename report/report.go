@@ -260,7 +260,8 @@ func (r *Report) DisplayPath(l inventory.Location) string {
 		// A file of the home directory, never of a scanned tree.
 		return inventory.HomeRoot + "/" + l.Path
 	}
-	if s := r.source(l.Source); s != nil && s.Kind == inventory.SourceGitHubRepo && s.Repo != nil && !strings.HasPrefix(l.Path, "github/") {
+	if s := r.source(l.Source); s != nil && (s.Kind == inventory.SourceGitHubRepo || s.Kind == inventory.SourceGitLabProject) && s.Repo != nil &&
+		!strings.HasPrefix(l.Path, "github/") && !strings.HasPrefix(l.Path, "gitlab/") {
 		// A file read through the API: OWNER/NAME/path, as many
 		// repositories are in one report.
 		return s.Repo.FullName + "/" + l.Path

@@ -80,13 +80,13 @@ func (r *Report) runCategory(kind string) string {
 	if kind == runFiles && r.Scan.Category != "" {
 		return r.Scan.Category
 	}
-	if kind == runGitHub {
-		// One category per set of organisations (and owners of named
-		// repositories), so that a scheduled org scan replaces its own
+	if kind == runGitHub || kind == runGitLab {
+		// One category per set of organisations or groups (and owners of
+		// named repositories), so that a scheduled scan replaces its own
 		// previous results and no local scan's.
 		var owners []string
 		for _, t := range r.Scan.Targets {
-			if t.Kind == "github-org" || t.Kind == "github-repo" {
+			if apiRun(t.Kind) == kind {
 				o, _, _ := strings.Cut(t.Name, "/")
 				if !slices.Contains(owners, o) {
 					owners = append(owners, o)
@@ -95,7 +95,7 @@ func (r *Report) runCategory(kind string) string {
 		}
 		slices.Sort(owners)
 		if len(owners) > 0 {
-			return "agentreach/github/" + strings.Join(owners, "+") + "/"
+			return "agentreach/" + kind + "/" + strings.Join(owners, "+") + "/"
 		}
 	}
 	return "agentreach/" + kind + "/"
@@ -114,7 +114,20 @@ const (
 	// (github/ORG/…), and repository files as OWNER/NAME/path — results
 	// about many repositories, uploaded to one (a security repository).
 	runGitHub = "github"
+	runGitLab = "gitlab" // the same for a GitLab group scan (gitlab/GROUP/… pseudo-paths)
 )
+
+// apiRun is the run of a target or source kind read through a platform
+// API ("" for local ones).
+func apiRun[K ~string](kind K) string {
+	switch string(kind) {
+	case "github-org", "github-repo":
+		return runGitHub
+	case "gitlab-group", "gitlab-project":
+		return runGitLab
+	}
+	return ""
+}
 
 // srcRoot is the uriBaseId of repository files: GitHub resolves it to the
 // root of the checkout the SARIF is uploaded for.
@@ -323,8 +336,8 @@ func (r *Report) sarifRuns() []string {
 		switch t.Kind {
 		case "home":
 			want[runHome] = true
-		case "github-org", "github-repo":
-			want[runGitHub] = true
+		case "github-org", "github-repo", "gitlab-group", "gitlab-project":
+			want[apiRun(t.Kind)] = true
 		default:
 			want[runFiles] = true
 		}
@@ -340,7 +353,7 @@ func (r *Report) sarifRuns() []string {
 		want[r.runOf(f.Location)] = true
 	}
 	var out []string
-	for _, k := range []string{runFiles, runHistory, runHome, runGitHub} {
+	for _, k := range []string{runFiles, runHistory, runHome, runGitHub, runGitLab} {
 		if want[k] {
 			out = append(out, k)
 		}
@@ -363,8 +376,8 @@ func (r *Report) runOf(l inventory.Location) string {
 		switch s.Kind {
 		case inventory.SourceHistory:
 			return runHistory
-		case inventory.SourceGitHubOrg, inventory.SourceGitHubRepo:
-			return runGitHub
+		case inventory.SourceGitHubOrg, inventory.SourceGitHubRepo, inventory.SourceGitLabGroup, inventory.SourceGitLabProject:
+			return apiRun(s.Kind)
 		}
 	}
 	return runFiles
@@ -394,11 +407,8 @@ func (r *Report) sarifURI(l inventory.Location) (string, string) {
 	if inventory.IsHome(l) {
 		return URI(l.Path), homeRoot
 	}
-	if s := r.source(l.Source); s != nil && s.Kind == inventory.SourceGitHubRepo && s.Repo != nil && !strings.HasPrefix(l.Path, "github/") {
-		return URI(s.Repo.FullName + "/" + l.Path), srcRoot
-	}
-	if s := r.source(l.Source); s != nil && (s.Kind == inventory.SourceGitHubOrg || s.Kind == inventory.SourceGitHubRepo) {
-		return URI(l.Path), srcRoot
+	if s := r.source(l.Source); s != nil && apiRun(s.Kind) != "" {
+		return URI(r.DisplayPath(l)), srcRoot
 	}
 	if s := r.source(l.Source); s != nil && (s.Subdir != "" || s.Remote != "") {
 		return URI(path.Join(s.Subdir, l.Path)), srcRoot
@@ -417,6 +427,9 @@ func (r *Report) uriNote(kind string) string {
 	case runGitHub:
 		return srcRoot + ": not a checkout — repository files are OWNER/NAME/path as read through the GitHub API, and organisation, " +
 			"repository and credential settings are pseudo-paths github/ORG/…"
+	case runGitLab:
+		return srcRoot + ": not a checkout — project files are GROUP/NAME/path as read through the GitLab API, and group, " +
+			"project and credential settings are pseudo-paths gitlab/GROUP/…"
 	}
 	if r.Inventory == nil {
 		return ""

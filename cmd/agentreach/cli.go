@@ -260,6 +260,10 @@ type scanFlags struct {
 	githubURL    string
 	githubHost   string
 	cacheDir     string
+	gitlabGroups []string
+	gitlabProjs  []string
+	gitlabURL    string
+	gitlabHost   string
 	noCache      bool
 	concurrency  int
 }
@@ -327,6 +331,10 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl.StringArrayVar(&f.githubRepos, "github-repo", nil, "scan a GitHub repository OWNER/NAME through the API, without the organisation-level inventory (repeatable)")
 	fl.StringVar(&f.githubURL, "github-url", "", "GitHub API base URL: https://HOST/api/v3/ for GitHub Enterprise Server, https://api.SUBDOMAIN.ghe.com/ for GHE.com (default https://api.github.com/)")
 	fl.StringVar(&f.githubHost, "github-host", "", "the GitHub host that ids and reports name (default: from --github-url; set it when the API is reached through a proxy)")
+	fl.StringArrayVar(&f.gitlabGroups, "gitlab-group", nil, "scan a GitLab group and its subgroups through the API: every project, token, key, variable and runner (repeatable; token from GITLAB_TOKEN, read_api)")
+	fl.StringArrayVar(&f.gitlabProjs, "gitlab-project", nil, "scan a GitLab project GROUP/NAME through the API, without the group-level inventory (repeatable)")
+	fl.StringVar(&f.gitlabURL, "gitlab-url", "", "GitLab instance URL for a self-managed instance (default https://gitlab.com)")
+	fl.StringVar(&f.gitlabHost, "gitlab-host", "", "the GitLab host that ids and reports name (default: from --gitlab-url)")
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "ETag cache of API answers, so that a re-scan costs little (default: agentreach/http in the user cache directory; owner-only; holds no secret)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "do not use or write the API cache")
 	fl.IntVar(&f.concurrency, "api-concurrency", 8, "API requests in flight at most")

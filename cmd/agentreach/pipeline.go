@@ -21,6 +21,7 @@ import (
 	"github.com/agentreach/agentreach/rules"
 	"github.com/agentreach/agentreach/scanners/agentconfig"
 	ghscan "github.com/agentreach/agentreach/scanners/github"
+	glscan "github.com/agentreach/agentreach/scanners/gitlab"
 	"github.com/agentreach/agentreach/scanners/local"
 	"github.com/agentreach/agentreach/scanners/secrets"
 )
@@ -51,6 +52,13 @@ type scanOptions struct {
 	ci           bool     // running in CI (the CI variable is set)
 	commit       string   // CI_COMMIT_SHA: the commit a GitLab job scans
 	github       *githubTargets
+	gitlab       *gitlabTargets
+}
+
+// gitlabTargets are the --gitlab-* inputs of a scan.
+type gitlabTargets struct {
+	groups, projects []string
+	opts             glscan.Options // without Wants, Values, Logger (set by runScan)
 }
 
 // githubTargets are the --github-* inputs of a scan.
@@ -91,7 +99,12 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 		return nil, err
 	}
 	opts.github = gt
-	if len(opts.paths) == 0 && !f.home && gt == nil {
+	lt, err := f.gitlabTargets(getenv)
+	if err != nil {
+		return nil, err
+	}
+	opts.gitlab = lt
+	if len(opts.paths) == 0 && !f.home && gt == nil && lt == nil {
 		opts.paths = []string{"."}
 	}
 	if f.verbose && f.quiet {
@@ -251,6 +264,41 @@ func (f *scanFlags) githubTargets(getenv func(string) string) (*githubTargets, e
 	return gt, nil
 }
 
+// gitlabTargets validates the --gitlab-* flags and reads GITLAB_TOKEN.
+func (f *scanFlags) gitlabTargets(getenv func(string) string) (*gitlabTargets, error) {
+	if len(f.gitlabGroups) == 0 && len(f.gitlabProjs) == 0 {
+		if f.gitlabURL != "" {
+			return nil, &usageError{"--gitlab-url: give --gitlab-group or --gitlab-project as well"}
+		}
+		return nil, nil
+	}
+	for _, g := range f.gitlabGroups {
+		if g == "" || strings.HasPrefix(g, "/") || strings.HasSuffix(g, "/") || strings.Contains(g, " ") {
+			return nil, &usageError{fmt.Sprintf("--gitlab-group %q: want the group's full path (acme or acme/platform)", g)}
+		}
+	}
+	for _, p := range f.gitlabProjs {
+		if !strings.Contains(p, "/") || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") {
+			return nil, &usageError{fmt.Sprintf("--gitlab-project %q: want the project's full path, GROUP/NAME", p)}
+		}
+	}
+	token := strings.TrimSpace(getenv("GITLAB_TOKEN"))
+	if token == "" {
+		return nil, &usageError{"--gitlab-group/--gitlab-project: no credential: set GITLAB_TOKEN to a read_api token; docs/gitlab-permissions.md lists what each part needs"}
+	}
+	cache := f.cacheDir
+	if cache == "" && !f.noCache {
+		if d, err := os.UserCacheDir(); err == nil {
+			cache = filepath.Join(d, "agentreach", "http")
+		}
+	}
+	if f.noCache {
+		cache = ""
+	}
+	return &gitlabTargets{groups: f.gitlabGroups, projects: f.gitlabProjs,
+		opts: glscan.Options{URL: f.gitlabURL, Host: f.gitlabHost, Token: token, CacheDir: cache, Concurrency: f.concurrency}}, nil
+}
+
 // resolveOutputs parses the -o values (table to stdout when none is given,
 // unless quiet) and checks every file target before anything is read.
 func resolveOutputs(specs []string, quiet bool, stdout io.Writer) ([]output, error) {
@@ -392,6 +440,35 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		defer func() {
 			st := gs.Stats()
 			logger.Info("github API", "requests", st.Requests, "not_modified", st.NotModified, "retries", st.Retries)
+		}()
+	}
+	if lt := opts.gitlab; lt != nil {
+		lopts2 := lt.opts
+		lopts2.Logger = logger
+		lopts2.Now = opts.now
+		lopts2.Wants = reg.fetches(inventory.SourceGitLabProject)
+		lopts2.Principals = opts.config.Principals
+		lopts2.Values = engine
+		ls, err := glscan.New(lopts2)
+		if err != nil {
+			return nil, &usageError{err.Error()}
+		}
+		files := func(ctx context.Context, src inventory.Source) (int, error) {
+			return local.ScanFS(ctx, src, reg.forKind(inventory.SourceGitLabProject, opts.shuffle), lopts, b)
+		}
+		for _, g := range lt.groups {
+			targets = append(targets, report.Target{Kind: "gitlab-group", Name: g})
+			runs = append(runs, sourceRun{"gitlab group " + g, func() error { return ls.ScanGroup(ctx, g, files, b) }})
+		}
+		if len(lt.projects) > 0 {
+			for _, p := range lt.projects {
+				targets = append(targets, report.Target{Kind: "gitlab-project", Name: p})
+			}
+			runs = append(runs, sourceRun{"gitlab projects", func() error { return ls.ScanProjects(ctx, lt.projects, files, b) }})
+		}
+		defer func() {
+			st := ls.Stats()
+			logger.Info("gitlab API", "requests", st.Requests, "not_modified", st.NotModified, "retries", st.Retries)
 		}()
 	}
 	if opts.shuffle != nil {

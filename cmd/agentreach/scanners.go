@@ -34,11 +34,11 @@ func newScanners(cfg *Config, engine *secrets.Engine) *scanners {
 	sa := &secrets.Analyzer{Engine: engine, Blame: local.Blame}
 	ag := agentconfig.NewAnalyzer(engine)
 	ci := workflows.NewAnalyzer(workflows.Options{Agents: workflows.AgentOptions(cfg.Agents), Values: engine})
-	tree, api := inventory.SourceTree, inventory.SourceGitHubRepo
+	tree, gh, gl := inventory.SourceTree, inventory.SourceGitHubRepo, inventory.SourceGitLabProject
 	return &scanners{entries: []scannerEntry{
-		{sa, []inventory.SourceKind{tree, inventory.SourceHistory, inventory.SourceHome, api}, false},
-		{ci, []inventory.SourceKind{tree, api}, true},
-		{ag, []inventory.SourceKind{tree, inventory.SourceHome, api}, true},
+		{sa, []inventory.SourceKind{tree, inventory.SourceHistory, inventory.SourceHome, gh, gl}, false},
+		{ci, []inventory.SourceKind{tree, gh, gl}, true},
+		{ag, []inventory.SourceKind{tree, inventory.SourceHome, gh, gl}, true},
 	}}
 }
 

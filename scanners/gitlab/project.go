@@ -1,0 +1,254 @@
+package gitlab
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing/fstest"
+
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
+	"github.com/agentreach/agentreach/inventory"
+)
+
+// maxFiles bounds the files fetched from one project (each is a request).
+const maxFiles = 50
+
+// scanProjects reads every project concurrently.
+func (col *collector) scanProjects(ctx context.Context, projects []*gl.Project) {
+	slices.SortFunc(projects, func(a, b *gl.Project) int { return strings.Compare(a.PathWithNamespace, b.PathWithNamespace) })
+	col.each(len(projects), func(i int) {
+		if ctx.Err() == nil {
+			col.project(ctx, projects[i])
+		}
+	})
+}
+
+func (col *collector) projectSource(p *gl.Project) inventory.Source {
+	return inventory.Source{ID: inventory.PlatformSourceID(inventory.PlatformGitLab, col.s.host, p.PathWithNamespace), Kind: inventory.SourceGitLabProject,
+		Path: col.s.host + "/" + p.PathWithNamespace, Host: col.s.host, Remote: col.s.host + "/" + p.PathWithNamespace,
+		Repo: &inventory.RepoFacts{FullName: p.PathWithNamespace, Visibility: string(p.Visibility), Archived: p.Archived,
+			DefaultBranch: p.DefaultBranch, Org: col.src.ID}}
+}
+
+func projLoc(src inventory.Source, rel string) inventory.Location {
+	return inventory.Location{Source: src.ID, Root: src.Path, Path: "gitlab/" + src.Repo.FullName + "/" + rel}
+}
+
+// project reads one project: its files, variables, tokens, keys, triggers,
+// job-token scope and CI settings.
+func (col *collector) project(ctx context.Context, p *gl.Project) {
+	c := col.s.client
+	src := col.projectSource(p)
+	full := p.PathWithNamespace
+	col.settings(src, p)
+
+	vars, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.ProjectVariable, *gl.Response, error) {
+		return c.ProjectVariables.ListVariables(p.ID, &gl.ListProjectVariablesOptions{ListOptions: gl.ListOptions{PerPage: 100}}, po, gl.WithContext(ctx))
+	})
+	if err != nil {
+		col.fail(full, "/projects/:id/variables", err)
+	}
+	own := map[string]bool{}
+	for _, v := range vars {
+		own[v.Key] = true
+		col.addVariable(inventory.GitLabVariableID(src.ID, v.Key), "gitlab-project-variable", v.Key, v.Value,
+			variableFacts{v.VariableType, v.Protected, v.Masked, v.Hidden, v.Raw, v.EnvironmentScope},
+			&inventory.Scope{Kind: "repository", Target: full}, projLoc(src, "variables/"+v.Key))
+		v.Value = "" // dropped
+	}
+	// Group variables the project inherits, nearest group first, where it
+	// has none of its own by that name.
+	col.mu.Lock()
+	for _, g := range ancestors(full, col.groupPaths) {
+		for key, id := range col.groupVars[g] {
+			if !own[key] {
+				own[key] = true
+				col.out.AddBinding(inventory.Binding{Credential: inventory.GitLabVariableID(src.ID, key), Backing: []string{id}})
+			}
+		}
+	}
+	col.mu.Unlock()
+
+	toks, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.ProjectAccessToken, *gl.Response, error) {
+		return c.ProjectAccessTokens.ListProjectAccessTokens(p.ID, &gl.ListProjectAccessTokensOptions{ListOptions: gl.ListOptions{PerPage: 100}}, po, gl.WithContext(ctx))
+	})
+	if err != nil {
+		col.fail(full, "/projects/:id/access_tokens", err)
+	}
+	for _, t := range toks {
+		col.addAccessToken(inventory.KindProjectAccessToken, "gitlab-project-access-token", full, projLoc(src, "access-tokens/"+strconv.FormatInt(t.ID, 10)),
+			&inventory.Scope{Kind: "repository", Target: full}, gl.PersonalAccessToken(t.PersonalAccessToken), int(t.AccessLevel),
+			fmt.Sprintf("DELETE /projects/%s/access_tokens/%d (a project Maintainer; the scanner never calls it)", url.PathEscape(full), t.ID))
+	}
+	dts, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.DeployToken, *gl.Response, error) {
+		return c.DeployTokens.ListProjectDeployTokens(p.ID, &gl.ListProjectDeployTokensOptions{ListOptions: gl.ListOptions{PerPage: 100}}, po, gl.WithContext(ctx))
+	})
+	if err != nil {
+		col.fail(full, "/projects/:id/deploy_tokens", err)
+	}
+	for _, d := range dts {
+		col.addDeployToken(d, projLoc(src, "deploy-tokens/"+strconv.FormatInt(d.ID, 10)), &inventory.Scope{Kind: "repository", Target: full},
+			fmt.Sprintf("DELETE /projects/%s/deploy_tokens/%d", url.PathEscape(full), d.ID))
+	}
+	keys, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.ProjectDeployKey, *gl.Response, error) {
+		return c.DeployKeys.ListProjectDeployKeys(p.ID, &gl.ListProjectDeployKeysOptions{ListOptions: gl.ListOptions{PerPage: 100}}, po, gl.WithContext(ctx))
+	})
+	if err != nil {
+		col.fail(full, "/projects/:id/deploy_keys", err)
+	}
+	for _, k := range keys {
+		perms := inventory.Permissions{inventory.ResContents: inventory.Read}
+		if k.CanPush {
+			perms = inventory.Permissions{inventory.ResContents: inventory.Write}
+		}
+		col.out.AddCredential(inventory.Credential{ID: inventory.Scoped(src.ID, fmt.Sprintf("deploy-key:%d", k.ID)), Kind: inventory.KindDeployKey,
+			Platform: inventory.PlatformGitLab, Type: "gitlab-deploy-key", Name: k.Title, Storage: "an SSH private key held wherever it was deployed",
+			Scope: &inventory.Scope{Kind: "repository", Target: full}, Permissions: perms, Lifetime: inventory.LifetimeStatic,
+			Reach: inventory.ReachSourceControl, CreatedAt: utc(k.CreatedAt), ExpiresAt: utc(k.ExpiresAt),
+			Revocation: fmt.Sprintf("DELETE /projects/%s/deploy_keys/%d", url.PathEscape(full), k.ID),
+			Locations:  []inventory.Location{projLoc(src, "deploy-keys/"+strconv.FormatInt(k.ID, 10))},
+			API:        &inventory.APIFacts{}})
+	}
+	trig, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.PipelineTrigger, *gl.Response, error) {
+		return c.PipelineTriggers.ListPipelineTriggers(p.ID, &gl.ListPipelineTriggersOptions{ListOptions: gl.ListOptions{PerPage: 100}}, po, gl.WithContext(ctx))
+	})
+	if err != nil {
+		col.fail(full, "/projects/:id/triggers", err)
+	}
+	for _, t := range trig {
+		owner := ""
+		if t.Owner != nil && t.Owner.Username != "" {
+			owner = col.principalID(t.Owner.Username)
+			st := inventory.StateActive
+			if t.Owner.State != "" && t.Owner.State != "active" {
+				st = inventory.StateSuspended
+			}
+			col.out.AddPrincipal(inventory.Principal{ID: owner, Platform: inventory.PlatformGitLab, Login: t.Owner.Username,
+				Kind: inventory.PrincipalHuman, State: st})
+		}
+		t.Token = "" // never kept
+		col.out.AddCredential(inventory.Credential{ID: inventory.Scoped(src.ID, fmt.Sprintf("pipeline-trigger:%d", t.ID)), Kind: KindTriggerToken,
+			Platform: inventory.PlatformGitLab, Type: "gitlab-pipeline-trigger", Name: cmpOr(t.Description, "trigger "+strconv.FormatInt(t.ID, 10)),
+			Owner: owner, Storage: "held by whatever starts the pipelines", Scope: &inventory.Scope{Kind: "repository", Target: full},
+			Lifetime: inventory.LifetimeStatic, Reach: inventory.ReachSourceControl, CreatedAt: utc(t.CreatedAt), LastUsedAt: utc(t.LastUsed),
+			Revocation: fmt.Sprintf("DELETE /projects/%s/triggers/%d", url.PathEscape(full), t.ID),
+			Locations:  []inventory.Location{projLoc(src, "triggers/"+strconv.FormatInt(t.ID, 10))}, API: &inventory.APIFacts{}})
+	}
+	js, _, err := c.JobTokenScope.GetProjectJobTokenAccessSettings(p.ID, gl.WithContext(ctx))
+	if err != nil {
+		col.fail(full, "/projects/:id/job_token_scope", err)
+	} else {
+		col.out.AddSetting(inventory.Setting{Source: src.ID, Name: SettingJobTokenInbound, Value: strconv.FormatBool(js.InboundEnabled),
+			Location: projLoc(src, "settings/ci_cd/job_token_scope")})
+	}
+
+	files, ok := col.fetchFiles(ctx, p, src)
+	if ok && col.files != nil {
+		fsys := fstest.MapFS{}
+		for path, data := range files {
+			fsys[path] = &fstest.MapFile{Data: data, Mode: 0o444}
+		}
+		src.FS = fsys
+		n, err := col.files(ctx, src)
+		if err != nil {
+			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Status: inventory.CoveragePartial, Reason: "analysing the fetched files: " + err.Error()})
+		}
+		col.mu.Lock()
+		col.filesRead += n
+		col.mu.Unlock()
+	} else {
+		col.out.AddSource(src)
+	}
+	col.mu.Lock()
+	col.reposRead++
+	col.mu.Unlock()
+}
+
+// KindTriggerToken is a GitLab pipeline trigger token.
+const KindTriggerToken inventory.CredentialKind = "pipeline-trigger-token"
+
+// Project settings (AR-GL-009, AR-GL-012).
+const (
+	SettingJobTokenInbound          = "ci_job_token_inbound_enabled"
+	SettingPipelineVariablesRole    = "ci_pipeline_variables_minimum_override_role"
+	SettingRestrictPipelineVariable = "restrict_user_defined_variables"
+	SettingPublicJobs               = "public_jobs"
+)
+
+func (col *collector) settings(src inventory.Source, p *gl.Project) {
+	add := func(name, value string) {
+		col.out.AddSetting(inventory.Setting{Source: src.ID, Name: name, Value: value, Location: projLoc(src, "settings/ci_cd/"+name)})
+	}
+	if r := string(p.CIPipelineVariablesMinimumOverrideRole); r != "" {
+		add(SettingPipelineVariablesRole, r)
+	}
+	add(SettingRestrictPipelineVariable, strconv.FormatBool(p.RestrictUserDefinedVariables))
+	add(SettingPublicJobs, strconv.FormatBool(p.PublicJobs))
+}
+
+// ancestors lists the groups above a project, nearest first, among the
+// scanned ones.
+func ancestors(project string, groups []string) []string {
+	var out []string
+	for p := project; strings.Contains(p, "/"); {
+		p = p[:strings.LastIndex(p, "/")]
+		if slices.Contains(groups, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// fetchFiles lists the project's tree and fetches the files the analysers
+// read (CI files, local includes, agent configuration).
+func (col *collector) fetchFiles(ctx context.Context, p *gl.Project, src inventory.Source) (map[string][]byte, bool) {
+	if col.s.opts.Wants == nil || p.DefaultBranch == "" || p.EmptyRepo {
+		return nil, true
+	}
+	c := col.s.client
+	full := p.PathWithNamespace
+	ref := p.DefaultBranch
+	nodes, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.TreeNode, *gl.Response, error) {
+		return c.Repositories.ListTree(p.ID, &gl.ListTreeOptions{ListOptions: gl.ListOptions{PerPage: 100}, Ref: &ref, Recursive: gl.Ptr(true)}, po, gl.WithContext(ctx))
+	})
+	if err != nil {
+		if isStatus(err, http.StatusNotFound) {
+			return nil, true // an empty repository
+		}
+		col.fail(full, "/projects/:id/repository/tree", err)
+		return nil, false
+	}
+	var wanted []string
+	for _, n := range nodes {
+		if n.Type == "blob" && n.Mode != "120000" && col.s.opts.Wants(n.Path) {
+			wanted = append(wanted, n.Path)
+		}
+	}
+	slices.Sort(wanted)
+	if len(wanted) > maxFiles {
+		col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Status: inventory.CoveragePartial, Count: len(wanted) - maxFiles,
+			Reason: fmt.Sprintf("more than %d CI and agent-configuration files: the rest were not fetched", maxFiles)})
+		wanted = wanted[:maxFiles]
+	}
+	files := map[string][]byte{}
+	for _, path := range wanted {
+		data, _, err := c.RepositoryFiles.GetRawFile(p.ID, path, &gl.GetRawFileOptions{Ref: &ref}, gl.WithContext(ctx))
+		if err != nil {
+			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Path: path, Status: inventory.CoveragePartial,
+				Reason: "not fetched: " + describe(err).Error()})
+			continue
+		}
+		if int64(len(data)) > col.s.opts.MaxFileSize {
+			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Path: path, Status: inventory.CoverageSkipped,
+				Reason: fmt.Sprintf("larger than the size cap (%d bytes)", col.s.opts.MaxFileSize)})
+			continue
+		}
+		files[path] = data
+	}
+	return files, true
+}
