@@ -78,10 +78,10 @@ func (col *collector) fetchGraphQL(ctx context.Context, work []*repoWork) {
 		}
 		group, n = nil, 0
 	}
+	// A repository whose tree could not be read (failed) is asked for its
+	// deploy-key count and environments all the same, without files: the
+	// tree's failure must not hide its deploy keys and environment secrets.
 	for _, w := range work {
-		if w.failed {
-			continue
-		}
 		if n+len(w.paths) > maxFilesPerQuery && len(group) > 0 {
 			flush()
 		}

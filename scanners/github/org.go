@@ -99,6 +99,7 @@ func (s *Scanner) ScanOrg(ctx context.Context, org string, files FileScanner, ou
 	if err != nil {
 		col.fail(col.src.Path, "/orgs/{org}/repos", err)
 	}
+	repos = uniqueRepos(repos)
 	col.scanRepos(ctx, repos)
 	var names []string
 	for _, r := range repos {
@@ -203,6 +204,22 @@ func (col *collector) loc(rel string) inventory.Location {
 // principalID is the id of a GitHub user in the organisation.
 func (col *collector) principalID(login string) string {
 	return inventory.Scoped(col.src.ID, "user:"+strings.ToLower(login))
+}
+
+// uniqueRepos drops repeats from a repository list: pages of a list that
+// changes while it is paged (a repository created or deleted meanwhile)
+// shift, so that one repository can be listed twice (and read twice, and
+// counted twice).
+func uniqueRepos(repos []*gh.Repository) []*gh.Repository {
+	seen := map[string]bool{}
+	return slices.DeleteFunc(repos, func(r *gh.Repository) bool {
+		k := strings.ToLower(r.GetName())
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 }
 
 // collect drains a go-github iterator.
