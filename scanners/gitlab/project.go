@@ -13,6 +13,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"github.com/agentreach/agentreach/inventory"
+	"github.com/agentreach/agentreach/scanners/workflows"
 )
 
 // maxFiles bounds the files fetched from one project (each is a request).
@@ -147,14 +148,22 @@ func (col *collector) project(ctx context.Context, p *gl.Project) {
 			Location: projLoc(src, "settings/ci_cd/job_token_scope")})
 	}
 
-	files, ok := col.fetchFiles(ctx, p, src)
+	files, tree, ok := col.fetchFiles(ctx, p, src)
 	if ok && col.files != nil {
-		fsys := fstest.MapFS{}
+		ref := p.DefaultBranch
+		lfs := &lazyFS{files: fstest.MapFS{}, tree: tree, budget: maxLazyFetches, failed: map[string]error{},
+			fetch: func(path string) ([]byte, error) { return col.rawFile(ctx, p.ID, path, ref) },
+			project: func(project, file, ref string) ([]byte, inventory.Location, error) {
+				return col.projectFile(ctx, project, file, ref)
+			}}
 		for path, data := range files {
-			fsys[path] = &fstest.MapFile{Data: data, Mode: 0o444}
+			lfs.files[path] = &fstest.MapFile{Data: data, Mode: 0o444}
 		}
-		src.FS = fsys
+		src.FS = lfs
 		n, err := col.files(ctx, src)
+		lfs.mu.Lock()
+		n += len(lfs.fetched)
+		lfs.mu.Unlock()
 		if err != nil {
 			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Status: inventory.CoveragePartial, Reason: "analysing the fetched files: " + err.Error()})
 		}
@@ -206,9 +215,9 @@ func ancestors(project string, groups []string) []string {
 
 // fetchFiles lists the project's tree and fetches the files the analysers
 // read (CI files, local includes, agent configuration).
-func (col *collector) fetchFiles(ctx context.Context, p *gl.Project, src inventory.Source) (map[string][]byte, bool) {
+func (col *collector) fetchFiles(ctx context.Context, p *gl.Project, src inventory.Source) (map[string][]byte, map[string]bool, bool) {
 	if col.s.opts.Wants == nil || p.DefaultBranch == "" || p.EmptyRepo {
-		return nil, true
+		return nil, nil, true
 	}
 	c := col.s.client
 	full := p.PathWithNamespace
@@ -218,15 +227,19 @@ func (col *collector) fetchFiles(ctx context.Context, p *gl.Project, src invento
 	})
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
-			return nil, true // an empty repository
+			return nil, nil, true // an empty repository
 		}
 		col.fail(full, "/projects/:id/repository/tree", err)
-		return nil, false
+		return nil, nil, false
 	}
 	var wanted []string
+	tree := map[string]bool{}
 	for _, n := range nodes {
-		if n.Type == "blob" && n.Mode != "120000" && col.s.opts.Wants(n.Path) {
-			wanted = append(wanted, n.Path)
+		if n.Type == "blob" && n.Mode != "120000" {
+			tree[n.Path] = true
+			if col.s.opts.Wants(n.Path) {
+				wanted = append(wanted, n.Path)
+			}
 		}
 	}
 	slices.Sort(wanted)
@@ -237,18 +250,49 @@ func (col *collector) fetchFiles(ctx context.Context, p *gl.Project, src invento
 	}
 	files := map[string][]byte{}
 	for _, path := range wanted {
-		data, _, err := c.RepositoryFiles.GetRawFile(p.ID, path, &gl.GetRawFileOptions{Ref: &ref}, gl.WithContext(ctx))
+		data, err := col.rawFile(ctx, p.ID, path, ref)
 		if err != nil {
-			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Path: path, Status: inventory.CoveragePartial,
-				Reason: "not fetched: " + describe(err).Error()})
-			continue
-		}
-		if int64(len(data)) > col.s.opts.MaxFileSize {
-			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Path: path, Status: inventory.CoverageSkipped,
-				Reason: fmt.Sprintf("larger than the size cap (%d bytes)", col.s.opts.MaxFileSize)})
+			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Path: path, Status: inventory.CoveragePartial, Reason: err.Error()})
 			continue
 		}
 		files[path] = data
 	}
-	return files, true
+	return files, tree, true
+}
+
+// projectFile reads a file of another project for an `include: project:`
+// when that project is in the scanned group; beyond it, the include is out
+// of scope as in a local scan.
+func (col *collector) projectFile(ctx context.Context, project, file, ref string) ([]byte, inventory.Location, error) {
+	project = strings.Trim(project, "/")
+	inScope := slices.ContainsFunc(col.groupPaths, func(g string) bool { return strings.HasPrefix(project, g+"/") })
+	if !inScope || strings.Contains(project, "$") || strings.Contains(file, "$") {
+		return nil, inventory.Location{}, workflows.ErrOutOfScope
+	}
+	file = strings.TrimPrefix(file, "/")
+	opt := &gl.GetRawFileOptions{}
+	if ref != "" && !strings.Contains(ref, "$") {
+		opt.Ref = &ref
+	}
+	data, _, err := col.s.client.RepositoryFiles.GetRawFile(project, file, opt, gl.WithContext(ctx))
+	if err != nil {
+		return nil, inventory.Location{}, fmt.Errorf("%s", describe(err))
+	}
+	if int64(len(data)) > col.s.opts.MaxFileSize {
+		return nil, inventory.Location{}, fmt.Errorf("larger than the size cap (%d bytes)", col.s.opts.MaxFileSize)
+	}
+	src := inventory.PlatformSourceID(inventory.PlatformGitLab, col.s.host, project)
+	return data, inventory.Location{Source: src, Root: col.s.host + "/" + project, Path: file, Git: inventory.GitTracked}, nil
+}
+
+// rawFile fetches one file of a project, within the size cap.
+func (col *collector) rawFile(ctx context.Context, pid int64, path, ref string) ([]byte, error) {
+	data, _, err := col.s.client.RepositoryFiles.GetRawFile(pid, path, &gl.GetRawFileOptions{Ref: &ref}, gl.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("not fetched: %s", describe(err))
+	}
+	if int64(len(data)) > col.s.opts.MaxFileSize {
+		return nil, fmt.Errorf("larger than the size cap (%d bytes)", col.s.opts.MaxFileSize)
+	}
+	return data, nil
 }

@@ -175,6 +175,11 @@ func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, se
 		return
 	}
 	for _, inc := range includes(top.get("include")) {
+		if pf, ok := rootFS.(ProjectFiles); ok && inc.project != "" && len(inc.files) > 0 {
+			if p.loadProject(f, inc, pf, byPath, rootFS, seen, depth) {
+				continue
+			}
+		}
 		if inc.remote != "" {
 			// Another project, a template, a remote URL or a component:
 			// beyond a scan of this tree, not missing from it.
@@ -195,29 +200,30 @@ func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, se
 			p.load(target, byPath, rootFS, seen, depth+1)
 		}
 	}
-	for _, e := range top.entries() {
-		switch {
-		case e.key == "variables":
-			p.variables = mergeVars(p.variables, readVars(f.file, e.v))
-		case e.key == "default":
-			p.deflt, p.defFile = e.v, f.file
-		case glKeywords[e.key]:
-		default:
-			if !e.v.isMap() {
-				continue
-			}
-			if _, ok := p.defs[e.key]; !ok {
-				p.order = append(p.order, e.key)
-			}
-			p.defs[e.key] = glDef{name: e.key, node: e.v, file: f.file}
-		}
-	}
+	p.defsOf(f, top)
 }
 
 type glInclude struct {
 	local  string
 	remote string // project:, remote:, template:, component: — named (sanitised) for coverage
+	// project, files and ref of a project: include, as written (for a
+	// source that can read other projects, see ProjectFiles).
+	project string
+	files   []string
+	ref     string
 }
+
+// ProjectFiles is implemented by the file system of a source read through a
+// platform API that can read other projects in the scan's scope: a GitLab
+// group scan resolves `include: project:` through it. ProjectFile returns the
+// file and its location (in the other project's source), or
+// ErrOutOfScope when the project is beyond the scan.
+type ProjectFiles interface {
+	ProjectFile(project, file, ref string) ([]byte, inventory.Location, error)
+}
+
+// ErrOutOfScope says a referenced project is beyond the scan's reach.
+var ErrOutOfScope = errors.New("outside the scanned scope")
 
 func includes(y ynode) []glInclude {
 	var out []glInclude
@@ -238,7 +244,9 @@ func includes(y ynode) []glInclude {
 			for _, k := range []string{"project", "remote", "template", "component"} {
 				if v := it.get(k).str(); v != "" {
 					name := k + ": " + sanitizeRef(v)
+					inc := glInclude{}
 					if k == "project" {
+						inc.project, inc.files, inc.ref = v, it.get("file").strs(), it.get("ref").str()
 						if files := it.get("file").strs(); len(files) > 0 {
 							for i := range files {
 								files[i] = sanitizeRef(files[i])
@@ -249,7 +257,8 @@ func includes(y ynode) []glInclude {
 							name += ", ref: " + sanitizeRef(ref)
 						}
 					}
-					out = append(out, glInclude{remote: name})
+					inc.remote = name
+					out = append(out, inc)
 					return
 				}
 			}
@@ -263,6 +272,84 @@ func includes(y ynode) []glInclude {
 		add(y)
 	}
 	return out
+}
+
+// loadProject reads a project: include through a source that can read
+// other projects in the scan's scope; it reports false when the project is
+// beyond it (then the include is out of scope, as for a local scan).
+func (p *glPipeline) loadProject(f *glFile, inc glInclude, pf ProjectFiles, byPath map[string]*glFile, rootFS fs.FS, seen map[string]bool, depth int) bool {
+	for _, file := range inc.files {
+		if depth+1 > maxIncludeDepth || len(seen) >= maxIncludes {
+			p.notes = append(p.notes, fmt.Sprintf("include %s not read: include limit reached", inc.remote))
+			p.gap = true
+			return true
+		}
+		data, loc, err := pf.ProjectFile(inc.project, file, inc.ref)
+		switch {
+		case errors.Is(err, ErrOutOfScope):
+			return false
+		case err != nil:
+			p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", inc.remote, err))
+			p.gap = true
+			continue
+		}
+		gf, err := parseGitLabFile(loc, data)
+		if err != nil {
+			p.notes = append(p.notes, fmt.Sprintf("include %s could not be parsed: %v", inc.remote, err))
+			p.gap = true
+			continue
+		}
+		key := loc.Source + "|" + loc.Path
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		// Its own local includes are the other project's files, which this
+		// source's file system does not hold: they are named, not read.
+		p.loadForeign(gf)
+	}
+	return true
+}
+
+// loadForeign reads the definitions of a file of another project (its own
+// includes are listed as beyond the scan).
+func (p *glPipeline) loadForeign(f *glFile) {
+	p.files = append(p.files, f.file)
+	top := newRoot(f.doc, p.budget)
+	if !top.isMap() {
+		return
+	}
+	for _, inc := range includes(top.get("include")) {
+		name := inc.remote
+		if name == "" {
+			name = "local: " + sanitizeRef(inc.local)
+		}
+		p.outside = append(p.outside, glOutside{file: f.file, reason: fmt.Sprintf("include %s (of an included file of another project) was not read", name)})
+		p.beyond = true
+	}
+	p.defsOf(f, top)
+}
+
+// defsOf reads a file's own definitions (variables, default, jobs and
+// hidden templates): later files override earlier ones.
+func (p *glPipeline) defsOf(f *glFile, top ynode) {
+	for _, e := range top.entries() {
+		switch {
+		case e.key == "variables":
+			p.variables = mergeVars(p.variables, readVars(f.file, e.v))
+		case e.key == "default":
+			p.deflt, p.defFile = e.v, f.file
+		case glKeywords[e.key]:
+		default:
+			if !e.v.isMap() {
+				continue
+			}
+			if _, ok := p.defs[e.key]; !ok {
+				p.order = append(p.order, e.key)
+			}
+			p.defs[e.key] = glDef{name: e.key, node: e.v, file: f.file}
+		}
+	}
 }
 
 // isURL reports a bare include string that GitLab reads as a remote URL.
