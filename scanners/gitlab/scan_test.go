@@ -29,7 +29,9 @@ func scanAcme(t *testing.T, srv *fakegitlab.Server, user string) (*inventory.Inv
 		t.Fatal(err)
 	}
 	b := inventory.NewBuilder()
-	files := func(ctx context.Context, src inventory.Source) (int, error) { return local.ScanFS(ctx, src, as, local.Options{}, b) }
+	files := func(ctx context.Context, src inventory.Source) (int, error) {
+		return local.ScanFS(ctx, src, as, local.Options{}, b)
+	}
 	if err := sc.ScanGroup(context.Background(), "acme", files, b); err != nil {
 		t.Fatal(err)
 	}
