@@ -67,9 +67,19 @@ func (s *Scanner) ScanGroup(ctx context.Context, group string, files FileScanner
 		col.groupPaths = append(col.groupPaths, sg.FullPath)
 	}
 	col.each(len(groups), func(i int) { col.groupLevel(ctx, groups[i]) })
-	projects, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.Project, *gl.Response, error) {
-		return s.client.Groups.ListGroupProjects(g.ID, &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 100},
-			IncludeSubGroups: gl.Ptr(true)}, p, gl.WithContext(ctx))
+	projects, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*project, *gl.Response, error) {
+		// The listing as raw projects: client-go's Project lacks the inbound
+		// job-token setting GitLab sends with each project, which saves a
+		// request per project.
+		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("groups/%d/projects", g.ID),
+			&gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 100}, IncludeSubGroups: gl.Ptr(true)},
+			[]gl.RequestOptionFunc{p, gl.WithContext(ctx)})
+		if err != nil {
+			return nil, nil, err
+		}
+		var out []*project
+		resp, err := s.client.Do(req, &out)
+		return out, resp, err
 	})
 	if err != nil {
 		col.fail(g.FullPath, "/groups/:id/projects", err)
@@ -89,7 +99,7 @@ func (s *Scanner) ScanProjects(ctx context.Context, paths []string, files FileSc
 			return fmt.Errorf("--gitlab-project %q: want the project's full path, GROUP/NAME", p)
 		}
 	}
-	byGroup := map[string][]*gl.Project{}
+	byGroup := map[string][]*project{}
 	var order []string
 	for _, p := range paths {
 		ns := p[:strings.LastIndex(p, "/")]
@@ -105,7 +115,7 @@ func (s *Scanner) ScanProjects(ctx context.Context, paths []string, files FileSc
 		if _, ok := byGroup[ns]; !ok {
 			order = append(order, ns)
 		}
-		byGroup[ns] = append(byGroup[ns], pr)
+		byGroup[ns] = append(byGroup[ns], &project{Project: *pr})
 	}
 	for _, ns := range order {
 		col := s.newCollector(ns, files, out)

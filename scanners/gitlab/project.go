@@ -19,9 +19,16 @@ import (
 // maxFiles bounds the files fetched from one project (each is a request).
 const maxFiles = 50
 
+// project is a project as GitLab lists it, with the inbound job-token
+// setting client-go does not model (nil when the instance does not send it).
+type project struct {
+	gl.Project
+	InboundJobTokenScope *bool `json:"ci_inbound_job_token_scope_enabled"`
+}
+
 // scanProjects reads every project concurrently.
-func (col *collector) scanProjects(ctx context.Context, projects []*gl.Project) {
-	slices.SortFunc(projects, func(a, b *gl.Project) int { return strings.Compare(a.PathWithNamespace, b.PathWithNamespace) })
+func (col *collector) scanProjects(ctx context.Context, projects []*project) {
+	slices.SortFunc(projects, func(a, b *project) int { return strings.Compare(a.PathWithNamespace, b.PathWithNamespace) })
 	col.each(len(projects), func(i int) {
 		if ctx.Err() == nil {
 			col.project(ctx, projects[i])
@@ -42,8 +49,9 @@ func projLoc(src inventory.Source, rel string) inventory.Location {
 
 // project reads one project: its files, variables, tokens, keys, triggers,
 // job-token scope and CI settings.
-func (col *collector) project(ctx context.Context, p *gl.Project) {
+func (col *collector) project(ctx context.Context, pr *project) {
 	c := col.s.client
+	p := &pr.Project
 	src := col.projectSource(p)
 	full := p.PathWithNamespace
 	col.settings(src, p)
@@ -140,8 +148,10 @@ func (col *collector) project(ctx context.Context, p *gl.Project) {
 			Revocation: fmt.Sprintf("DELETE /projects/%s/triggers/%d", url.PathEscape(full), t.ID),
 			Locations:  []inventory.Location{projLoc(src, "triggers/"+strconv.FormatInt(t.ID, 10))}, API: &inventory.APIFacts{}})
 	}
-	js, _, err := c.JobTokenScope.GetProjectJobTokenAccessSettings(p.ID, gl.WithContext(ctx))
-	if err != nil {
+	if pr.InboundJobTokenScope != nil {
+		col.out.AddSetting(inventory.Setting{Source: src.ID, Name: SettingJobTokenInbound, Value: strconv.FormatBool(*pr.InboundJobTokenScope),
+			Location: projLoc(src, "settings/ci_cd/job_token_scope")})
+	} else if js, _, err := c.JobTokenScope.GetProjectJobTokenAccessSettings(p.ID, gl.WithContext(ctx)); err != nil {
 		col.fail(full, "/projects/:id/job_token_scope", err)
 	} else {
 		col.out.AddSetting(inventory.Setting{Source: src.ID, Name: SettingJobTokenInbound, Value: strconv.FormatBool(js.InboundEnabled),
