@@ -94,11 +94,12 @@ func expired(c *inventory.Credential, now time.Time) bool {
 }
 
 // apiLocation is the pseudo-location the API scan gave a credential (a
-// repository secret a workflow references also has the workflow's
-// locations), else its first location.
+// repository secret or a GitLab project variable a workflow references
+// also has the workflow's locations), else its first location.
 func apiLocation(c *inventory.Credential) inventory.Location {
 	for _, l := range c.Locations {
-		if strings.HasPrefix(l.Path, "github/") {
+		if strings.HasPrefix(l.Path, "github/") && c.Platform != inventory.PlatformGitLab ||
+			c.Platform == inventory.PlatformGitLab && l.Line == 0 && strings.HasPrefix(l.Path, "gitlab/") {
 			return l
 		}
 	}
@@ -173,6 +174,9 @@ func apiKindLabel(c *inventory.Credential) string {
 // @alice`, `organisation secret NPM_TOKEN of acme`, `installation of the App
 // "claude"`. A credential without a name is named by its id.
 func apiCredLabel(inv *inventory.Inventory, c *inventory.Credential) string {
+	if c.Platform == inventory.PlatformGitLab && c.API != nil {
+		return glCredLabel(inv, c)
+	}
 	kind := apiKindLabel(c)
 	name := fmt.Sprintf("%q", c.Name)
 	if c.Name == "" {
@@ -397,10 +401,13 @@ func sourceName(inv *inventory.Inventory, id string) string {
 }
 
 // apiGaps records, once per endpoint, that the running rule lacked data an
-// organisation scan could not read (catalog 1.9), naming up to three of
-// the organisations or repositories and the first reason. An organisation
-// without SAML SSO has no credential authorisations to list: that, too, is
-// a gap for the rules that read them.
+// organisation or group scan could not read (catalog 1.9), naming up to
+// three of the organisations, groups, projects or repositories and the
+// first reason. It reads the coverage of the GitHub and the GitLab scan:
+// their endpoint templates differ ("/repos/{owner}/{repo}/keys",
+// "/projects/:id/deploy_keys"), so each rule names the ones it reads. An
+// organisation without SAML SSO has no credential authorisations to list:
+// that, too, is a gap for the rules that read them.
 func apiGaps(c *Context, endpoints ...string) {
 	type gap struct {
 		targets []string
@@ -408,7 +415,7 @@ func apiGaps(c *Context, endpoints ...string) {
 	}
 	gaps := map[string]*gap{}
 	for _, cov := range c.Coverage {
-		if cov.Source != inventory.PlatformGitHub || !slices.Contains(endpoints, cov.Path) {
+		if cov.Source != inventory.PlatformGitHub && cov.Source != inventory.PlatformGitLab || !slices.Contains(endpoints, cov.Path) {
 			continue
 		}
 		noSSO := cov.Path == endpointSSO && strings.HasPrefix(cov.Reason, "no SAML SSO")

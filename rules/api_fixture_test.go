@@ -182,12 +182,18 @@ type apiWant struct {
 // findings by subject.
 func runAPICases(t *testing.T, r *Rule, cases []apiCase) {
 	t.Helper()
+	runAPICasesOn(t, r, []inventory.Source{acmeOrg, acmeApp, acmeInfra}, cases)
+}
+
+// runAPICasesOn is runAPICases over other sources (a GitLab group's).
+func runAPICasesOn(t *testing.T, r *Rule, sources []inventory.Source, cases []apiCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := inventory.NewBuilder()
 			b.SetAccountable(tc.principals)
-			for _, s := range []inventory.Source{acmeOrg, acmeApp, acmeInfra} {
+			for _, s := range sources {
 				b.AddSource(s)
 			}
 			if tc.add != nil {
@@ -219,6 +225,11 @@ func runAPICases(t *testing.T, r *Rule, cases []apiCase) {
 			}
 			slices.Sort(subjects)
 			slices.Sort(want)
+			if testing.Verbose() {
+				for _, f := range fs {
+					t.Logf("%s %.1f %s: %s", f.RuleID, f.Score, f.Subject, f.Message)
+				}
+			}
 			if !slices.Equal(subjects, want) {
 				for _, f := range fs {
 					t.Logf("%s %.1f %s: %s", f.RuleID, f.Score, f.Subject, f.Message)
@@ -242,7 +253,7 @@ func runAPICases(t *testing.T, r *Rule, cases []apiCase) {
 				if f.Agent != w.agent {
 					t.Errorf("%s: agent %q, want %q", w.subject, f.Agent, w.agent)
 				}
-				if !strings.HasPrefix(f.Location.Path, "github/") || f.Location.Source == "" {
+				if !strings.HasPrefix(f.Location.Path, "github/") && !strings.HasPrefix(f.Location.Path, "gitlab/") || f.Location.Source == "" {
 					t.Errorf("%s: location %+v is not the API pseudo-location", w.subject, f.Location)
 				}
 				if f.Properties["live"] == "false" {

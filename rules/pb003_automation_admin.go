@@ -20,19 +20,21 @@ var AutomationAdmin = &Rule{
 			"fine-grained PAT with any organisation permission at write or `administration: write`, an SSO-authorised token with " +
 			"`admin:org`, `admin:enterprise`, `delete_repo` or `admin:org_hook` — when automation holds it: its owner is a bot, the " +
 			"principals map of .agentreach.yml names the token or its owner as an agent identity, or an agent or CI job reaches it; " +
-			"and every App installation with `organization_administration` or `members` at write. Expired tokens and suspended " +
-			"installations are not reported.",
+			"and every App installation with `organization_administration` or `members` at write. From a GitLab group scan: a group " +
+			"or project access token with the Owner role (access level 50) or the `sudo` or `admin_mode` scope — it acts as its own " +
+			"bot user — and a personal access token with those scopes when automation holds it. Expired, revoked and suspended " +
+			"credentials are not reported.",
 		Description: "An identity that no human operates — a bot account, a machine user's token, an App — holds owner-level " +
 			"rights: it can change the organisation's members, settings, secrets and repositories. Automation runs unattended, on " +
 			"input it does not choose; when it is steered (a prompt injection, a poisoned dependency, a leaked token) there is no " +
 			"person in the loop, and the damage is the organisation's, not one repository's.",
 		Frameworks:  []Mapping{NHI(5), ASI(3), Maestro("L6/T3"), CSF("PR.AA-05"), AIRMF("GOVERN 3.2"), CISRef("1.3.3")},
-		Source:      "GitHub organisation scan (members and roles, fine-grained PAT grants, SSO credential authorisations, App installations) and the principals map",
+		Source:      "GitHub organisation scan (members and roles, fine-grained PAT grants, SSO credential authorisations, App installations), GitLab group scan (access tokens: `access_level`, `scopes`) and the principals map",
 		Remediation: "Remove owner and administrative rights from automation identities: demote bot accounts to members, reissue tokens without organisation administration, and narrow App permissions. Do administrative work through a human's just-in-time elevation.",
 		Precision:   PrecisionHigh,
 	},
 	Check: func(c *Context) {
-		apiGaps(c, endpointMembers, endpointPATGrants, endpointSSO, endpointInstallations)
+		apiGaps(c, endpointMembers, endpointPATGrants, endpointSSO, endpointInstallations, glEndpointGroupTokens, glEndpointProjectTokens)
 		inv := c.Inventory
 		ix := newAgentIndex(inv)
 		for i := range inv.Principals {
@@ -56,6 +58,10 @@ var AutomationAdmin = &Rule{
 		}
 		for i := range inv.Credentials {
 			cred := &inv.Credentials[i]
+			if cred.Platform == inventory.PlatformGitLab {
+				glAutomationAdmin(c, ix, cred)
+				continue
+			}
 			if cred.Platform != inventory.PlatformGitHub {
 				continue
 			}
@@ -104,6 +110,50 @@ var AutomationAdmin = &Rule{
 			})
 		}
 	},
+}
+
+// glAutomationAdmin reports a GitLab token with owner-level rights that
+// automation holds: a group or project access token with the Owner role
+// or `sudo`/`admin_mode` (it acts as its own bot user), or a personal
+// access token with those scopes that automation holds.
+func glAutomationAdmin(c *Context, ix agentIndex, cred *inventory.Credential) {
+	if cred.API == nil || !glAccessToken(cred) || glInactive(cred, c.Now) {
+		return
+	}
+	var rights []string
+	if cred.Kind != inventory.KindPersonalAccessToken && cred.API.AccessLevel >= inventory.GitLabOwner {
+		rights = append(rights, fmt.Sprintf("the %s role (access level %d)", glRole(cred.API.AccessLevel), cred.API.AccessLevel))
+	}
+	if s := scopesIn(cred.API.Scopes, "sudo", "admin_mode"); len(s) > 0 {
+		rights = append(rights, plural(len(s), "the scope ", "the scopes ")+scopeList(s))
+	}
+	if len(rights) == 0 {
+		return
+	}
+	holder := "it acts as its own bot user, with no human at the keyboard"
+	if cred.Kind == inventory.KindPersonalAccessToken {
+		if holder = automationHolder(c, ix, cred); holder == "" {
+			return
+		}
+	}
+	agent := ""
+	if as := ix.all(cred.ID); len(as) > 0 {
+		agent = as[0].ID
+	}
+	inv := c.Inventory
+	reissue := "at the Maintainer role or lower without `sudo` or `admin_mode`"
+	if cred.Kind == inventory.KindPersonalAccessToken {
+		reissue = "without `sudo` or `admin_mode`"
+	}
+	c.Report(Result{
+		Subject:    cred.ID,
+		Location:   apiLocation(cred),
+		Credential: cred.ID,
+		Agent:      agent,
+		Message: fmt.Sprintf("The %s holds owner-level rights — %s — and %s: whoever holds or steers it can change the members, "+
+			"settings, CI/CD variables and code of %s. Reissue it %s, and do administrative work as a human: %s.",
+			glCredLabel(inv, cred), joinAnd(rights), holder, glReach(inv, cred), reissue, revocation(cred)),
+	})
 }
 
 // automationPrincipal says why a principal is an automation identity, or

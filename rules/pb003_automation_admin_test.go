@@ -57,3 +57,40 @@ func TestAutomationAdmin(t *testing.T) {
 		}},
 	})
 }
+
+func TestAutomationAdminGitLab(t *testing.T) {
+	t.Parallel()
+	gid := inventory.Scoped(glAcme.ID, "group-access-token:6")
+	patID := inventory.Scoped(glInstance.ID, "personal-access-token:9")
+	runAPICasesOn(t, AutomationAdmin, glSources, []apiCase{
+		{name: "a group access token with the Owner role", add: func(b *inventory.Builder) {
+			b.AddCredential(glGroupToken("acme", 6, "sync", inventory.GitLabOwner, "api"))
+		}, want: []apiWant{{subject: gid, score: 9.4, msg: []string{`group access token "sync" of acme holds owner-level rights — the ` +
+			"Owner role (access level 50) — and it acts as its own bot user", "every project of the group acme",
+			"Reissue it at the Maintainer role or lower", "DELETE /groups/acme/access_tokens/6"}}}},
+		{name: "a project access token with admin_mode", add: func(b *inventory.Builder) {
+			b.AddCredential(glProjectToken(glApp, 5, "ops", inventory.GitLabMaintainer, "api", "admin_mode"))
+		}, want: []apiWant{{subject: inventory.Scoped(glApp.ID, "project-access-token:5"), score: 9.4, msg: []string{"the scope `admin_mode`"}}}},
+		{name: "a Maintainer group access token", add: func(b *inventory.Builder) {
+			b.AddCredential(glGroupToken("acme", 6, "sync", inventory.GitLabMaintainer, "api"))
+		}},
+		{name: "a revoked Owner token", add: func(b *inventory.Builder) {
+			c := glGroupToken("acme", 6, "sync", inventory.GitLabOwner, "api")
+			c.API.Revoked = true
+			b.AddCredential(c)
+		}},
+		{name: "a human's sudo PAT", add: func(b *inventory.Builder) {
+			b.AddPrincipal(glUserP("alice", inventory.PrincipalHuman, inventory.StateActive))
+			b.AddCredential(glPAT(9, "admin", "alice", "api", "sudo"))
+		}},
+		{name: "a sudo PAT a CI job uses", add: func(b *inventory.Builder) {
+			b.AddPrincipal(glUserP("alice", inventory.PrincipalHuman, inventory.StateActive))
+			b.AddCredential(glPAT(9, "admin", "alice", "api", "sudo"))
+			glPipeline(b, glApp, false, []string{patID}, "build")
+		}, want: []apiWant{{subject: patID, score: 9.4, agent: glAgentID(glApp, "build"),
+			msg: []string{`personal access token "admin" of @alice holds owner-level rights — the scope ` + "`sudo`",
+				"automation uses it: the CI job `build` of .gitlab-ci.yml in acme/app"}}}},
+		{name: "tokens not listed: not evaluable", coverage: []inventory.Coverage{glFailed("acme", glEndpointGroupTokens)},
+			notes: []string{"/groups/:id/access_tokens was not read for acme"}},
+	})
+}

@@ -19,7 +19,9 @@ var UnownedNHI = &Rule{
 		Score:    6.0,
 		Escalation: "medium 6.0. From an organisation scan, always: a listed credential (a fine-grained PAT grant, an SSO " +
 			"authorisation, a deploy key) whose owner is no longer a member or outside collaborator of the organisation (\"owner " +
-			"left\"), and a deploy key GitHub records no adder for (\"no recorded owner\") that no entry of the principals map names. " +
+			"left\"), and a deploy key GitHub records no adder for (\"no recorded owner\") that no entry of the principals map names; " +
+			"from a GitLab group scan, a pipeline trigger or access token whose owner GitLab lists as blocked or deactivated, and a " +
+			"trigger GitLab lists no owner for. " +
 			"When `.agentreach.yml` has a `principals:` map (otherwise that part is reported as not evaluable): every long-lived " +
 			"credential the scan inventoried — a CI secret or variable, a key written in a file, a token — that no entry of the map " +
 			"names and whose owner is not a known human. Short-lived tokens the platform mints per job (GITHUB_TOKEN, CI_JOB_TOKEN, " +
@@ -30,7 +32,7 @@ var UnownedNHI = &Rule{
 			"credentials it leaves out.",
 		Frameworks: []Mapping{NHI(1), ASI(3), ASI(10), Maestro("L6/T3"), AIRMF("GOVERN 1.6"), AIRMF("GOVERN 1.7"), AIRMF("GOVERN 2.1"),
 			CSF("PR.AA-01"), CISRef("1.3.1")},
-		Source: "the inventory (GitHub organisation scan: members, credential owners, deploy keys' `added_by`) and the `principals:` map of .agentreach.yml",
+		Source: "the inventory (GitHub organisation scan: members, credential owners, deploy keys' `added_by`; GitLab group scan: trigger owners and their state) and the `principals:` map of .agentreach.yml",
 		Remediation: "Add the credential to `principals:` in `.agentreach.yml` with the humans who own it " +
 			"(`\"github-actions-secret:DEPLOY_TOKEN\": [\"@alice\"]`, `*` matches any run of characters), or revoke it if nobody " +
 			"claims it.",
@@ -38,7 +40,7 @@ var UnownedNHI = &Rule{
 	},
 	Check: func(c *Context) {
 		inv := c.Inventory
-		apiGaps(c, endpointMembers, endpointCollaborators, endpointDeployKeys)
+		apiGaps(c, endpointMembers, endpointCollaborators, endpointDeployKeys, glEndpointTriggers)
 		reported := map[string]bool{}
 		for i := range inv.Credentials {
 			cred := &inv.Credentials[i]
@@ -72,7 +74,11 @@ var UnownedNHI = &Rule{
 				label, loc = "The "+apiCredLabel(inv, cred), apiLocation(cred)
 			}
 			if p := ownerOf(inv, cred); p != nil && p.Login != "" {
-				owner = fmt.Sprintf("@%s is %s, not a known human", p.Login, principalKindPhrase(p.Kind))
+				who := "@" + p.Login
+				if p.Platform == inventory.PlatformGitLab {
+					who = glUser(inv, p.ID) // a token's bot user is known by its id: "user 1005"
+				}
+				owner = fmt.Sprintf("%s is %s, not a known human", who, principalKindPhrase(p.Kind))
 			}
 			c.Report(Result{
 				Subject:    "owner:" + cred.ID,
@@ -117,6 +123,9 @@ func ownedByHuman(inv *inventory.Inventory, c *inventory.Credential) bool {
 // owner left the organisation or that GitHub records no owner for a deploy
 // key (and no principals-map entry names one); "" otherwise.
 func apiOwnerGap(c *Context, cred *inventory.Credential) string {
+	if cred.API != nil && cred.Platform == inventory.PlatformGitLab && needsOwner(cred) {
+		return glOwnerGap(c, cred)
+	}
 	if cred.API == nil || cred.Platform != inventory.PlatformGitHub || !needsOwner(cred) || expired(cred, c.Now) {
 		return ""
 	}
@@ -146,6 +155,33 @@ func apiOwnerGap(c *Context, cred *inventory.Credential) string {
 		return fmt.Sprintf("The %s has no accountable owner — no recorded owner: GitHub does not say who added it (a key added "+
 			"before GitHub recorded it, or by an App), and %s, so nobody is on the hook to rotate or remove it. Find who uses it "+
 			"and record them in `principals:`, or delete the key: %s.", label, mapNote, revocation(cred))
+	}
+	return ""
+}
+
+// glOwnerGap says, for a pipeline trigger or access token a GitLab group
+// scan lists, that GitLab lists its owner as blocked or deactivated, or a
+// trigger without an owner; "" otherwise (and for revoked or expired
+// tokens).
+func glOwnerGap(c *Context, cred *inventory.Credential) string {
+	if cred.Kind != kindGLTrigger && !glAccessToken(cred) || glInactive(cred, c.Now) {
+		return ""
+	}
+	inv := c.Inventory
+	label := glCredLabel(inv, cred)
+	next := "Revoke it, or have someone still active re-create it under a service account"
+	if len(cred.Accountable) > 0 {
+		next = fmt.Sprintf("The principals map names %s as accountable: have them revoke it or re-create it under a service account",
+			strings.Join(cred.Accountable, ", "))
+	}
+	if owner := ownerOf(inv, cred); owner != nil && (owner.State == inventory.StateSuspended || owner.State == inventory.StateOffboarded) {
+		return fmt.Sprintf("The %s has no accountable owner — owner blocked or removed: GitLab lists %s as blocked, deactivated or "+
+			"gone, yet %s still lists the %s, and nobody active answers for rotating or revoking it. %s: %s.",
+			label, glUser(inv, cred.Owner), cmpStr(glTarget(cred), "GitLab"), glKindLabel(cred), next, revocation(cred))
+	}
+	if cred.Kind == kindGLTrigger && cred.Owner == "" && len(cred.Accountable) == 0 {
+		return fmt.Sprintf("The %s has no accountable owner — no recorded owner: GitLab lists no owner for it, so nobody is on "+
+			"the hook to rotate or delete it. Find who uses it and record them in `principals:`, or delete it: %s.", label, revocation(cred))
 	}
 	return ""
 }

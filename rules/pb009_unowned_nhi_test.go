@@ -137,3 +137,37 @@ func TestUnownedNHIFromAPI(t *testing.T) {
 			}},
 	})
 }
+
+func TestUnownedNHIFromGitLab(t *testing.T) {
+	t.Parallel()
+	trig := inventory.Scoped(glApp.ID, "pipeline-trigger:8")
+	runAPICasesOn(t, UnownedNHI, glSources, []apiCase{
+		{name: "a trigger whose owner is blocked", add: func(b *inventory.Builder) {
+			b.AddPrincipal(glUserP("bob", inventory.PrincipalHuman, inventory.StateSuspended))
+			b.AddCredential(glTriggerCred(glApp, 8, "nightly", "bob"))
+		}, notes: []string{"needs a principals: map"}, want: []apiWant{{subject: "owner:" + trig, score: 6.0, msg: []string{
+			`pipeline trigger "nightly" of acme/app (owner @bob) has no accountable owner — owner blocked or removed: GitLab lists @bob ` +
+				"as blocked, deactivated or gone, yet acme/app still lists the pipeline trigger", "DELETE /projects/acme%2Fapp/triggers/8"}}}},
+		{name: "a trigger without an owner", add: func(b *inventory.Builder) {
+			b.AddCredential(glTriggerCred(glApp, 8, "nightly", ""))
+		}, notes: []string{"needs a principals: map"}, want: []apiWant{{subject: "owner:" + trig, score: 6.0,
+			msg: []string{"no recorded owner: GitLab lists no owner for it"}}}},
+		{name: "a trigger of an active owner", add: func(b *inventory.Builder) {
+			b.AddPrincipal(glUserP("bob", inventory.PrincipalHuman, inventory.StateActive))
+			b.AddCredential(glTriggerCred(glApp, 8, "nightly", "bob"))
+		}, notes: []string{"needs a principals: map"}},
+		{name: "the principals-map part names GitLab credentials as the GitLab rules do", principals: map[string][]string{"OTHER": {"@ops"}},
+			add: func(b *inventory.Builder) {
+				b.AddCredential(glGroupVar("acme", "NPM_TOKEN", inventory.VariableFacts{}, ""))
+			}, want: []apiWant{{subject: "owner:" + inventory.Scoped(glAcme.ID, "gitlab-group-variable:NPM_TOKEN@*"), score: 6.0,
+				msg: []string{"The group variable NPM_TOKEN of acme has no accountable human"}}}},
+		{name: "a project access token's bot user is not a known human", principals: map[string][]string{"OTHER": {"@ops"}},
+			add: func(b *inventory.Builder) {
+				c := glProjectToken(glApp, 5, "release", inventory.GitLabDeveloper, "read_api")
+				b.AddCredential(c)
+				b.AddPrincipal(inventory.Principal{ID: c.Owner, Platform: "gitlab", Login: "user 1005", Kind: inventory.PrincipalBot,
+					State: inventory.StateUnknown})
+			}, want: []apiWant{{subject: "owner:" + inventory.Scoped(glApp.ID, "project-access-token:5"), score: 6.0,
+				msg: []string{`The project access token "release" of acme/app has no accountable human`, "its owner user 1005 is a bot account, not a known human"}}}},
+	})
+}
