@@ -28,6 +28,8 @@ type Builder struct {
 	accountable map[string][]string
 	bindings    []Binding
 	settings    []Setting
+	webhooks    []Webhook
+	secretNames []SecretNames
 }
 
 // NewBuilder returns an empty builder.
@@ -170,6 +172,9 @@ func (b *Builder) Merge(inv *Inventory, cov []Coverage) {
 		}
 		for _, st := range inv.Settings {
 			b.AddSetting(st)
+		}
+		for _, h := range inv.Webhooks {
+			b.AddWebhook(h)
 		}
 	}
 	for _, c := range cov {

@@ -95,6 +95,7 @@ func (b *Builder) Build() (*Inventory, []Coverage) {
 		}
 	}
 	b.applyBindings(inv, edges, add)
+	b.markMissing(inv)
 	b.linkAccountable(inv, add)
 	inv.Settings = slices.Clone(b.settings)
 	slices.SortFunc(inv.Settings, func(a, b Setting) int {
@@ -103,6 +104,7 @@ func (b *Builder) Build() (*Inventory, []Coverage) {
 	inv.Settings = slices.CompactFunc(inv.Settings, func(a, b Setting) bool {
 		return a.Source == b.Source && a.Name == b.Name && a.Value == b.Value
 	})
+	inv.Webhooks = b.buildWebhooks()
 	for _, r := range edges {
 		inv.Reaches = append(inv.Reaches, r)
 	}

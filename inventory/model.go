@@ -228,6 +228,12 @@ type Credential struct {
 	// resolves to in its repository (see Binding): the repository's own
 	// secret, an organisation secret, environment secrets.
 	Backing []string `json:"backing,omitempty"`
+	// Missing says that a workflow's secret reference resolves to no
+	// stored secret: the platform scan read every secret list the
+	// repository's workflows draw from (see SecretNames) and none holds
+	// the name, so the reference expands to an empty string. Set by the
+	// link stage; the complement of Backing.
+	Missing bool `json:"missing,omitempty"`
 }
 
 // fillFacts fills the typed facts that c leaves empty from o (the link
@@ -239,6 +245,7 @@ func (c *Credential) fillFacts(o Credential) {
 	fill(&c.Synthetic, o.Synthetic)
 	c.AgentAPIKey = c.AgentAPIKey || o.AgentAPIKey
 	c.UnmaskedInput = c.UnmaskedInput || o.UnmaskedInput
+	c.Missing = c.Missing || o.Missing
 	if len(c.Feeds) == 0 {
 		c.Feeds = o.Feeds
 	}
@@ -479,6 +486,7 @@ type Inventory struct {
 	Reaches     []Reach      `json:"reaches"`
 	Workflows   []Workflow   `json:"workflows"`
 	Settings    []Setting    `json:"settings,omitempty"`
+	Webhooks    []Webhook    `json:"webhooks,omitempty"`
 }
 
 // Credential returns the credential with the given id, or nil.

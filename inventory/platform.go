@@ -1,6 +1,9 @@
 package inventory
 
 import (
+	"cmp"
+	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -268,4 +271,152 @@ func GitHubLogin(human string) string {
 		return ""
 	}
 	return h
+}
+
+// Settings of the organisation's Actions policy (GET
+// /orgs/{org}/actions/permissions and …/selected-actions).
+const (
+	// SettingAllowedActions is which actions and reusable workflows
+	// workflows may use: all, local_only (the organisation's own) or
+	// selected (GitHub-owned, verified creators' and the patterns below, as
+	// the organisation allows).
+	SettingAllowedActions = "allowed_actions"
+	// SettingSHAPinningRequired says whether actions must be pinned to a
+	// full commit SHA (true, false); absent when GitHub does not say.
+	SettingSHAPinningRequired = "sha_pinning_required"
+	// SettingAllowedActionPatterns are the patterns (owner/name@ref, with
+	// wildcards) a "selected" policy allows, comma-separated in GitHub's
+	// order; a list longer than the scanner's cap ends with "…" and the
+	// number left out.
+	SettingAllowedActionPatterns = "allowed_action_patterns"
+	// SettingAllowedGitHubOwned and SettingAllowedVerified say whether a
+	// "selected" policy allows every GitHub-owned action and every action
+	// of a Marketplace verified creator (true, false).
+	SettingAllowedGitHubOwned = "allowed_actions_github_owned"
+	SettingAllowedVerified    = "allowed_actions_verified"
+)
+
+// Webhook is a webhook of an organisation or repository: an outbound
+// channel through which the platform posts event payloads to a URL. It is
+// not a credential. URL keeps the scheme and host only: a webhook URL can
+// carry a token in its path or query string (chat and CI integrations), so
+// the rest is never recorded. The webhook's secret (GitHub returns it
+// masked) is recorded only as whether one is set.
+type Webhook struct {
+	Source      string   `json:"source"` // the org or repository source
+	ID          string   `json:"id"`     // scoped by Source, e.g. github:github.com/acme|webhook:12345
+	URL         string   `json:"url"`    // scheme://host[:port] only (see WebhookOrigin)
+	Active      bool     `json:"active"`
+	Events      []string `json:"events,omitempty"` // "*": every event
+	InsecureSSL bool     `json:"insecure_ssl,omitempty"`
+	HasSecret   bool     `json:"has_secret"` // payloads are signed with a shared secret
+	Location    Location `json:"location"`
+}
+
+// WebhookOrigin reduces a webhook URL to its scheme and host (with the
+// port, if any): no user information, path, query or fragment. A URL it
+// cannot parse, or one without a scheme and host, gives "".
+func WebhookOrigin(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+}
+
+// AddWebhook records a webhook. Its URL is reduced to the origin here,
+// whatever the scanner passed.
+func (b *Builder) AddWebhook(h Webhook) {
+	h.URL = WebhookOrigin(h.URL)
+	h.Events = slices.Clone(h.Events)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.webhooks = append(b.webhooks, h)
+}
+
+// WebhooksOf returns the webhooks of a source.
+func (inv *Inventory) WebhooksOf(source string) []Webhook {
+	var out []Webhook
+	for _, h := range inv.Webhooks {
+		if h.Source == source {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// buildWebhooks returns the webhooks in a deterministic order, exact
+// repeats dropped (as Settings are).
+func (b *Builder) buildWebhooks() []Webhook {
+	hs := slices.Clone(b.webhooks)
+	key := func(h Webhook) string { k, _ := json.Marshal(h); return string(k) }
+	slices.SortFunc(hs, func(a, b Webhook) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID), cmp.Compare(key(a), key(b)))
+	})
+	return slices.CompactFunc(hs, func(a, b Webhook) bool { return key(a) == key(b) })
+}
+
+// SecretNames says that Names are every secret name a workflow of the
+// repository source can resolve — its own Actions secrets, the
+// organisation secrets visible to it and the secrets of its environments —
+// because the scanner read each of those lists completely. A scanner
+// records it only then; the link stage marks the workflow references of the
+// source whose name is not among them (Credential.Missing). Names compare
+// case-insensitively, as GitHub's secret names do.
+type SecretNames struct {
+	Source string
+	Names  []string
+}
+
+// AddSecretNames records the complete secret names of a source (see
+// SecretNames). Records of one source are joined.
+func (b *Builder) AddSecretNames(sn SecretNames) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	sn.Names = slices.Clone(sn.Names)
+	b.secretNames = append(b.secretNames, sn)
+}
+
+// markMissing sets Missing on the workflow secret references (the
+// credentials GitHubSecretID names) of sources whose secret names are
+// completely known and hold none of that name. GITHUB_TOKEN (the job's own
+// token), the all-secrets reference ("*") and a reference backed by a
+// stored secret are never missing. Nor is one that only reusable workflows
+// (triggered by workflow_call alone) make: a caller beyond the scan may
+// pass or inherit its value.
+func (b *Builder) markMissing(inv *Inventory) {
+	if len(b.secretNames) == 0 {
+		return
+	}
+	known := map[string]map[string]bool{}
+	for _, sn := range b.secretNames {
+		if known[sn.Source] == nil {
+			known[sn.Source] = map[string]bool{}
+		}
+		for _, n := range sn.Names {
+			known[sn.Source][strings.ToUpper(n)] = true
+		}
+	}
+	direct := map[string]bool{} // source + "\x00" + workflow path, for workflows that run on an event of their own
+	for _, w := range inv.Workflows {
+		if w.Platform != PlatformGitHub || known[w.Source] == nil {
+			continue
+		}
+		if slices.ContainsFunc(w.Triggers, func(t Trigger) bool { return t.Event != "workflow_call" }) {
+			direct[w.Source+"\x00"+w.Path] = true
+		}
+	}
+	for i := range inv.Credentials {
+		c := &inv.Credentials[i]
+		src, local := Unscoped(c.ID)
+		name, ok := strings.CutPrefix(local, "github-actions-secret:")
+		names := known[src]
+		if !ok || names == nil || c.Kind != KindActionsSecret || name == "" || name == "*" || strings.EqualFold(name, "GITHUB_TOKEN") ||
+			names[strings.ToUpper(name)] || len(c.Backing) > 0 {
+			continue
+		}
+		if slices.ContainsFunc(c.Locations, func(l Location) bool { return l.Source == src && direct[src+"\x00"+l.Path] }) {
+			c.Missing = true
+		}
+	}
 }

@@ -420,6 +420,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		gopts.Now = opts.now
 		gopts.Wants = reg.fetches(inventory.SourceGitHubRepo)
 		gopts.Principals = opts.config.Principals
+		gopts.Values = engine
 		gs, err := ghscan.New(gopts)
 		if err != nil {
 			return nil, &usageError{err.Error()}

@@ -46,7 +46,7 @@ func TestScanRepos(t *testing.T) {
 	srv := fakegithub.New(fakegithub.Acme())
 	defer srv.Close()
 	token := srv.NewToken(fakegithub.Token{Kind: fakegithub.FineGrainedPAT})
-	as, wants := analysers()
+	as, wants, _ := analysers()
 	sc, err := ghscan.New(ghscan.Options{URL: srv.URL() + "/", Host: "github.com", Token: token, Wants: wants})
 	if err != nil {
 		t.Fatal(err)

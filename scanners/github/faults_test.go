@@ -219,8 +219,11 @@ func credentialFeeds(c inventory.Credential) []feed {
 			return repoFeeds(repo, "/repos/{owner}/{repo}/environments", "/repos/{owner}/{repo}/environments/{environment_name}/secrets")
 		case "github-actions-secret":
 			// The repository's own secret, or a workflow's reference
-			// backed by organisation secrets.
-			f := append(fileFeeds(repo), feed{repo, "/repos/{owner}/{repo}/actions/secrets"})
+			// backed by organisation secrets — or by none (Missing, known
+			// once every secret list of the repository was read,
+			// environments' included).
+			f := append(fileFeeds(repo), feed{repo, "/repos/{owner}/{repo}/actions/secrets"},
+				feed{repo, "/repos/{owner}/{repo}/environments"}, feed{repo, "/repos/{owner}/{repo}/environments/{environment_name}/secrets"})
 			return append(f, orgFeeds("/orgs/{org}/actions/secrets", "/orgs/{org}/actions/secrets/{secret_name}/repositories")...)
 		case "secret-scanning-alert":
 			return orgFeeds("/orgs/{org}/secret-scanning/alerts")
@@ -236,6 +239,8 @@ func credentialFeeds(c inventory.Credential) []feed {
 		return orgFeeds("/orgs/{org}/installations")
 	case "github-org-secret":
 		return orgFeeds("/orgs/{org}/actions/secrets", "/orgs/{org}/actions/secrets/{secret_name}/repositories")
+	case "github-org-variable":
+		return orgFeeds("/orgs/{org}/actions/variables", "/orgs/{org}/actions/variables/{name}/repositories")
 	case "github-dependabot-org-secret":
 		return orgFeeds("/orgs/{org}/dependabot/secrets", "/orgs/{org}/dependabot/secrets/{secret_name}/repositories")
 	case "runner":
@@ -289,8 +294,20 @@ func settingFeeds(st inventory.Setting) []feed {
 		return orgFeeds("/orgs/{org}/actions/permissions/workflow")
 	case inventory.SettingOIDCSubjectClaims:
 		return orgFeeds("/orgs/{org}/actions/oidc/customization/sub")
+	case inventory.SettingAllowedActions, inventory.SettingSHAPinningRequired:
+		return orgFeeds("/orgs/{org}/actions/permissions")
+	case inventory.SettingAllowedActionPatterns, inventory.SettingAllowedGitHubOwned, inventory.SettingAllowedVerified:
+		return orgFeeds("/orgs/{org}/actions/permissions", "/orgs/{org}/actions/permissions/selected-actions")
 	}
 	return orgFeeds("*")
+}
+
+// webhookFeeds names the endpoint a webhook comes from.
+func webhookFeeds(h inventory.Webhook) []feed {
+	if repo, ok := repoTarget(h.Source); ok {
+		return repoFeeds(repo, "/repos/{owner}/{repo}/hooks")
+	}
+	return orgFeeds("/orgs/{org}/hooks")
 }
 
 func mustJSON(v any) string {
@@ -303,8 +320,8 @@ func mustJSON(v any) string {
 
 // canonical renders an inventory as facts by key: sources, principals
 // (kind, role, state, repository permissions), credentials (everything the
-// scanner and the analysers record), agents, reach edges, settings and
-// workflows. Ids, names and timestamps are deterministic for one
+// scanner and the analysers record), agents, reach edges, settings,
+// webhooks and workflows. Ids, names and timestamps are deterministic for one
 // organisation snapshot, so the renderings compare as strings.
 func canonical(inv *inventory.Inventory) map[string]fact {
 	out := map[string]fact{}
@@ -347,6 +364,9 @@ func canonical(inv *inventory.Inventory) map[string]fact {
 	}
 	for _, st := range inv.Settings {
 		out["setting "+st.Source+" "+st.Name] = fact{mustJSON(st), settingFeeds(st)}
+	}
+	for _, h := range inv.Webhooks {
+		out["webhook "+h.ID] = fact{mustJSON(h), webhookFeeds(h)}
 	}
 	for _, w := range inv.Workflows {
 		f := []feed(nil)

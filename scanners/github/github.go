@@ -2,7 +2,9 @@
 // the REST and GraphQL APIs and records what a checkout cannot show: the
 // organisation's members and their roles, fine-grained PAT grants, SSO
 // credential authorisations, App installations, deploy keys, Actions secrets
-// at every level, runners and the settings that widen what a token can do.
+// at every level, organisation Actions variables that hold a credential,
+// runners, webhooks and the settings that widen what a token can do or
+// narrow what a workflow may run.
 // Every repository's workflows and agent configuration are fetched and handed
 // to the same analysers a local scan runs (through scanners/local.ScanFS), so
 // that the link stage can join the secrets a workflow names to the secrets
@@ -12,7 +14,11 @@
 // one GraphQL query per batch of repositories) only, says in coverage which
 // permission each endpoint it could not read needs, and warns when its own
 // token could write. It never sees a secret value: GitHub's APIs return names
-// and metadata only.
+// and metadata only. The one exception is organisation Actions variables,
+// whose values GitHub returns in plaintext: each is handed to the value
+// classifier (Options.Values) and dropped at once, so that a credential
+// stored in a variable is recorded by its type, redacted preview and keyed
+// fingerprint only.
 package github
 
 import (
@@ -78,6 +84,10 @@ type Options struct {
 	// it names get their and their humans' repository permissions looked
 	// up, for AR-PB-001.
 	Principals map[string][]string
+	// Values classifies the plaintext values of organisation Actions
+	// variables (the detection engine); nil: variables are not read, and
+	// coverage says so.
+	Values Values
 }
 
 // Scanner reads GitHub through one authenticated client.
@@ -171,6 +181,7 @@ type ownerClient struct {
 	http   *http.Client // for GraphQL
 	bearer string       // the token, for GraphQL; empty when inst is set
 	inst   *ghinstallation.Transport
+	gql    gqlBudget // the credential's GraphQL rate limit, as its last answer told
 }
 
 func (s *Scanner) newClient(rt http.RoundTripper, token string) (*gh.Client, error) {

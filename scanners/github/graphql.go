@@ -98,8 +98,17 @@ func (col *collector) query(ctx context.Context, group []*repoWork) {
 		names[i] = w.r.GetName()
 		files[i] = w.paths
 	}
+	if err := col.awaitBudget(ctx, QueryCost(len(group))); err != nil {
+		for _, w := range group {
+			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: w.src.Repo.FullName, Path: "POST /graphql",
+				Status: inventory.CoverageFailed, Reason: err.Error() + ": its files, deploy keys and environments were not read"})
+			w.failed = true
+		}
+		return
+	}
 	q := BuildQuery(col.org, names, files)
-	data, errs, err := col.post(ctx, q)
+	data, errs, rate, err := col.post(ctx, q)
+	col.noteRate(rate)
 	if err != nil {
 		for _, w := range group {
 			col.fail(w.src.Repo.FullName, "POST /graphql (files, deploy keys, environments)", err)
@@ -132,6 +141,7 @@ func (col *collector) query(ctx context.Context, group []*repoWork) {
 			w.failed = true
 			continue
 		}
+		w.gqlOK = true
 		w.keys = repo.DeployKeys.TotalCount
 		for _, e := range repo.Environments.Nodes {
 			w.envs = append(w.envs, e.Name)
@@ -167,13 +177,14 @@ func orDefault(s, d string) string {
 // maxGraphQLBody bounds one GraphQL answer.
 const maxGraphQLBody = 64 << 20
 
-// post sends one GraphQL query and returns data by top-level alias and the
-// errors of a partial answer.
-func (col *collector) post(ctx context.Context, query string) (map[string]json.RawMessage, []gqlError, error) {
+// post sends one GraphQL query and returns data by top-level alias, the
+// errors of a partial answer and the rate limit the answer reports (nil
+// when it reports none).
+func (col *collector) post(ctx context.Context, query string) (map[string]json.RawMessage, []gqlError, *gqlRate, error) {
 	body, _ := json.Marshal(map[string]string{"query": query})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, col.s.graphql, bytes.NewReader(body))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	req.Header.Set("Content-Type", "application/json")
@@ -183,32 +194,36 @@ func (col *collector) post(ctx context.Context, query string) (map[string]json.R
 	}
 	resp, err := col.c.http.Do(req)
 	if err != nil {
-		return nil, nil, errors.New("GraphQL request failed: " + redactErr(err))
+		return nil, nil, nil, errors.New("GraphQL request failed: " + redactErr(err))
 	}
 	defer resp.Body.Close()
+	rate := rateFromHeader(resp.Header)
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxGraphQLBody+1))
 	if err != nil {
-		return nil, nil, fmt.Errorf("GraphQL answer unreadable: %s", redactErr(err))
+		return nil, nil, rate, fmt.Errorf("GraphQL answer unreadable: %s", redactErr(err))
 	}
 	if len(raw) > maxGraphQLBody {
-		return nil, nil, errors.New("GraphQL answer larger than 64 MiB")
+		return nil, nil, rate, errors.New("GraphQL answer larger than 64 MiB")
 	}
 	if resp.StatusCode != http.StatusOK {
 		var m struct {
 			Message string `json:"message"`
 		}
 		_ = json.Unmarshal(raw, &m)
-		return nil, nil, fmt.Errorf("GraphQL: %d %s", resp.StatusCode, orDefault(m.Message, http.StatusText(resp.StatusCode)))
+		return nil, nil, rate, fmt.Errorf("GraphQL: %d %s", resp.StatusCode, orDefault(m.Message, http.StatusText(resp.StatusCode)))
 	}
 	var ans struct {
 		Data   map[string]json.RawMessage `json:"data"`
 		Errors []gqlError                 `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &ans); err != nil {
-		return nil, nil, errors.New("GraphQL answer is not valid JSON (truncated?)")
+		return nil, nil, rate, errors.New("GraphQL answer is not valid JSON (truncated?)")
+	}
+	if r := rateFromData(ans.Data["rateLimit"]); r != nil {
+		rate = r
 	}
 	if ans.Data == nil && len(ans.Errors) > 0 {
-		return nil, nil, fmt.Errorf("GraphQL: %s", ans.Errors[0].Message)
+		return nil, nil, rate, fmt.Errorf("GraphQL: %s", ans.Errors[0].Message)
 	}
-	return ans.Data, ans.Errors, nil
+	return ans.Data, ans.Errors, rate, nil
 }

@@ -37,6 +37,7 @@ type collector struct {
 	owners       map[string]string // logins of credential owners → user type
 	owned        []ownedCredential // credentials whose owner's permissions matter (AR-PB-001)
 	orgSecrets   []orgSecret
+	orgSecretsOK bool // the organisation's secrets, and the repositories of every selected one, were read completely
 	repoNames    map[string]bool
 	reposRead    int
 	filesRead    int
@@ -90,7 +91,8 @@ func (s *Scanner) ScanOrg(ctx context.Context, org string, files FileScanner, ou
 	// Organisation-level inventories are independent of each other.
 	var wg sync.WaitGroup
 	for _, f := range []func(context.Context){col.members_, col.patGrants, col.patRequests, col.credentialAuthorizations,
-		col.installations, col.orgSecretsList, col.orgWorkflowSettings, col.runners, col.secretScanningAlerts, col.dependabotSecrets, col.orgOIDC} {
+		col.installations, col.orgSecretsList, col.orgWorkflowSettings, col.runners, col.secretScanningAlerts, col.dependabotSecrets, col.orgOIDC,
+		col.orgVariables, col.orgWebhooks, col.actionsPolicy} {
 		wg.Add(1)
 		go func() { defer wg.Done(); f(ctx) }()
 	}
@@ -185,7 +187,8 @@ func (s *Scanner) ScanRepos(ctx context.Context, names []string, files FileScann
 		col.scanRepos(ctx, repos)
 		col.summary(len(repos))
 		out.AddCoverage(inventory.Coverage{Source: Source, Target: col.src.Path, Status: inventory.CoverageSkipped,
-			Reason: "--github-repo: organisation-level credentials (PAT grants, SSO authorisations, App installations, organisation secrets, runners, members) were not read; scan --github-org for them"})
+			Reason: "--github-repo: organisation-level credentials (PAT grants, SSO authorisations, App installations, organisation secrets and variables, runners, members), " +
+				"webhooks and the Actions policy were not read; scan --github-org for them"})
 	}
 	return ctx.Err()
 }
@@ -550,6 +553,7 @@ func (col *collector) orgSecretsList(ctx context.Context) {
 		return
 	}
 	var list []orgSecret
+	complete := true
 	for _, sec := range secrets {
 		os := orgSecret{id: inventory.Scoped(col.src.ID, "github-org-secret:"+sec.Name), name: sec.Name, visibility: sec.Visibility}
 		c := inventory.Credential{ID: os.id, Kind: inventory.KindActionsSecret, Platform: inventory.PlatformGitHub, Type: "github-org-actions-secret",
@@ -568,6 +572,7 @@ func (col *collector) orgSecretsList(ctx context.Context) {
 			repos, err := collect(col.c.client.Actions.ListSelectedReposForOrgSecretIter(ctx, col.org, sec.Name, &gh.ListOptions{PerPage: 100}))
 			if err != nil {
 				col.fail(col.src.Path, "/orgs/{org}/actions/secrets/{secret_name}/repositories", err)
+				complete = false
 			} else {
 				os.reposKnown = true
 				os.repos = map[string]bool{}
@@ -583,6 +588,7 @@ func (col *collector) orgSecretsList(ctx context.Context) {
 	}
 	col.mu.Lock()
 	col.orgSecrets = list
+	col.orgSecretsOK = complete
 	col.mu.Unlock()
 }
 

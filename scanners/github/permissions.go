@@ -42,7 +42,14 @@ var Permissions = []Permission{
 	{"/orgs/{org}/installations", "organization_administration: read", "read:org", "owner", "App installations (AR-GH-007/008)"},
 	{"/orgs/{org}/actions/secrets", "organization_secrets: read", "admin:org", "owner", "organisation secrets (AR-GH-015, shared identities)"},
 	{"/orgs/{org}/actions/secrets/{secret_name}/repositories", "organization_secrets: read", "admin:org", "owner", "which repositories see a selected organisation secret"},
+	{"/orgs/{org}/actions/variables", "organization_actions_variables: read", "admin:org", "owner",
+		"organisation Actions variables that hold a credential (values come back in plaintext: judged by the detection engine, then dropped)"},
+	{"/orgs/{org}/actions/variables/{name}/repositories", "organization_actions_variables: read", "admin:org", "owner",
+		"which repositories see a selected organisation variable that holds a credential"},
 	{"/orgs/{org}/actions/permissions/workflow", "organization_administration: read", "admin:org", "owner", "the organisation's GITHUB_TOKEN default (AR-GH-011/012)"},
+	{"/orgs/{org}/actions/permissions", "organization_administration: read", "admin:org", "owner", "the allowed-actions policy (all, local_only, selected) and SHA pinning"},
+	{"/orgs/{org}/actions/permissions/selected-actions", "organization_administration: read", "admin:org", "owner", "the actions and patterns a \"selected\" policy allows"},
+	{"/orgs/{org}/hooks", "organization_hooks: read", "admin:org_hook", "owner", "organisation webhooks (URL scheme and host, events, TLS verification, whether payloads are signed)"},
 	{"/orgs/{org}/actions/runners", "organization_self_hosted_runners: read", "admin:org", "owner", "self-hosted runners (AR-GH-017/018)"},
 	{"/orgs/{org}/actions/runner-groups", "organization_self_hosted_runners: read", "admin:org", "owner", "runner groups (AR-GH-017/018)"},
 	{"/orgs/{org}/secret-scanning/alerts", "secret_scanning_alerts: read", "repo or security_events", "owner or security manager", "open secret-scanning alerts (AR-GH-020)"},
@@ -213,6 +220,16 @@ unavailable, and the scan exits 3 unless ` + "`--allow-partial`" + `. At start i
 (the classic scopes GitHub reports in ` + "`X-OAuth-Scopes`" + `, or the App installation's permissions) and warns when
 that credential can write.
 
+Organisation Actions variables are the one answer that carries values: GitHub returns them in plaintext. Each
+value is handed to the detection engine and dropped at once (never cached, logged or reported); a variable is
+inventoried only when the engine recognises a credential in it, by its type, redacted preview and keyed
+fingerprint. Webhook URLs are kept to their scheme and host, and webhook answers are never cached either.
+The GraphQL query reports its cost and the points left: when they do not cover the next query, the scan waits
+for the reset if it is no further away than the retry wait (60 s by default), and otherwise names the limit in
+coverage for the repositories it did not query. A workflow's secret reference is marked missing (no stored
+secret holds its name) only where the repository's secrets, the organisation's secrets with the repositories
+of the selected ones, and every environment's secrets were all read.
+
 | Endpoint | GitHub App / fine-grained PAT permission | Classic PAT scope | Role of a user token | Without it |
 |---|---|---|---|---|
 `)
@@ -220,8 +237,8 @@ that credential can write.
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", p.Endpoint, p.App, p.Classic, p.Role, p.Feeds)
 	}
 	b.WriteString(`
-Not collected yet (planned): webhooks, repository Dependabot secrets, Codespaces secrets (not callable by
-GitHub Apps), Actions variables (their values come back in plaintext), teams, the audit log.
+Not collected yet (planned): repository webhooks, repository and environment Actions variables, repository
+Dependabot secrets, Codespaces secrets (not callable by GitHub Apps), teams, the audit log.
 `)
 	return []byte(b.String())
 }

@@ -31,6 +31,13 @@ type repoWork struct {
 	keys   int               // deploy keys (from GraphQL)
 	envs   []string          // environment names (from GraphQL)
 	failed bool              // the repository itself could not be read
+	gqlOK  bool              // GraphQL answered for the repository (its environments are known)
+
+	// secretNames are the Actions secret names its workflows resolve
+	// (its own, visible organisation secrets); secretsOK: both lists were
+	// read completely (see inventory.SecretNames).
+	secretNames []string
+	secretsOK   bool
 }
 
 // scanRepos reads the repositories in chunks: the tree, secrets and
@@ -126,9 +133,11 @@ func (col *collector) repoREST(ctx context.Context, w *repoWork) {
 	if err != nil {
 		col.fail(target, "/repos/{owner}/{repo}/actions/secrets", err)
 	}
+	w.secretsOK = err == nil
 	repoSecret := map[string]bool{}
 	for _, sec := range secrets {
 		repoSecret[sec.Name] = true
+		w.secretNames = append(w.secretNames, sec.Name)
 		col.out.AddCredential(inventory.Credential{ID: inventory.GitHubSecretID(w.src.ID, sec.Name), Kind: inventory.KindActionsSecret,
 			Platform: inventory.PlatformGitHub, Type: "github-repo-actions-secret", Name: sec.Name, Storage: "GitHub Actions repository secret",
 			Scope: &inventory.Scope{Kind: "repository", Target: w.src.Repo.FullName}, Lifetime: inventory.LifetimeUnknown, CreatedAt: ts(&sec.CreatedAt),
@@ -136,14 +145,20 @@ func (col *collector) repoREST(ctx context.Context, w *repoWork) {
 			Locations:  []inventory.Location{repoLoc(w.src, "actions-secrets/"+sec.Name)},
 			API:        &inventory.APIFacts{UpdatedAt: ts(&sec.UpdatedAt)}})
 	}
-	// Organisation secrets the repository sees, where it has none of its own
-	// by that name.
+	// Organisation secrets the repository sees: every one is a name its
+	// workflows resolve, and each it has none of its own by that name
+	// backs its workflows' references.
 	col.mu.Lock()
-	orgSecrets := col.orgSecrets
+	orgSecrets, orgSecretsOK := col.orgSecrets, col.orgSecretsOK && col.account == "Organization"
 	tokenRead, tokenWrite, orgApprove := col.tokenRead, col.tokenWrite, col.orgApprove
 	col.mu.Unlock()
+	w.secretsOK = w.secretsOK && orgSecretsOK
 	for _, os := range orgSecrets {
-		if repoSecret[os.name] || !os.visibleTo(name, w.src.Repo.Visibility) {
+		if !os.visibleTo(name, w.src.Repo.Visibility) {
+			continue
+		}
+		w.secretNames = append(w.secretNames, os.name)
+		if repoSecret[os.name] {
 			continue
 		}
 		col.out.AddBinding(inventory.Binding{Credential: inventory.GitHubSecretID(w.src.ID, os.name), Backing: []string{os.id}})
@@ -198,8 +213,15 @@ func (col *collector) repoFinish(ctx context.Context, w *repoWork) {
 			col.addDeployKey(w, k)
 		}
 	}
+	var envSecrets []string
+	envsOK := true
 	if len(w.envs) != 0 {
-		col.environments(ctx, w)
+		envSecrets, envsOK = col.environments(ctx, w)
+	}
+	// Every secret a workflow of the repository can name is known: the
+	// link stage marks the references none of them holds (Missing).
+	if w.secretsOK && w.gqlOK && envsOK {
+		col.out.AddSecretNames(inventory.SecretNames{Source: w.src.ID, Names: append(slices.Clone(w.secretNames), envSecrets...)})
 	}
 	if w.failed {
 		return
@@ -247,14 +269,16 @@ func (col *collector) addDeployKey(w *repoWork, k *gh.Key) {
 }
 
 // environments reads a repository's environments (protection rules) and
-// their secrets.
-func (col *collector) environments(ctx context.Context, w *repoWork) {
+// their secrets. It returns the secrets' names, and whether every list was
+// read completely.
+func (col *collector) environments(ctx context.Context, w *repoWork) (names []string, complete bool) {
 	owner, name, target := col.org, w.r.GetName(), w.src.Repo.FullName
 	envs, err := collect(col.c.client.Repositories.ListEnvironmentsIter(ctx, owner, name, &gh.EnvironmentListOptions{ListOptions: gh.ListOptions{PerPage: 100}}))
 	if err != nil {
 		col.fail(target, "/repos/{owner}/{repo}/environments", err)
-		return
+		return nil, false
 	}
+	complete = true
 	for _, e := range envs {
 		env := e.GetName()
 		facts := inventory.APIFacts{Environment: env, EnvAdminsBypass: e.GetCanAdminsBypass(), EnvBranchPolicy: e.DeploymentBranchPolicy != nil}
@@ -266,9 +290,11 @@ func (col *collector) environments(ctx context.Context, w *repoWork) {
 		secrets, err := collect(col.c.client.Actions.ListEnvSecretsIter(ctx, owner, name, env, &gh.ListOptions{PerPage: 100}))
 		if err != nil {
 			col.fail(target, "/repos/{owner}/{repo}/environments/{environment_name}/secrets", err)
+			complete = false
 			continue
 		}
 		for _, sec := range secrets {
+			names = append(names, sec.Name)
 			f := facts
 			f.UpdatedAt = ts(&sec.UpdatedAt)
 			id := inventory.Scoped(w.src.ID, "github-environment-secret:"+env+"/"+sec.Name)
@@ -282,6 +308,7 @@ func (col *collector) environments(ctx context.Context, w *repoWork) {
 			// names the environment sees it (left to a job-level binding).
 		}
 	}
+	return names, complete
 }
 
 // repoLoc is the deterministic pseudo-location of a repository-level item.

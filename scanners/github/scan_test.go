@@ -19,13 +19,18 @@ import (
 	"github.com/agentreach/agentreach/scanners/workflows"
 )
 
-// analysers are the file analysers a scan runs on fetched files.
-func analysers() ([]local.Analyzer, func(string) bool) {
-	engine := secrets.NewEngine(nil)
+// testHasher fingerprints values in every engine of the test binary, so
+// that two scans (a reference and a faulty one) give a value one id.
+var testHasher = secrets.RandomHasher()
+
+// analysers are the file analysers a scan runs on fetched files, and the
+// detection engine they share (the scanner's value classifier).
+func analysers() ([]local.Analyzer, func(string) bool, *secrets.Engine) {
+	engine := secrets.NewEngine(nil, secrets.WithHasher(testHasher))
 	ci := workflows.NewAnalyzer(workflows.Options{Values: engine})
 	ag := agentconfig.NewAnalyzer(engine)
 	wants := func(p string) bool { return ci.Wants(p, 0) || ag.Wants(p, 0) }
-	return []local.Analyzer{&secrets.Analyzer{Engine: engine}, ci, ag}, wants
+	return []local.Analyzer{&secrets.Analyzer{Engine: engine}, ci, ag}, wants, engine
 }
 
 func scanFiles(ctx context.Context, src inventory.Source, as []local.Analyzer, b *inventory.Builder) (int, error) {
@@ -39,9 +44,20 @@ type scanResult struct {
 	sc  *ghscan.Scanner
 }
 
+// scanOrg scans an organisation of the fake with the detection engine as
+// the value classifier (as the CLI runs it).
 func scanOrg(t *testing.T, srv *fakegithub.Server, opts ghscan.Options, org string) scanResult {
 	t.Helper()
-	as, wants := analysers()
+	return scanOrgValues(t, srv, opts, org, true)
+}
+
+// scanOrgValues is scanOrg, without a value classifier unless values.
+func scanOrgValues(t *testing.T, srv *fakegithub.Server, opts ghscan.Options, org string, values bool) scanResult {
+	t.Helper()
+	as, wants, engine := analysers()
+	if values && opts.Values == nil {
+		opts.Values = engine
+	}
 	opts.URL = srv.URL() + "/"
 	opts.Host = "github.com"
 	opts.Wants = wants
