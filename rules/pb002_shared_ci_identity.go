@@ -49,11 +49,12 @@ var SharedCIIdentity = &Rule{
 			// repository's own secret is its own, whatever its name; the
 			// organisation secret is reported through its references.
 			switch {
-			case cred.Type == typeOrgSecret || cred.Type == "github-dependabot-org-secret":
+			case cred.Type == typeOrgSecret || cred.Type == "github-dependabot-org-secret" || cred.Type == "github-org-actions-variable" ||
+				cred.Type == "gitlab-group-variable":
 				continue
-			case len(cred.Backing) == 1 && strings.Contains(cred.Backing[0], "|github-org-secret:"):
+			case len(cred.Backing) == 1 && (strings.Contains(cred.Backing[0], "|github-org-secret:") || strings.Contains(cred.Backing[0], "|gitlab-group-variable:")):
 				k = "backing\x00" + cred.Backing[0]
-			case cred.Type == typeRepoSecret || cred.Type == typeEnvSecret:
+			case cred.Type == typeRepoSecret || cred.Type == typeEnvSecret || cred.Type == "gitlab-project-variable":
 				k = "own\x00" + cred.ID
 			}
 			g := groups[k]
