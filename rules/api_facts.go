@@ -151,6 +151,12 @@ func apiKindLabel(c *inventory.Credential) string {
 		return "environment secret"
 	case typeRunner:
 		return "self-hosted runner"
+	case "github-org-actions-variable":
+		return "organisation Actions variable"
+	case "github-dependabot-org-secret":
+		return "Dependabot organisation secret"
+	case "github-secret-scanning-alert":
+		return "secret-scanning alert for"
 	}
 	switch c.Kind {
 	case inventory.KindFineGrainedPAT:

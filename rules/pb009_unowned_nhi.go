@@ -65,8 +65,11 @@ var UnownedNHI = &Rule{
 			if reported[cred.ID] || !needsOwner(cred) || len(cred.Accountable) > 0 || ownedByHuman(inv, cred) {
 				continue
 			}
-			if cred.API == nil && len(cred.Backing) > 0 {
-				continue // a workflow's reference to stored secrets an organisation scan lists: they are checked themselves
+			if cred.API == nil && (len(cred.Backing) > 0 || readThroughAPI(inv, cred)) {
+				// A workflow's reference in a repository an organisation scan
+				// read: what it resolves to (a repository, organisation or
+				// environment secret) is listed and checked itself.
+				continue
 			}
 			label, loc, owner := article(strings.TrimSpace(string(cred.Kind)+" "+credentialLabel(cred))), firstOr(cred.Locations, inventory.Location{}), "is unknown"
 			if cred.API != nil {
@@ -98,6 +101,11 @@ func needsOwner(c *inventory.Credential) bool {
 	switch c.Kind {
 	case inventory.KindWorkflowToken, inventory.KindOIDC, inventory.KindInstallationToken, inventory.KindWorkflowCallSecret:
 		return false
+	case inventory.KindLeakedSecret:
+		return false // an alert about a value, whose stored credential (if any) is its own item
+	}
+	if c.Missing {
+		return false // a reference to a secret nobody stores: nothing to own (the name resolves to empty)
 	}
 	if c.Lifetime == inventory.LifetimeShortLived || strings.HasSuffix(c.ID, ":*") {
 		return false
@@ -199,4 +207,15 @@ func principalKindPhrase(k inventory.PrincipalKind) string {
 		return "a person"
 	}
 	return "of unknown kind"
+}
+
+// readThroughAPI reports whether a credential was found in files of a
+// repository or project read through a platform API.
+func readThroughAPI(inv *inventory.Inventory, c *inventory.Credential) bool {
+	for _, l := range c.Locations {
+		if src := inv.SourceByID(l.Source); src != nil && (src.Kind == inventory.SourceGitHubRepo || src.Kind == inventory.SourceGitLabProject) {
+			return true
+		}
+	}
+	return false
 }

@@ -171,3 +171,29 @@ func TestUnownedNHIFromGitLab(t *testing.T) {
 				msg: []string{`The project access token "release" of acme/app has no accountable human`, "its owner user 1005 is a bot account, not a known human"}}}},
 	})
 }
+
+// TestUnownedNHIOrgScanReferences: in an organisation scan a workflow's
+// reference is not an NHI of its own — what it resolves to is listed and
+// checked — nor is a missing secret or a secret-scanning alert.
+func TestUnownedNHIOrgScanReferences(t *testing.T) {
+	const repo = "github:github.com/acme/app"
+	loc := []inventory.Location{{Source: repo, Path: ".github/workflows/ci.yml", Line: 3}}
+	inv := &inventory.Inventory{
+		Sources: []inventory.Source{{ID: repo, Kind: inventory.SourceGitHubRepo, Repo: &inventory.RepoFacts{FullName: "acme/app"}}},
+		Credentials: []inventory.Credential{
+			{ID: repo + "|github-actions-secret:ENV_ONLY", Kind: inventory.KindActionsSecret, Name: "ENV_ONLY", Locations: loc},
+			{ID: repo + "|github-actions-secret:NOBODY", Kind: inventory.KindActionsSecret, Name: "NOBODY", Missing: true, Locations: loc},
+			{ID: repo + "|secret-scanning-alert:1", Kind: inventory.KindLeakedSecret, Name: "npm Access Token", API: &inventory.APIFacts{}, Locations: loc},
+			{ID: repo + "|github-actions-secret:STORED", Kind: inventory.KindActionsSecret, Type: "github-repo-actions-secret", Name: "STORED",
+				API: &inventory.APIFacts{}, Scope: &inventory.Scope{Kind: "repository", Target: "acme/app"}, Locations: loc},
+		},
+	}
+	got, _ := Evaluate([]*Rule{UnownedNHI}, Input{Inventory: inv, Principals: map[string][]string{"other": {"@x"}}})
+	if len(got) != 1 || got[0].Credential != repo+"|github-actions-secret:STORED" {
+		var ids []string
+		for _, f := range got {
+			ids = append(ids, f.Credential)
+		}
+		t.Fatalf("want only the stored repository secret, got %v", ids)
+	}
+}
