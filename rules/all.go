@@ -46,6 +46,7 @@ func All() []*Rule {
 		WeakOIDCSubject,
 		OpenSecretAlert,
 		SecretScanningDisabled,
+		CredentialInVariable,
 		GitLabTokenExpiry,
 		GitLabTokenBroadScope,
 		GitLabTokenStale,
