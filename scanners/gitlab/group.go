@@ -438,6 +438,27 @@ func (col *collector) instance(ctx context.Context) {
 		col.out.AddSetting(inventory.Setting{Source: isrc.ID, Name: SettingMaxPATLifetime, Value: strconv.FormatInt(st.MaxPersonalAccessTokenLifetime, 10), Location: loc(SettingMaxPATLifetime)})
 		col.out.AddSetting(inventory.Setting{Source: isrc.ID, Name: SettingServiceTokenExpiry, Value: strconv.FormatBool(st.ServiceAccessTokensExpirationEnforced), Location: loc(SettingServiceTokenExpiry)})
 	}
+	// Every user's active personal access tokens (an administrator sees
+	// the whole instance): the standing tokens agents are handed most.
+	pats, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.PersonalAccessToken, *gl.Response, error) {
+		return col.s.client.PersonalAccessTokens.ListPersonalAccessTokens(&gl.ListPersonalAccessTokensOptions{ListOptions: gl.ListOptions{PerPage: 100},
+			State: gl.Ptr("active")}, p, gl.WithContext(ctx))
+	})
+	if err != nil {
+		col.fail(col.s.host, "/personal_access_tokens", err)
+		return
+	}
+	isrc := inventory.PlatformSourceID(inventory.PlatformGitLab, col.s.host, "instance")
+	for _, t := range pats {
+		if t.Revoked {
+			continue
+		}
+		loc := inventory.Location{Source: isrc, Root: col.s.host, Path: fmt.Sprintf("gitlab/instance/personal-access-tokens/%d", t.ID)}
+		col.addAccessToken(inventory.KindPersonalAccessToken, "gitlab-personal-access-token", col.s.host, loc, &inventory.Scope{Kind: "instance", Target: col.s.host},
+			*t, 0, fmt.Sprintf("DELETE /personal_access_tokens/%d (an administrator or the token's user; the scanner never calls it)", t.ID))
+	}
+	col.out.AddCoverage(inventory.Coverage{Source: Source, Target: col.s.host, Path: "/personal_access_tokens", Status: inventory.CoverageComplete,
+		Count: len(pats), Reason: fmt.Sprintf("%d active personal access tokens on the instance", len(pats))})
 }
 
 // Instance settings (AR-GL-004).

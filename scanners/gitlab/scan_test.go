@@ -152,3 +152,37 @@ func TestNoVariableValueAnywhere(t *testing.T) {
 		t.Fatal("the fixture has no token-shaped variable value to check")
 	}
 }
+
+// TestScanGroupAsAdmin: an administrator's token also reads the instance's
+// token-lifetime policy and every user's active personal access tokens.
+func TestScanGroupAsAdmin(t *testing.T) {
+	srv := fakegitlab.New(fakegitlab.Acme())
+	defer srv.Close()
+	inv, cov, _ := scanAcme(t, srv, "root")
+	for _, c := range cov {
+		if c.Incomplete() {
+			t.Errorf("incomplete: %+v", c)
+		}
+	}
+	pats := 0
+	for _, c := range inv.Credentials {
+		if c.Kind == inventory.KindPersonalAccessToken && c.Type == "gitlab-personal-access-token" {
+			pats++
+			if c.Owner == "" || c.Revocation == "" {
+				t.Errorf("PAT without owner or revocation: %+v", c)
+			}
+		}
+	}
+	if pats == 0 {
+		t.Error("no instance personal access tokens")
+	}
+	var policy string
+	for _, s := range inv.SettingsOf("gitlab:gitlab.example.com/instance") {
+		if s.Name == glscan.SettingRequirePATExpiry {
+			policy = s.Value
+		}
+	}
+	if policy != "false" {
+		t.Errorf("require_personal_access_token_expiry: %q", policy)
+	}
+}
