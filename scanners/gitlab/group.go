@@ -35,6 +35,7 @@ type collector struct {
 	botUsers   map[int64]string // user ids of access-token bot users → token credential id
 	owners     map[int64]string // user id → principal id of token owners / trigger owners
 	members    map[string]int   // username → highest access level anywhere in the group
+	usernames  map[int64]string // user id → username, from the member lists
 	selfDone   bool
 	admin      bool
 }
@@ -130,7 +131,7 @@ func (s *Scanner) ScanProjects(ctx context.Context, paths []string, files FileSc
 
 func (s *Scanner) newCollector(group string, files FileScanner, out *inventory.Builder) *collector {
 	return &collector{s: s, root: group, src: s.groupSource(group), out: out, files: files, groupVars: map[string]map[string]string{},
-		botUsers: map[int64]string{}, owners: map[int64]string{}, members: map[string]int{}}
+		botUsers: map[int64]string{}, owners: map[int64]string{}, members: map[string]int{}, usernames: map[int64]string{}}
 }
 
 func (s *Scanner) groupSource(full string) inventory.Source {
@@ -213,6 +214,9 @@ func (col *collector) groupLevel(ctx context.Context, g *gl.Group) {
 	}
 	for _, m := range members {
 		col.addMember(m.Username, m.State, int(m.AccessLevel), "group:"+full)
+		col.mu.Lock()
+		col.usernames[m.ID] = m.Username
+		col.mu.Unlock()
 	}
 	toks, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.GroupAccessToken, *gl.Response, error) {
 		return c.GroupAccessTokens.ListGroupAccessTokens(g.ID, &gl.ListGroupAccessTokensOptions{ListOptions: gl.ListOptions{PerPage: 100}}, p, gl.WithContext(ctx))
@@ -322,12 +326,22 @@ func (col *collector) addAccessToken(kind inventory.CredentialKind, typ, where s
 		owner = inventory.Scoped(col.src.ID, fmt.Sprintf("user-id:%d", t.UserID))
 		col.mu.Lock()
 		col.botUsers[t.UserID] = id
+		name, known := col.usernames[t.UserID]
 		col.mu.Unlock()
+		if known {
+			// The member lists name the token's user: one principal, with
+			// its membership state and role.
+			owner = col.principalID(name)
+		}
 		kindP := inventory.PrincipalBot
 		if kind == inventory.KindPersonalAccessToken {
 			kindP = inventory.PrincipalUnknown
 		}
-		col.out.AddPrincipal(inventory.Principal{ID: owner, Platform: inventory.PlatformGitLab, Login: fmt.Sprintf("user %d", t.UserID), Kind: kindP,
+		login := fmt.Sprintf("user %d", t.UserID)
+		if known {
+			login = name
+		}
+		col.out.AddPrincipal(inventory.Principal{ID: owner, Platform: inventory.PlatformGitLab, Login: login, Kind: kindP,
 			Role: inventory.GitLabAccessLevelName(level), State: inventory.StateUnknown})
 	}
 	c := inventory.Credential{ID: id, Kind: kind, Platform: inventory.PlatformGitLab, Type: typ, Name: t.Name, Owner: owner,
