@@ -156,10 +156,14 @@ func TestMergeShardsIsOneScanOfBoth(t *testing.T) {
 	}
 }
 
-// validateReportSchema checks a JSON report against docs/schema/report.v2.json.
-func validateReportSchema(t *testing.T, path string) {
+// reportSchemaPath is the JSON Schema of the JSON report.
+const reportSchemaPath = "../../docs/schema/report.v2.json"
+
+// compileReportSchema compiles docs/schema/report.v2.json, with formats
+// (date-time) asserted.
+func compileReportSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open("../../docs/schema/report.v2.json")
+	f, err := os.Open(reportSchemaPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +173,7 @@ func validateReportSchema(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	c := jsonschema.NewCompiler()
+	c.AssertFormat()
 	if err := c.AddResource("report.v2.json", doc); err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +181,13 @@ func validateReportSchema(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sch
+}
+
+// validateReportSchema checks a JSON report against docs/schema/report.v2.json.
+func validateReportSchema(t *testing.T, path string) {
+	t.Helper()
+	sch := compileReportSchema(t)
 	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(mustRead(t, path)))
 	if err != nil {
 		t.Fatal(err)
