@@ -278,8 +278,16 @@ func para(w io.Writer, first, rest, text string, width int) {
 // findingWhere is a finding's display path and line.
 func findingWhere(r *Report, f inventory.Finding) string {
 	loc := r.DisplayPath(f.Location)
-	if f.Location.Line > 0 {
+	if f.Location.Line > 0 && !r.pseudoPath(f.Location) {
 		loc = fmt.Sprintf("%s:%d", loc, f.Location.Line)
 	}
 	return loc
+}
+
+// pseudoPath reports a location that names an organisation, group or
+// credential setting read through an API (github/ORG/…, gitlab/GROUP/…):
+// no file, so no line (SARIF still gets line 1, which it requires).
+func (r *Report) pseudoPath(l inventory.Location) bool {
+	s := r.source(l.Source)
+	return s != nil && apiRun(s.Kind) != "" && (strings.HasPrefix(l.Path, "github/") || strings.HasPrefix(l.Path, "gitlab/"))
 }
