@@ -262,6 +262,7 @@ type scanFlags struct {
 	cacheDir     string
 	gitlabGroups []string
 	gitlabProjs  []string
+	gitlabInst   bool
 	gitlabURL    string
 	gitlabHost   string
 	noCache      bool
@@ -333,6 +334,7 @@ func newScanCmd(stdio Stdio, getenv func(string) string) *cobra.Command {
 	fl.StringVar(&f.githubHost, "github-host", "", "the GitHub host that ids and reports name (default: from --github-url; set it when the API is reached through a proxy)")
 	fl.StringArrayVar(&f.gitlabGroups, "gitlab-group", nil, "scan a GitLab group and its subgroups through the API: every project, token, key, variable and runner (repeatable; token from GITLAB_TOKEN, read_api)")
 	fl.StringArrayVar(&f.gitlabProjs, "gitlab-project", nil, "scan a GitLab project GROUP/NAME through the API, without the group-level inventory (repeatable)")
+	fl.BoolVar(&f.gitlabInst, "gitlab-instance", false, "scan a whole GitLab instance through the API: every top-level group as --gitlab-group does, then the instance-wide tokens, settings and OAuth applications (needs an administrator's token in GITLAB_TOKEN)")
 	fl.StringVar(&f.gitlabURL, "gitlab-url", "", "GitLab instance URL for a self-managed instance (default https://gitlab.com)")
 	fl.StringVar(&f.gitlabHost, "gitlab-host", "", "the GitLab host that ids and reports name (default: from --gitlab-url)")
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "ETag cache of API answers, so that a re-scan costs little (default: agentreach/http in the user cache directory; owner-only; holds no secret)")

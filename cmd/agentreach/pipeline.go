@@ -58,6 +58,7 @@ type scanOptions struct {
 // gitlabTargets are the --gitlab-* inputs of a scan.
 type gitlabTargets struct {
 	groups, projects []string
+	instance         bool           // --gitlab-instance
 	opts             glscan.Options // without Wants, Values, Logger (set by runScan)
 }
 
@@ -266,11 +267,14 @@ func (f *scanFlags) githubTargets(getenv func(string) string) (*githubTargets, e
 
 // gitlabTargets validates the --gitlab-* flags and reads GITLAB_TOKEN.
 func (f *scanFlags) gitlabTargets(getenv func(string) string) (*gitlabTargets, error) {
-	if len(f.gitlabGroups) == 0 && len(f.gitlabProjs) == 0 {
+	if len(f.gitlabGroups) == 0 && len(f.gitlabProjs) == 0 && !f.gitlabInst {
 		if f.gitlabURL != "" {
-			return nil, &usageError{"--gitlab-url: give --gitlab-group or --gitlab-project as well"}
+			return nil, &usageError{"--gitlab-url: give --gitlab-group, --gitlab-project or --gitlab-instance as well"}
 		}
 		return nil, nil
+	}
+	if f.gitlabInst && len(f.gitlabGroups) > 0 {
+		return nil, &usageError{"--gitlab-instance scans every top-level group already: drop --gitlab-group"}
 	}
 	for _, g := range f.gitlabGroups {
 		if g == "" || strings.HasPrefix(g, "/") || strings.HasSuffix(g, "/") || strings.Contains(g, " ") {
@@ -284,7 +288,7 @@ func (f *scanFlags) gitlabTargets(getenv func(string) string) (*gitlabTargets, e
 	}
 	token := strings.TrimSpace(getenv("GITLAB_TOKEN"))
 	if token == "" {
-		return nil, &usageError{"--gitlab-group/--gitlab-project: no credential: set GITLAB_TOKEN to a read_api token; docs/gitlab-permissions.md lists what each part needs"}
+		return nil, &usageError{"--gitlab-group/--gitlab-project/--gitlab-instance: no credential: set GITLAB_TOKEN to a read_api token; docs/gitlab-permissions.md lists what each part needs"}
 	}
 	cache := f.cacheDir
 	if cache == "" && !f.noCache {
@@ -295,7 +299,7 @@ func (f *scanFlags) gitlabTargets(getenv func(string) string) (*gitlabTargets, e
 	if f.noCache {
 		cache = ""
 	}
-	return &gitlabTargets{groups: f.gitlabGroups, projects: f.gitlabProjs,
+	return &gitlabTargets{groups: f.gitlabGroups, projects: f.gitlabProjs, instance: f.gitlabInst,
 		opts: glscan.Options{URL: f.gitlabURL, Host: f.gitlabHost, Token: token, CacheDir: cache, Concurrency: f.concurrency}}, nil
 }
 
@@ -456,6 +460,18 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		}
 		files := func(ctx context.Context, src inventory.Source) (int, error) {
 			return local.ScanFS(ctx, src, reg.forKind(inventory.SourceGitLabProject, opts.shuffle), lopts, b)
+		}
+		if lt.instance {
+			// The report's target kinds have no instance: the instance is
+			// the group "instance", as its source is gitlab:HOST/instance.
+			targets = append(targets, report.Target{Kind: "gitlab-group", Name: "instance"})
+			runs = append(runs, sourceRun{"gitlab instance", func() error {
+				err := ls.ScanInstance(ctx, files, b)
+				if errors.Is(err, glscan.ErrNotAdmin) {
+					return &usageError{err.Error()}
+				}
+				return err
+			}})
 		}
 		for _, g := range lt.groups {
 			targets = append(targets, report.Target{Kind: "gitlab-group", Name: g})

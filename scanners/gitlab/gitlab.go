@@ -1,9 +1,11 @@
-// Package gitlab reads a GitLab group (with its subgroups) or single
-// projects through GitLab's REST API (client-go) and records what a checkout
-// cannot show: members and their access levels, group and project access
-// tokens with their bot users, deploy tokens and keys, CI/CD variables,
-// pipeline trigger tokens, runners, job-token scopes and the project CI
-// settings that widen what a pipeline can reach. Every project's
+// Package gitlab reads a GitLab group (with its subgroups), single
+// projects or, for an administrator, the whole instance (every top-level
+// group, then the instance-wide tokens, settings and OAuth applications)
+// through GitLab's REST API (client-go) and records what a checkout
+// cannot show: members and their access levels, service accounts, group
+// and project access tokens with their bot users, deploy tokens and keys,
+// CI/CD variables, pipeline trigger tokens, runners, job-token scopes and
+// the project CI settings that widen what a pipeline can reach. Every project's
 // .gitlab-ci.yml (with its local includes) and agent configuration are
 // fetched and handed to the analysers a local scan runs, so that the link
 // stage joins the variables a job names to the variables stored at project
@@ -116,6 +118,9 @@ func New(opts Options) (*Scanner, error) {
 	to.Logger = opts.Logger
 	// Variables come back with their values: never cached (the default
 	// NoStore of apitransport keeps every variables endpoint out).
+	if to.NoStore == nil {
+		to.NoStore = noStore // and the OAuth application list (instance.go)
+	}
 	s.transport = apitransport.New(opts.Transport, to)
 	if err := s.transport.CacheError(); err != nil {
 		opts.Logger.Warn("API cache disabled", "reason", err.Error())
@@ -195,7 +200,8 @@ type Permission struct {
 // read_api scope for all of them.
 var Permissions = []Permission{
 	{"/personal_access_tokens/self", "any", "the scanner's own token (self-check)"},
-	{"/user", "any", "whether the scanner runs as an administrator"},
+	{"/user", "any", "whether the scanner runs as an administrator (`--gitlab-instance` needs one)"},
+	{"/groups", "administrator (`--gitlab-instance`)", "the top-level groups an instance scan reads"},
 	{"/groups/:id", "group member", "the group"},
 	{"/groups/:id/descendant_groups", "group member", "subgroups"},
 	{"/groups/:id/projects", "group member", "the project list"},
@@ -204,6 +210,9 @@ var Permissions = []Permission{
 	{"/groups/:id/deploy_tokens", "group Maintainer", "group deploy tokens (AR-GL-006)"},
 	{"/groups/:id/variables", "group Owner", "group CI/CD variables (AR-GL-007/008, shared identities)"},
 	{"/groups/:id/runners", "group Owner", "group runners (AR-GL-011)"},
+	{"/groups/:id/service_accounts", "top-level group Owner", "the group's service accounts (principals of kind service)"},
+	{"/groups/:id/service_accounts/:user_id/personal_access_tokens", "top-level group Owner", "service accounts' personal access tokens (AR-GL-001/002/003)"},
+	{"/users/:id", "any", "a service account's state (the service-account list does not carry it)"},
 	{"/runners/:id", "runner owner or administrator", "runner details: locked, run_untagged, access_level (AR-GL-011)"},
 	{"/projects/:id/repository/tree", "Reporter (private projects)", "the project's file list"},
 	{"/projects/:id/repository/files/:file_path/raw", "Reporter (private projects)", "CI and agent-configuration files"},
@@ -215,6 +224,7 @@ var Permissions = []Permission{
 	{"/projects/:id/job_token_scope", "project Maintainer", "the CI_JOB_TOKEN inbound allowlist (AR-GL-009)"},
 	{"/application/settings", "administrator", "the instance's token-lifetime policy (AR-GL-004)"},
 	{"/personal_access_tokens", "administrator (others see their own)", "every user's personal access tokens (AR-GL-001/002/003)"},
+	{"/applications", "administrator", "the instance's OAuth applications (name, scopes, confidential, callback host; never the secret)"},
 }
 
 func needs(endpoint string) string {

@@ -38,6 +38,8 @@ type collector struct {
 	usernames  map[int64]string // user id → username, from the member lists
 	selfDone   bool
 	admin      bool
+
+	serviceUsers map[int64]string // the service accounts read (instance.go): user id → username
 }
 
 // ScanGroup reads a group, its subgroups and every project in them.
@@ -55,6 +57,7 @@ func (s *Scanner) ScanGroup(ctx context.Context, group string, files FileScanner
 	col.root = g.FullPath
 	col.src = s.groupSource(g.FullPath)
 	out.AddSource(col.src)
+	col.serviceAccounts(ctx, g) // before the members: instance.go
 	subs, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.Group, *gl.Response, error) {
 		return s.client.Groups.ListDescendantGroups(g.ID, &gl.ListDescendantGroupsOptions{ListOptions: gl.ListOptions{PerPage: 100}}, p, gl.WithContext(ctx))
 	})
@@ -85,8 +88,16 @@ func (s *Scanner) ScanGroup(ctx context.Context, group string, files FileScanner
 	if err != nil {
 		col.fail(g.FullPath, "/groups/:id/projects", err)
 	}
+	// A project created or deleted while the list is paged shifts GitLab's
+	// offset pages, so one project may be listed twice: read it once.
+	seen := map[int64]bool{}
+	projects = slices.DeleteFunc(projects, func(p *project) bool {
+		dup := seen[p.ID]
+		seen[p.ID] = true
+		return dup
+	})
 	col.scanProjects(ctx, projects)
-	if col.admin {
+	if col.admin && !inInstanceScan(ctx) { // ScanInstance reads it once
 		col.instance(ctx)
 	}
 	col.summary(len(projects))
@@ -197,6 +208,10 @@ func (col *collector) self(ctx context.Context) {
 		if u.IsAdmin {
 			reason += "; its user is an administrator: instance-wide tokens and settings are read too"
 		}
+	} else {
+		// Without it the scan cannot tell an administrator's token: the
+		// instance-wide data would be skipped silently.
+		col.fail(col.src.Path, "/user", err)
 	}
 	col.out.AddCoverage(inventory.Coverage{Source: Source, Target: col.src.Path, Path: "scanner credential", Status: inventory.CoverageComplete, Reason: reason})
 }
@@ -206,6 +221,9 @@ func (col *collector) self(ctx context.Context) {
 func (col *collector) groupLevel(ctx context.Context, g *gl.Group) {
 	c := col.s.client
 	full := g.FullPath
+	// A subgroup is a source of its own: its items' ids and pseudo-paths
+	// name it.
+	col.out.AddSource(col.s.groupSource(full))
 	members, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.GroupMember, *gl.Response, error) {
 		return c.Groups.ListAllGroupMembers(g.ID, &gl.ListGroupMembersOptions{ListOptions: gl.ListOptions{PerPage: 100}}, p, gl.WithContext(ctx))
 	})
@@ -286,6 +304,7 @@ func (col *collector) addMember(username, state string, level int, where string)
 	if isBotName(username) {
 		kind = inventory.PrincipalBot
 	}
+	kind = col.memberKind(username, kind)
 	col.mu.Lock()
 	if level > col.members[strings.ToLower(username)] {
 		col.members[strings.ToLower(username)] = level
@@ -435,9 +454,11 @@ func utc(t *time.Time) *time.Time {
 	return &v
 }
 
-// instance reads what only an administrator sees: the token-lifetime
-// policy and every user's personal access tokens.
+// instance reads what only an administrator sees: the OAuth applications
+// (instance.go), the token-lifetime policy and every user's personal
+// access tokens.
 func (col *collector) instance(ctx context.Context) {
+	col.applications(ctx)
 	st, _, err := col.s.client.Settings.GetSettings(gl.WithContext(ctx))
 	if err != nil {
 		col.fail(col.s.host, "/application/settings", err)
@@ -464,7 +485,7 @@ func (col *collector) instance(ctx context.Context) {
 	}
 	isrc := inventory.PlatformSourceID(inventory.PlatformGitLab, col.s.host, "instance")
 	for _, t := range pats {
-		if t.Revoked {
+		if t.Revoked || col.isServiceUser(t.UserID) { // recorded with its group
 			continue
 		}
 		loc := inventory.Location{Source: isrc, Root: col.s.host, Path: fmt.Sprintf("gitlab/instance/personal-access-tokens/%d", t.ID)}
