@@ -34,6 +34,12 @@ var ConfusedDeputy = &Rule{
 	},
 	Check: func(c *Context) {
 		ciJobs(c.Inventory, inventory.PlatformGitHub, func(j jobRef) {
+			if everyoneWrites(c.Inventory, j.wf.Source) {
+				// An organisation scan read who can start it: everyone who
+				// can comment on (or fork) this private repository holds
+				// write already — no caller has less than the agent.
+				return
+			}
 			reach, appAll := agentReach(j.job)
 			for _, s := range agentSteps(j.job) {
 				secrets, persist := agentSecrets(j.job, s, true)
@@ -152,4 +158,39 @@ func excessList(excess []inventory.Excess) string {
 		parts[i] = string(e.Resource) + ":" + e.Have.String()
 	}
 	return strings.Join(parts, ",")
+}
+
+// everyoneWrites reports, for a repository an organisation scan read,
+// that everyone who can reach it holds write: it is private or internal, the
+// organisation's base permission is write or admin, and the organisation
+// has no outside collaborators (whose per-repository roles the scan does not
+// read). Then commenters and fork authors are all members with write.
+func everyoneWrites(inv *inventory.Inventory, source string) bool {
+	src := inv.SourceByID(source)
+	if src == nil || src.Kind != inventory.SourceGitHubRepo || src.Repo == nil || src.Repo.Org == "" || src.Repo.Public() || src.Repo.Visibility == "" {
+		return false
+	}
+	base := ""
+	for _, st := range inv.SettingsOf(src.Repo.Org) {
+		if st.Name == inventory.SettingDefaultRepoPermission {
+			base = st.Value
+		}
+	}
+	if base != "write" && base != "admin" {
+		return false
+	}
+	membersRead := false
+	for _, p := range inv.Principals {
+		s, _ := inventory.Unscoped(p.ID)
+		if s != src.Repo.Org {
+			continue
+		}
+		if p.Role == "outside-collaborator" {
+			return false
+		}
+		if p.Role == "admin" || p.Role == "member" {
+			membersRead = true
+		}
+	}
+	return membersRead
 }

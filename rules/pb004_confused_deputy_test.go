@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
+)
 
 func TestConfusedDeputy(t *testing.T) {
 	t.Parallel()
@@ -185,4 +189,37 @@ func indexOf(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+// TestConfusedDeputyEveryoneWrites: in a private repository of an
+// organisation whose base permission is write and which has no outside
+// collaborators, everyone who can comment holds write: no confused deputy.
+func TestConfusedDeputyEveryoneWrites(t *testing.T) {
+	const org, repo = "github:github.com/acme", "github:github.com/acme/app"
+	inv := &inventory.Inventory{
+		Sources: []inventory.Source{{ID: org, Kind: inventory.SourceGitHubOrg},
+			{ID: repo, Kind: inventory.SourceGitHubRepo, Repo: &inventory.RepoFacts{FullName: "acme/app", Visibility: "private", Org: org}}},
+		Settings:   []inventory.Setting{{Source: org, Name: inventory.SettingDefaultRepoPermission, Value: "write"}},
+		Principals: []inventory.Principal{{ID: org + "|user:alice", Role: "member"}},
+	}
+	if !everyoneWrites(inv, repo) {
+		t.Fatal("private, base write, no outside collaborators: everyone writes")
+	}
+	inv.Principals = append(inv.Principals, inventory.Principal{ID: org + "|user:eve", Role: "outside-collaborator"})
+	if everyoneWrites(inv, repo) {
+		t.Error("an outside collaborator may hold read only")
+	}
+	inv.Principals = inv.Principals[:1]
+	inv.Sources[1].Repo.Visibility = "public"
+	if everyoneWrites(inv, repo) {
+		t.Error("a public repository: anyone can comment")
+	}
+	inv.Sources[1].Repo.Visibility = "private"
+	inv.Settings[0].Value = "read"
+	if everyoneWrites(inv, repo) {
+		t.Error("base permission read: members can comment with read only")
+	}
+	if everyoneWrites(inv, "dir:.") {
+		t.Error("a local tree: nothing is known about roles")
+	}
 }
