@@ -456,3 +456,16 @@ var genericCredentialRe = regexp.MustCompile(`(?i)(TOKEN|SECRET|PASSWORD|PASSWD|
 func credentialName(name string) bool {
 	return isPATName(name) || staticCloudSecretRe.MatchString(name) || llmKeyName.MatchString(name) || genericCredentialRe.MatchString(name)
 }
+
+// expiryFact says whether a token lives too long — never expiring (high
+// 7.5) or expiring beyond maxTTL (medium 5.5) — and states it.
+func expiryFact(cred *inventory.Credential, now time.Time, maxTTL time.Duration) (score float64, fact string, long bool) {
+	switch {
+	case cred.ExpiresAt == nil:
+		return 7.5, "never expires: it stays valid until someone revokes it", true
+	case cred.ExpiresAt.Sub(now) > maxTTL:
+		return 5.5, fmt.Sprintf("expires on %s, %s from now — beyond the %s maximum", cred.ExpiresAt.UTC().Format(time.DateOnly),
+			days(cred.ExpiresAt.Sub(now)), dayLimit(maxTTL)), true
+	}
+	return 0, "", false
+}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -34,16 +33,8 @@ var GitLabTokenExpiry = &Rule{
 			if glInactive(cred, now) {
 				continue
 			}
-			var score float64
-			var fact string
-			switch {
-			case cred.ExpiresAt == nil:
-				score, fact = 7.5, "never expires: it stays valid until someone revokes it"
-			case cred.ExpiresAt.Sub(now) > maxTTL:
-				score = 5.5
-				fact = fmt.Sprintf("expires on %s, %s from now — beyond the %s maximum", cred.ExpiresAt.UTC().Format(time.DateOnly),
-					days(cred.ExpiresAt.Sub(now)), dayLimit(maxTTL))
-			default:
+			score, fact, long := expiryFact(cred, now, maxTTL)
+			if !long {
 				continue
 			}
 			score, agents, agent := agentReachable(ix, score, cred.ID)
