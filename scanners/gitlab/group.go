@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -175,6 +176,11 @@ func (col *collector) principalID(username string) string {
 
 // fail records an endpoint that could not be read, with what it needs.
 func (col *collector) fail(target, endpoint string, err error) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// Interrupted: not a permission the token lacks.
+		col.out.AddCoverage(inventory.Coverage{Source: Source, Target: target, Path: endpoint, Status: inventory.CoverageFailed, Reason: "interrupted"})
+		return
+	}
 	reason := describe(err).Error() + "; needs " + needs(endpoint)
 	col.out.AddCoverage(inventory.Coverage{Source: Source, Target: target, Path: endpoint, Status: inventory.CoverageFailed, Reason: reason})
 }

@@ -186,3 +186,32 @@ func TestScanGroupAsAdmin(t *testing.T) {
 		t.Errorf("require_personal_access_token_expiry: %q", policy)
 	}
 }
+
+// TestInterruptedIsNotAPermissionGap: a scan whose context ends says
+// "interrupted", not that the token lacks a role.
+func TestInterruptedIsNotAPermissionGap(t *testing.T) {
+	srv := fakegitlab.New(fakegitlab.Acme())
+	defer srv.Close()
+	tok := srv.NewToken(fakegitlab.Token{User: "acme-owner"})
+	engine := secrets.NewEngine(nil)
+	sc, err := glscan.New(glscan.Options{URL: srv.URL(), Host: "gitlab.example.com", Token: tok, Values: engine, Retry: apiNoRetry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	b := inventory.NewBuilder()
+	_ = sc.ScanGroup(ctx, "acme", nil, b)
+	_, cov := b.Build()
+	if len(cov) == 0 {
+		t.Fatal("no coverage entry for an interrupted scan")
+	}
+	for _, c := range cov {
+		if strings.Contains(c.Reason, "needs read_api") {
+			t.Errorf("an interrupted request reads as a permission gap: %+v", c)
+		}
+		if c.Status == inventory.CoverageFailed && c.Reason != "interrupted" {
+			t.Errorf("want \"interrupted\", got %+v", c)
+		}
+	}
+}
