@@ -15,7 +15,7 @@ var GitLabRunnerExposure = &Rule{
 		Severity: inventory.SeverityMedium,
 		Score:    6.5,
 		Escalation: "medium 6.5 for a group or project runner that runs jobs from unprotected branches (`access_level: " +
-			"not_protected`) and takes untagged jobs or is not locked; high 7.5 when a public project it serves shows its job logs " +
+			"not_protected`) and takes untagged jobs or, for a project runner, is not locked to its project; high 7.5 when a public project it serves shows its job logs " +
 			"to anyone (`public_jobs: true`). One band higher when a coding agent reaches the runner (catalog 1.7). Paused runners " +
 			"take no jobs and are not reported; runners whose details could not be read are listed as not evaluable. Whether a " +
 			"runner's executor is ephemeral is not read.",
@@ -35,15 +35,26 @@ var GitLabRunnerExposure = &Rule{
 		ix := newAgentIndex(inv)
 		for _, cred := range gitlabCredentials(inv, func(c *inventory.Credential) bool { return c.Type == typeGLRunner }) {
 			r := cred.API.Runner
-			if r == nil || !r.Details || r.Paused || r.AccessLevel != "not_protected" || !r.RunUntagged && r.Locked {
+			if r == nil {
+				continue
+			}
+			// `locked` says a project runner cannot be assigned to other
+			// projects (GitLab's runners API); a group or instance runner
+			// serves its group or everyone whatever it says.
+			locked := r.Locked || r.Type != "project_type"
+			if !r.Details || r.Paused || r.AccessLevel != "not_protected" || !r.RunUntagged && locked {
 				continue
 			}
 			var facts []string
 			if r.RunUntagged {
 				facts = append(facts, "takes untagged jobs (`run_untagged: true`)")
 			}
-			if !r.Locked {
-				facts = append(facts, "is not locked to its projects (`locked: false`)")
+			if !locked {
+				facts = append(facts, "is not locked to its project (`locked: false`: it can be enabled for other projects)")
+			}
+			lockAdvice := ""
+			if !locked {
+				lockAdvice = ", lock it to its project"
 			}
 			var public []string
 			for _, p := range glProjectsUnder(inv, glTarget(cred)) {
@@ -68,8 +79,8 @@ var GitLabRunnerExposure = &Rule{
 				Message: fmt.Sprintf("The %s runs jobs from unprotected branches (`access_level: not_protected`), %s: a job any "+
 					"Developer pushes on a branch runs on the same machine as the pipelines that hold protected variables and "+
 					"deploy, and can read or leave behind what they use.%s%s Set it to `ref_protected` with tags for jobs that hold "+
-					"credentials, turn off untagged jobs, lock it, and use ephemeral executors.",
-					glCredLabel(inv, cred), joinAnd(facts), publicText, agents),
+					"credentials, turn off untagged jobs%s, and use ephemeral executors.",
+					glCredLabel(inv, cred), joinAnd(facts), publicText, agents, lockAdvice),
 			})
 		}
 	},

@@ -14,10 +14,18 @@ func TestGitLabRunnerExposure(t *testing.T) {
 	}
 	open := inventory.RunnerFacts{Details: true, AccessLevel: "not_protected", RunUntagged: true}
 	runAPICasesOn(t, GitLabRunnerExposure, glSources, []apiCase{
-		{name: "unprotected, untagged, unlocked", add: runner("acme", open),
+		{name: "unprotected, untagged", add: runner("acme", open),
 			want: []apiWant{{subject: id, score: 6.5, msg: []string{`group runner "build-01" of acme runs jobs from unprotected branches ` +
-				"(`access_level: not_protected`), takes untagged jobs (`run_untagged: true`) and is not locked to its projects (`locked: false`)",
+				"(`access_level: not_protected`), takes untagged jobs (`run_untagged: true`):",
 				"Set it to `ref_protected` with tags"}}}},
+		// locked concerns project runners only: a group runner serves its
+		// group whatever it says.
+		{name: "a group runner, tagged jobs only, locked false: quiet", add: runner("acme", inventory.RunnerFacts{Details: true, AccessLevel: "not_protected"})},
+		{name: "a project runner not locked to its project", add: func(b *inventory.Builder) {
+			c := glRunnerCred(40, "build-01", "acme", inventory.RunnerFacts{Details: true, AccessLevel: "not_protected"})
+			c.API.Runner.Type = "project_type"
+			b.AddCredential(c)
+		}, want: []apiWant{{subject: id, score: 6.5, msg: []string{"is not locked to its project (`locked: false`: it can be enabled for other projects)"}}}},
 		{name: "a public project with public job logs in the group: high", add: func(b *inventory.Builder) {
 			runner("acme", open)(b)
 			b.AddSetting(glSetting(glWeb, glSettingPublicJobs, "true"))
