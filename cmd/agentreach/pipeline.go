@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentreach/agentreach/internal/apitransport"
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
 	"github.com/agentreach/agentreach/rules"
@@ -245,17 +246,9 @@ func (f *scanFlags) githubTargets(getenv func(string) string) (*githubTargets, e
 		return nil, &usageError{"--github-org/--github-repo: no credential: set GITHUB_TOKEN (or GH_TOKEN) to a read-only token, or a GitHub App " +
 			"(AGENTREACH_GITHUB_APP_ID, AGENTREACH_GITHUB_APP_KEY_FILE); docs/github-permissions.md lists what each part needs"}
 	}
-	cache := f.cacheDir
-	if cache == "" && !f.noCache {
-		if d, err := os.UserCacheDir(); err == nil {
-			cache = filepath.Join(d, "agentreach", "http")
-		}
-	}
-	if f.noCache {
-		if f.cacheDir != "" {
-			return nil, &usageError{"--cache-dir and --no-cache: give one of them"}
-		}
-		cache = ""
+	cache, err := f.apiCacheDir()
+	if err != nil {
+		return nil, err
 	}
 	gt := &githubTargets{orgs: f.githubOrgs, repos: f.githubRepos,
 		opts: ghscan.Options{URL: f.githubURL, Host: f.githubHost, Token: token, App: app, CacheDir: cache, Concurrency: f.concurrency}}
@@ -290,17 +283,30 @@ func (f *scanFlags) gitlabTargets(getenv func(string) string) (*gitlabTargets, e
 	if token == "" {
 		return nil, &usageError{"--gitlab-group/--gitlab-project/--gitlab-instance: no credential: set GITLAB_TOKEN to a read_api token; docs/gitlab-permissions.md lists what each part needs"}
 	}
-	cache := f.cacheDir
-	if cache == "" && !f.noCache {
-		if d, err := os.UserCacheDir(); err == nil {
-			cache = filepath.Join(d, "agentreach", "http")
-		}
-	}
-	if f.noCache {
-		cache = ""
+	cache, err := f.apiCacheDir()
+	if err != nil {
+		return nil, err
 	}
 	return &gitlabTargets{groups: f.gitlabGroups, projects: f.gitlabProjs, instance: f.gitlabInst,
 		opts: glscan.Options{URL: f.gitlabURL, Host: f.gitlabHost, Token: token, CacheDir: cache, Concurrency: f.concurrency}}, nil
+}
+
+// apiCacheDir is the ETag cache of the API scans: --cache-dir, else
+// agentreach/http in the user cache directory; "" with --no-cache.
+func (f *scanFlags) apiCacheDir() (string, error) {
+	if f.noCache {
+		if f.cacheDir != "" {
+			return "", &usageError{"--cache-dir and --no-cache: give one of them"}
+		}
+		return "", nil
+	}
+	if f.cacheDir != "" {
+		return f.cacheDir, nil
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "agentreach", "http"), nil
+	}
+	return "", nil
 }
 
 // resolveOutputs parses the -o values (table to stdout when none is given,
@@ -418,6 +424,13 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 			return nil
 		}})
 	}
+	// apiFiles runs the analysers of a source kind over the files an API
+	// scan fetched for one repository or project.
+	apiFiles := func(kind inventory.SourceKind) func(context.Context, inventory.Source) (int, error) {
+		return func(ctx context.Context, src inventory.Source) (int, error) {
+			return local.ScanFS(ctx, src, reg.forKind(kind, opts.shuffle), lopts, b)
+		}
+	}
 	if gt := opts.github; gt != nil {
 		gopts := gt.opts
 		gopts.Logger = logger
@@ -429,9 +442,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		if err != nil {
 			return nil, &usageError{err.Error()}
 		}
-		files := func(ctx context.Context, src inventory.Source) (int, error) {
-			return local.ScanFS(ctx, src, reg.forKind(inventory.SourceGitHubRepo, opts.shuffle), lopts, b)
-		}
+		files := apiFiles(inventory.SourceGitHubRepo)
 		for _, org := range gt.orgs {
 			targets = append(targets, report.Target{Kind: "github-org", Name: org})
 			runs = append(runs, sourceRun{"github organisation " + org, func() error { return gs.ScanOrg(ctx, org, files, b) }})
@@ -442,10 +453,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 			}
 			runs = append(runs, sourceRun{"github repositories", func() error { return gs.ScanRepos(ctx, gt.repos, files, b) }})
 		}
-		defer func() {
-			st := gs.Stats()
-			logger.Info("github API", "requests", st.Requests, "not_modified", st.NotModified, "retries", st.Retries)
-		}()
+		defer logAPIStats(logger, "github API", gs.Stats)
 	}
 	if lt := opts.gitlab; lt != nil {
 		lopts2 := lt.opts
@@ -458,9 +466,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		if err != nil {
 			return nil, &usageError{err.Error()}
 		}
-		files := func(ctx context.Context, src inventory.Source) (int, error) {
-			return local.ScanFS(ctx, src, reg.forKind(inventory.SourceGitLabProject, opts.shuffle), lopts, b)
-		}
+		files := apiFiles(inventory.SourceGitLabProject)
 		if lt.instance {
 			// The report's target kinds have no instance: the instance is
 			// the group "instance", as its source is gitlab:HOST/instance.
@@ -483,10 +489,7 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 			}
 			runs = append(runs, sourceRun{"gitlab projects", func() error { return ls.ScanProjects(ctx, lt.projects, files, b) }})
 		}
-		defer func() {
-			st := ls.Stats()
-			logger.Info("gitlab API", "requests", st.Requests, "not_modified", st.NotModified, "retries", st.Retries)
-		}()
+		defer logAPIStats(logger, "gitlab API", ls.Stats)
 	}
 	if opts.shuffle != nil {
 		opts.shuffle.Shuffle(len(runs), func(i, j int) { runs[i], runs[j] = runs[j], runs[i] })
@@ -538,6 +541,12 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 	// redacted everywhere alike, and references still resolve.
 	rep.Sanitize(engine.Sanitize)
 	return rep, nil
+}
+
+// logAPIStats logs an API scanner's request counts when the scan ends.
+func logAPIStats(logger *slog.Logger, name string, stats func() apitransport.Stats) {
+	st := stats()
+	logger.Info(name, "requests", st.Requests, "not_modified", st.NotModified, "retries", st.Retries)
 }
 
 // anchoredName is a file name the secrets engine reads with its
