@@ -23,12 +23,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
@@ -75,6 +77,7 @@ type Scanner struct {
 	host      string
 	logger    *slog.Logger
 	now       func() time.Time
+	gqlState  atomic.Int32 // gqlUnknown, gqlOK or gqlOff (graphql.go)
 }
 
 // New builds a scanner; it makes no request.
@@ -125,7 +128,7 @@ func New(opts Options) (*Scanner, error) {
 	if err := s.transport.CacheError(); err != nil {
 		opts.Logger.Warn("API cache disabled", "reason", err.Error())
 	}
-	copts := []gl.ClientOptionFunc{gl.WithBaseURL(u.String()), gl.WithHTTPClient(&http.Client{Transport: s.transport}),
+	copts := []gl.ClientOptionFunc{gl.WithBaseURL(u.String()), gl.WithHTTPClient(&http.Client{Transport: &authGuard{next: s.transport}}),
 		gl.WithoutRetries(), // the transport retries
 		gl.WithCustomLimiter(noLimit{}), gl.WithUserAgent("agentreach")}
 	if opts.OAuth {
@@ -137,6 +140,36 @@ func New(opts Options) (*Scanner, error) {
 		return nil, fmt.Errorf("GitLab client: %w", err)
 	}
 	return s, nil
+}
+
+// authGuard stops the scan's requests once GitLab has rejected its token
+// (a 401 — revoked, expired or deleted mid-scan): every later request is
+// answered here, with a 401 that says so, instead of being sent. The
+// endpoints not read are then named in coverage with the 401, as the ones
+// that met it were, and the scan does not spend a request on each. The
+// self-check endpoint is exempt (its 401 can mean "not a personal access
+// token").
+type authGuard struct {
+	next     http.RoundTripper
+	rejected atomic.Bool
+}
+
+const rejectedBody = `{"message":"401 Unauthorized (the token was rejected earlier in this scan: not requested)"}`
+
+func (g *authGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	if g.rejected.Load() {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return &http.Response{StatusCode: http.StatusUnauthorized, Status: "401 Unauthorized", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(rejectedBody)),
+			ContentLength: int64(len(rejectedBody)), Request: r}, nil
+	}
+	res, err := g.next.RoundTrip(r)
+	if err == nil && res.StatusCode == http.StatusUnauthorized && !strings.HasSuffix(r.URL.Path, "/personal_access_tokens/self") {
+		g.rejected.Store(true)
+	}
+	return res, err
 }
 
 // noLimit replaces client-go's limiter, which it would configure from the
@@ -214,6 +247,7 @@ var Permissions = []Permission{
 	{"/groups/:id/service_accounts/:user_id/personal_access_tokens", "top-level group Owner", "service accounts' personal access tokens (AR-GL-001/002/003)"},
 	{"/users/:id", "any", "a service account's state (the service-account list does not carry it)"},
 	{"/runners/:id", "runner owner or administrator", "runner details: locked, run_untagged, access_level (AR-GL-011)"},
+	{"/api/graphql", "Reporter (private projects)", "file lists and CI and agent-configuration files, 20 projects a query (the REST tree and raw-file endpoints below are the fallback)"},
 	{"/projects/:id/repository/tree", "Reporter (private projects)", "the project's file list"},
 	{"/projects/:id/repository/files/:file_path/raw", "Reporter (private projects)", "CI and agent-configuration files"},
 	{"/projects/:id/variables", "project Maintainer", "project CI/CD variables (AR-GL-007/008)"},

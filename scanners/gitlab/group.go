@@ -39,6 +39,7 @@ type collector struct {
 	usernames  map[int64]string // user id → username, from the member lists
 	selfDone   bool
 	admin      bool
+	included   map[string]*includedFile // files of other projects read for include: project: (project.go)
 
 	serviceUsers map[int64]string // the service accounts read (instance.go): user id → username
 }

@@ -21,6 +21,7 @@ type lazyFS struct {
 	mu      sync.Mutex
 	files   fstest.MapFS
 	tree    map[string]bool
+	pre     map[string][]byte // fetched ahead of the analysis (prefetchIncludes)
 	fetch   func(path string) ([]byte, error)
 	budget  int
 	fetched []string // paths fetched on demand
@@ -55,7 +56,11 @@ func (l *lazyFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errBudget}
 	}
 	l.budget--
-	data, err := l.fetch(name)
+	data, ok := l.pre[name]
+	var err error
+	if !ok {
+		data, err = l.fetch(name)
+	}
 	if err != nil {
 		l.failed[name] = err
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing/fstest"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
@@ -26,14 +27,49 @@ type project struct {
 	InboundJobTokenScope *bool `json:"ci_inbound_job_token_scope_enabled"`
 }
 
-// scanProjects reads every project concurrently.
+// projWork is one project on its way through the scan.
+type projWork struct {
+	pr        *project
+	src       inventory.Source
+	full      string
+	fileScan  bool              // its files are wanted (a default branch, not empty)
+	tree      map[string]bool   // blob paths of the default branch
+	treeDone  bool              // tree listed completely
+	treeFail  bool              // the tree could not be listed
+	files     map[string][]byte // fetched up front: the file walk reads these
+	pre       map[string][]byte // local includes fetched ahead of the analysis
+	tooLarge  map[string]bool
+	filesDone bool
+}
+
+func (w *projWork) wantsFiles() bool { return w.fileScan && !w.treeDone && !w.treeFail }
+
+// scanProjects reads the projects in chunks: for each chunk, one GraphQL
+// query for the trees (beside each project's REST reads: variables,
+// tokens, keys, triggers), the REST tree of any project it did not list,
+// one query for the chunk's CI and agent-configuration files and a few for
+// the local includes they name (REST for any file not read so), then the
+// analysis of each project.
 func (col *collector) scanProjects(ctx context.Context, projects []*project) {
 	slices.SortFunc(projects, func(a, b *project) int { return strings.Compare(a.PathWithNamespace, b.PathWithNamespace) })
-	col.each(len(projects), func(i int) {
-		if ctx.Err() == nil {
-			col.project(ctx, projects[i])
+	for i := 0; i < len(projects) && ctx.Err() == nil; i += gqlChunk {
+		batch := projects[i:min(i+gqlChunk, len(projects))]
+		work := make([]*projWork, len(batch))
+		for j, pr := range batch {
+			p := &pr.Project
+			work[j] = &projWork{pr: pr, src: col.projectSource(p), full: p.PathWithNamespace,
+				fileScan: col.s.opts.Wants != nil && p.DefaultBranch != "" && !p.EmptyRepo,
+				files:    map[string][]byte{}, pre: map[string][]byte{}, tooLarge: map[string]bool{}}
 		}
-	})
+		done := make(chan struct{})
+		go func() { defer close(done); col.gqlTrees(ctx, work) }()
+		col.each(len(work), func(j int) { col.projectREST(ctx, work[j]) })
+		<-done
+		col.each(len(work), func(j int) { col.restTree(ctx, work[j]) })
+		col.fetchWanted(ctx, work)
+		col.prefetchIncludes(ctx, work)
+		col.each(len(work), func(j int) { col.projectFinish(ctx, work[j]) })
+	}
 }
 
 func (col *collector) projectSource(p *gl.Project) inventory.Source {
@@ -47,13 +83,17 @@ func projLoc(src inventory.Source, rel string) inventory.Location {
 	return inventory.Location{Source: src.ID, Root: src.Path, Path: "gitlab/" + src.Repo.FullName + "/" + rel}
 }
 
-// project reads one project: its files, variables, tokens, keys, triggers,
+// projectREST reads a project's variables, tokens, keys, triggers,
 // job-token scope and CI settings.
-func (col *collector) project(ctx context.Context, pr *project) {
+func (col *collector) projectREST(ctx context.Context, w *projWork) {
+	if ctx.Err() != nil {
+		return
+	}
 	c := col.s.client
+	pr := w.pr
 	p := &pr.Project
-	src := col.projectSource(p)
-	full := p.PathWithNamespace
+	src := w.src
+	full := w.full
 	col.settings(src, p)
 
 	vars, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.ProjectVariable, *gl.Response, error) {
@@ -158,15 +198,23 @@ func (col *collector) project(ctx context.Context, pr *project) {
 			Location: projLoc(src, "settings/ci_cd/job_token_scope")})
 	}
 
-	files, tree, ok := col.fetchFiles(ctx, p, src)
-	if ok && col.files != nil {
+}
+
+// projectFinish hands a project's fetched files to the analysers.
+func (col *collector) projectFinish(ctx context.Context, w *projWork) {
+	if ctx.Err() != nil {
+		return
+	}
+	p := &w.pr.Project
+	src := w.src
+	if !w.treeFail && col.files != nil && w.filesDone {
 		ref := p.DefaultBranch
-		lfs := &lazyFS{files: fstest.MapFS{}, tree: tree, budget: maxLazyFetches, failed: map[string]error{},
+		lfs := &lazyFS{files: fstest.MapFS{}, tree: w.tree, pre: w.pre, budget: maxLazyFetches, failed: map[string]error{},
 			fetch: func(path string) ([]byte, error) { return col.rawFile(ctx, p.ID, path, ref) },
 			project: func(project, file, ref string) ([]byte, inventory.Location, error) {
 				return col.projectFile(ctx, project, file, ref)
 			}}
-		for path, data := range files {
+		for path, data := range w.files {
 			lfs.files[path] = &fstest.MapFile{Data: data, Mode: 0o444}
 		}
 		src.FS = lfs
@@ -175,7 +223,7 @@ func (col *collector) project(ctx context.Context, pr *project) {
 		n += len(lfs.fetched)
 		lfs.mu.Unlock()
 		if err != nil {
-			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Status: inventory.CoveragePartial, Reason: "analysing the fetched files: " + err.Error()})
+			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: w.full, Status: inventory.CoveragePartial, Reason: "analysing the fetched files: " + err.Error()})
 		}
 		col.mu.Lock()
 		col.filesRead += n
@@ -223,51 +271,81 @@ func ancestors(project string, groups []string) []string {
 	return out
 }
 
-// fetchFiles lists the project's tree and fetches the files the analysers
-// read (CI files, local includes, agent configuration).
-func (col *collector) fetchFiles(ctx context.Context, p *gl.Project, src inventory.Source) (map[string][]byte, map[string]bool, bool) {
-	if col.s.opts.Wants == nil || p.DefaultBranch == "" || p.EmptyRepo {
-		return nil, nil, true
+// restTree lists, through REST, the tree of a project GraphQL did not list.
+func (col *collector) restTree(ctx context.Context, w *projWork) {
+	if !w.wantsFiles() || ctx.Err() != nil {
+		return
 	}
-	c := col.s.client
-	full := p.PathWithNamespace
+	p := &w.pr.Project
 	ref := p.DefaultBranch
+	w.tree = nil
 	nodes, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.TreeNode, *gl.Response, error) {
-		return c.Repositories.ListTree(p.ID, &gl.ListTreeOptions{ListOptions: gl.ListOptions{PerPage: 100}, Ref: &ref, Recursive: gl.Ptr(true)}, po, gl.WithContext(ctx))
+		return col.s.client.Repositories.ListTree(p.ID, &gl.ListTreeOptions{ListOptions: gl.ListOptions{PerPage: 100}, Ref: &ref, Recursive: gl.Ptr(true)}, po, gl.WithContext(ctx))
 	})
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
-			return nil, nil, true // an empty repository
+			w.fileScan = false // an empty repository
+			return
 		}
-		col.fail(full, "/projects/:id/repository/tree", err)
-		return nil, nil, false
+		col.fail(w.full, "/projects/:id/repository/tree", err)
+		w.treeFail = true
+		return
 	}
-	var wanted []string
-	tree := map[string]bool{}
+	w.tree = map[string]bool{}
 	for _, n := range nodes {
 		if n.Type == "blob" && n.Mode != "120000" {
-			tree[n.Path] = true
-			if col.s.opts.Wants(n.Path) {
-				wanted = append(wanted, n.Path)
-			}
+			w.tree[n.Path] = true
 		}
 	}
-	slices.Sort(wanted)
-	if len(wanted) > maxFiles {
-		col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Status: inventory.CoveragePartial, Count: len(wanted) - maxFiles,
-			Reason: fmt.Sprintf("more than %d CI and agent-configuration files: the rest were not fetched", maxFiles)})
-		wanted = wanted[:maxFiles]
-	}
-	files := map[string][]byte{}
-	for _, path := range wanted {
-		data, err := col.rawFile(ctx, p.ID, path, ref)
-		if err != nil {
-			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Path: path, Status: inventory.CoveragePartial, Reason: err.Error()})
+	w.treeDone = true
+}
+
+// fetchWanted fetches the files the analysers read (CI files, agent
+// configuration) of every project of the chunk: through GraphQL, several
+// projects a query, and through REST what GraphQL did not give.
+func (col *collector) fetchWanted(ctx context.Context, work []*projWork) {
+	wanted := map[*projWork][]string{}
+	for _, w := range work {
+		if !w.fileScan || w.treeFail || !w.treeDone {
+			w.filesDone = !w.treeFail
 			continue
 		}
-		files[path] = data
+		w.filesDone = true
+		var ps []string
+		for path := range w.tree {
+			if col.s.opts.Wants(path) {
+				ps = append(ps, path)
+			}
+		}
+		slices.Sort(ps)
+		if len(ps) > maxFiles {
+			col.out.AddCoverage(inventory.Coverage{Source: Source, Target: w.full, Status: inventory.CoveragePartial, Count: len(ps) - maxFiles,
+				Reason: fmt.Sprintf("more than %d CI and agent-configuration files: the rest were not fetched", maxFiles)})
+			ps = ps[:maxFiles]
+		}
+		wanted[w] = ps
 	}
-	return files, tree, true
+	col.gqlBlobs(ctx, work, wanted, func(w *projWork, path string, data []byte) { w.files[path] = data })
+	col.each(len(work), func(j int) {
+		w := work[j]
+		for _, path := range wanted[w] {
+			if _, ok := w.files[path]; ok || ctx.Err() != nil {
+				continue
+			}
+			var err error
+			if w.tooLarge[path] {
+				err = fmt.Errorf("larger than the size cap (%d bytes)", col.s.opts.MaxFileSize)
+			} else {
+				var data []byte
+				if data, err = col.rawFile(ctx, w.pr.ID, path, w.pr.DefaultBranch); err == nil {
+					w.files[path] = data
+				}
+			}
+			if err != nil {
+				col.out.AddCoverage(inventory.Coverage{Source: Source, Target: w.full, Path: path, Status: inventory.CoveragePartial, Reason: err.Error()})
+			}
+		}
+	})
 }
 
 // projectFile reads a file of another project for an `include: project:`
@@ -280,8 +358,48 @@ func (col *collector) projectFile(ctx context.Context, project, file, ref string
 		return nil, inventory.Location{}, workflows.ErrOutOfScope
 	}
 	file = strings.TrimPrefix(file, "/")
+	if strings.Contains(ref, "$") {
+		ref = ""
+	}
+	// Many projects include the same file of a shared project: it is
+	// fetched once a scan (an interrupted fetch is not remembered).
+	key := project + "\x00" + file + "\x00" + ref
+	col.mu.Lock()
+	if col.included == nil {
+		col.included = map[string]*includedFile{}
+	}
+	e := col.included[key]
+	if e == nil && len(col.included) < maxIncludedFiles {
+		e = &includedFile{}
+		col.included[key] = e
+	}
+	col.mu.Unlock()
+	if e == nil {
+		return col.fetchProjectFile(ctx, project, file, ref)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.done {
+		e.data, e.loc, e.err = col.fetchProjectFile(ctx, project, file, ref)
+		e.done = ctx.Err() == nil
+	}
+	return e.data, e.loc, e.err
+}
+
+// maxIncludedFiles bounds the other projects' files a scan remembers.
+const maxIncludedFiles = 1000
+
+type includedFile struct {
+	mu   sync.Mutex
+	done bool
+	data []byte
+	loc  inventory.Location
+	err  error
+}
+
+func (col *collector) fetchProjectFile(ctx context.Context, project, file, ref string) ([]byte, inventory.Location, error) {
 	opt := &gl.GetRawFileOptions{}
-	if ref != "" && !strings.Contains(ref, "$") {
+	if ref != "" {
 		opt.Ref = &ref
 	}
 	data, _, err := col.s.client.RepositoryFiles.GetRawFile(project, file, opt, gl.WithContext(ctx))

@@ -822,3 +822,26 @@ func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, va
 	}
 	r.out.AddAgent(a)
 }
+
+// GitLabLocalIncludes lists the `include: local:` paths a GitLab CI file
+// names (as written), for a reader that fetches files ahead of the
+// analysis (the GitLab group scan batches them). What it cannot parse, it
+// does not list: the analysis reads includes itself in any case.
+func GitLabLocalIncludes(data []byte) []string {
+	f, err := parseGitLabFile(inventory.Location{}, data)
+	if err != nil {
+		return nil
+	}
+	budget := glBudget
+	top := newRoot(f.doc, &budget)
+	if !top.isMap() {
+		return nil
+	}
+	var out []string
+	for _, inc := range includes(top.get("include")) {
+		if inc.local != "" {
+			out = append(out, inc.local)
+		}
+	}
+	return out
+}
