@@ -15,21 +15,22 @@ import (
 // ran. Credentials with the same id merge their locations and attributes, so
 // a value found in N places is one credential with N locations.
 type Builder struct {
-	mu          sync.Mutex
-	principals  map[string][]Principal
-	credentials map[string][]Credential
-	agents      map[string][]Agent
-	reaches     map[string]Reach
-	refs        []Reach
-	sourceReach []SourceReach
-	workflows   []Workflow
-	coverage    []Coverage
-	sources     map[string]Source
-	accountable map[string][]string
-	bindings    []Binding
-	settings    []Setting
-	webhooks    []Webhook
-	secretNames []SecretNames
+	mu           sync.Mutex
+	principals   map[string][]Principal
+	credentials  map[string][]Credential
+	agents       map[string][]Agent
+	reaches      map[string]Reach
+	refs         []Reach
+	sourceReach  []SourceReach
+	workflows    []Workflow
+	coverage     []Coverage
+	sources      map[string]Source
+	accountable  map[string][]string
+	bindings     []Binding
+	settings     []Setting
+	webhooks     []Webhook
+	secretNames  []SecretNames
+	jobVariables []JobVariables
 }
 
 // NewBuilder returns an empty builder.

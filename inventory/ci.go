@@ -305,3 +305,16 @@ func GitHubTokenID(source, workflowPath, job string) string {
 
 // GitLabVariableID is the credential id of a GitLab CI/CD variable.
 func GitLabVariableID(source, name string) string { return Scoped(source, "gitlab-ci-variable:"+name) }
+
+// HasShell reports an agent that can run arbitrary commands on the runner
+// outside a sandbox: an unrestricted tool or a bypass in effect, unless the
+// Codex sandbox confines it to the workspace.
+func (a *StepAgent) HasShell() bool {
+	if a == nil {
+		return false
+	}
+	if a.Product == "codex" && a.Sandbox != "" && a.Sandbox != "danger-full-access" {
+		return false
+	}
+	return len(a.Unrestricted) > 0 || len(a.Bypass) > 0
+}

@@ -94,6 +94,7 @@ func (b *Builder) Build() (*Inventory, []Coverage) {
 			add(Reach{Credential: c.ID, Principal: c.Owner, Via: ViaOwner})
 		}
 	}
+	b.linkJobVariables(inv, add)
 	b.applyBindings(inv, edges, add)
 	b.markMissing(inv)
 	b.linkAccountable(inv, add)

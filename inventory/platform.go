@@ -420,3 +420,88 @@ func (b *Builder) markMissing(inv *Inventory) {
 		}
 	}
 }
+
+// ViaJobVariables: a GitLab CI/CD variable that the job receives as an
+// environment variable — every project and inherited group variable whose
+// protection and environment scope admit the job, whether or not the CI file
+// names it — read by an agent in the job that can run commands (`env`).
+const ViaJobVariables ReachVia = "job-variables"
+
+// JobVariables says that an agent runs in a GitLab job with a shell: it
+// reaches every stored CI/CD variable of its project (Source) and of the
+// groups above it that the job receives. Protected: the job can run on a
+// protected ref (it then receives protected variables too). Environment:
+// the job's environment name ("" none: only variables scoped `*`).
+type JobVariables struct {
+	Agent       string
+	Source      string
+	Protected   bool
+	Environment string
+	Location    Location
+}
+
+// AddJobVariables records a JobVariables; the link stage turns it into
+// reach edges to the stored variables a platform scan listed (none in a
+// local scan, which sees no stored variable).
+func (b *Builder) AddJobVariables(j JobVariables) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.jobVariables = append(b.jobVariables, j)
+}
+
+// linkJobVariables adds an edge from each JobVariables agent to every
+// stored variable its job receives that holds a credential (a value the
+// detection engine recognised, or one masked or hidden): the project's own,
+// and the inherited group variables its bindings name (GitLab gives a
+// project's variable precedence over a group's of the same key, and the
+// bindings exist only where the project has none).
+func (b *Builder) linkJobVariables(inv *Inventory, add func(Reach)) {
+	if len(b.jobVariables) == 0 {
+		return
+	}
+	idx := make(map[string]*Credential, len(inv.Credentials))
+	for i := range inv.Credentials {
+		idx[inv.Credentials[i].ID] = &inv.Credentials[i]
+	}
+	backing := map[string][]string{}
+	for _, bd := range b.bindings {
+		backing[bd.Credential] = mergeStrings(backing[bd.Credential], bd.Backing)
+	}
+	receives := func(c *Credential, j JobVariables) bool {
+		if c == nil || c.API == nil || c.API.Variable == nil {
+			return false
+		}
+		v := c.API.Variable
+		if v.ValueType == "" && !v.Masked && !v.Hidden {
+			return false // not a credential
+		}
+		if v.Protected && !j.Protected {
+			return false
+		}
+		scope := v.EnvironmentScope
+		return scope == "" || scope == "*" || (j.Environment != "" && MatchPattern(scope, j.Environment))
+	}
+	for _, j := range b.jobVariables {
+		prefix := GitLabVariableID(j.Source, "")
+		loc := j.Location
+		reach := func(id string) {
+			l := loc
+			add(Reach{Agent: j.Agent, Credential: id, Via: ViaJobVariables, Location: &l})
+		}
+		for i := range inv.Credentials {
+			if c := &inv.Credentials[i]; strings.HasPrefix(c.ID, prefix) && receives(c, j) {
+				reach(c.ID)
+			}
+		}
+		for id, bs := range backing {
+			if !strings.HasPrefix(id, prefix) {
+				continue
+			}
+			for _, g := range bs {
+				if receives(idx[g], j) {
+					reach(g)
+				}
+			}
+		}
+	}
+}

@@ -2,7 +2,9 @@ package inventory
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -119,5 +121,57 @@ func TestMissingReferences(t *testing.T) {
 	merged, _ := m.Build()
 	if c := merged.Credential(GitHubSecretID(app, "SLACK_WEBHOOK")); c == nil || !c.Missing {
 		t.Errorf("merged: %+v", c)
+	}
+}
+
+// TestJobVariables: an agent with a shell in a GitLab job reaches every
+// stored variable its job receives — the project's own and the group's it
+// inherits — and no variable whose protection, environment scope or
+// contents keep it out, nor one the project overrides.
+func TestJobVariables(t *testing.T) {
+	const proj, grp = "gitlab:h/acme/app", "gitlab:h/acme"
+	v := func(id, name string, f VariableFacts) Credential {
+		return Credential{ID: id, Kind: KindCIVariable, Platform: PlatformGitLab, Name: name, API: &APIFacts{Variable: &f}}
+	}
+	tok := VariableFacts{ValueType: "gitlab-pat"}
+	build := func(j JobVariables) map[string]bool {
+		b := NewBuilder()
+		b.AddCredential(v(GitLabVariableID(proj, "DEPLOY_TOKEN"), "DEPLOY_TOKEN", tok))
+		b.AddCredential(v(GitLabVariableID(proj, "PROD_KEY"), "PROD_KEY", VariableFacts{ValueType: "aws-access-key", Protected: true}))
+		b.AddCredential(v(GitLabVariableID(proj, "STAGING_KEY"), "STAGING_KEY", VariableFacts{ValueType: "aws-access-key", EnvironmentScope: "review/*"}))
+		b.AddCredential(v(GitLabVariableID(proj, "LOG_LEVEL"), "LOG_LEVEL", VariableFacts{}))
+		b.AddCredential(v(GitLabVariableID(proj, "NPM_TOKEN"), "NPM_TOKEN", tok)) // overrides the group's
+		b.AddCredential(v(Scoped(grp, "gitlab-group-variable:BOT_TOKEN@*"), "BOT_TOKEN", tok))
+		b.AddCredential(v(Scoped(grp, "gitlab-group-variable:NPM_TOKEN@*"), "NPM_TOKEN", tok))
+		b.AddCredential(v(Scoped("gitlab:h/other", "gitlab-ci-variable:OTHER"), "OTHER", tok))
+		b.AddBinding(Binding{Credential: GitLabVariableID(proj, "BOT_TOKEN"), Backing: []string{Scoped(grp, "gitlab-group-variable:BOT_TOKEN@*")}})
+		b.AddJobVariables(j)
+		inv, _ := b.Build()
+		got := map[string]bool{}
+		for _, r := range inv.ReachesOf(j.Agent) {
+			if r.Via == ViaJobVariables {
+				got[inv.Credential(r.Credential).Name] = true
+				if r.Credential == Scoped(grp, "gitlab-group-variable:NPM_TOKEN@*") {
+					t.Errorf("the group's NPM_TOKEN, which the project overrides, is reached")
+				}
+			}
+		}
+		return got
+	}
+	agent := proj + "|gitlab-ci:.gitlab-ci.yml#agent"
+	for _, tc := range []struct {
+		name string
+		j    JobVariables
+		want string
+	}{
+		{"merge request pipeline, no environment", JobVariables{Agent: agent, Source: proj}, "BOT_TOKEN,DEPLOY_TOKEN,NPM_TOKEN"},
+		{"protected ref", JobVariables{Agent: agent, Source: proj, Protected: true}, "BOT_TOKEN,DEPLOY_TOKEN,NPM_TOKEN,PROD_KEY"},
+		{"review environment", JobVariables{Agent: agent, Source: proj, Environment: "review/feature-1"}, "BOT_TOKEN,DEPLOY_TOKEN,NPM_TOKEN,STAGING_KEY"},
+	} {
+		got := build(tc.j)
+		names := slices.Sorted(maps.Keys(got))
+		if strings.Join(names, ",") != tc.want {
+			t.Errorf("%s: reached %v, want %s", tc.name, names, tc.want)
+		}
 	}
 }

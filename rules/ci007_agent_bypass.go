@@ -23,7 +23,8 @@ var AgentBypass = &Rule{
 			"`--permission-mode bypassPermissions`, Codex `danger-full-access` or `--dangerously-bypass-approvals-and-sandbox`, Gemini " +
 			"`--yolo`, Copilot `--allow-all-tools`, aider `--yes-always`) or with a tool that runs any command — a bare `Bash`, or a " +
 			"command that runs anything (`Bash(node:*)`, `Bash(npx:*)`, `Bash(eval:*)`, `Bash(make:*)`, `Bash(curl:*)`, `Bash(gh api:*)`) — " +
-			"in a job that holds write permissions or secrets. Any instruction it reads — from an issue, a diff, a file — can become any " +
+			"in a job that holds write permissions or secrets — on GitLab, any CI/CD variable the job receives, since GitLab exports " +
+			"them all to the job's environment (a group scan lists the stored ones; a local scan only those the CI file names). Any instruction it reads — from an issue, a diff, a file — can become any " +
 			"command with those rights. Expressions the scan cannot evaluate are listed as not evaluable, never as safe.",
 		Frameworks: []Mapping{NHI(5), ASI(2), ASI(5), Maestro("L3/T2"), Maestro("T11"), AIRMF("MAP 3.5"), CSF("PR.PS-01")},
 		Source:     "GitHub Actions workflows and GitLab CI files (agent action inputs and CLI flags)",
@@ -40,7 +41,8 @@ var AgentBypass = &Rule{
 			}
 			for _, s := range agentSteps(j.job) {
 				ag := s.Agent
-				secrets, _ := agentSecrets(j.job, s, true)
+				secrets, _ := agentSecrets(j, s, true)
+				secrets = mergeNames(secrets, jobVariableNames(c.Inventory, j.job.Agent))
 				if write == "" && len(secrets) == 0 {
 					continue
 				}

@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
 )
 
 func TestAgentBypass(t *testing.T) {
@@ -118,5 +120,42 @@ func TestAgentBypassNotEvaluable(t *testing.T) {
 				t.Errorf("notes %+v lack %q", notes, tt.want)
 			}
 		})
+	}
+}
+
+// TestAgentBypassGitLabJobVariables: on GitLab every stored CI/CD variable
+// the job receives is in the agent's environment, named in the CI file or
+// not: a group scan's stored token makes an unrestricted agent job a
+// finding that names it; a protected one does not reach a merge-request-only
+// job, and the agent's own model key is not counted.
+func TestAgentBypassGitLabJobVariables(t *testing.T) {
+	t.Parallel()
+	const src = "gitlab:h/acme/app"
+	ci := "agent:\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  script:\n    - claude -p \"review the merge request\" --allowedTools \"Bash,Edit\"\n"
+	stored := func(name string, f inventory.VariableFacts) func(b *inventory.Builder) {
+		return func(b *inventory.Builder) {
+			b.AddCredential(inventory.Credential{ID: inventory.GitLabVariableID(src, name), Kind: inventory.KindCIVariable, Platform: inventory.PlatformGitLab,
+				Name: name, API: &inventory.APIFacts{Variable: &f}})
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		extra func(b *inventory.Builder)
+		want  string // "" no finding
+	}{
+		{"no stored variable", nil, ""},
+		{"unprotected token", stored("DEPLOY_TOKEN", inventory.VariableFacts{ValueType: "gitlab-pat"}), "DEPLOY_TOKEN"},
+		{"protected token, merge request pipeline", stored("DEPLOY_TOKEN", inventory.VariableFacts{ValueType: "gitlab-pat", Protected: true}), ""},
+		{"the agent's own model key", stored("ANTHROPIC_API_KEY", inventory.VariableFacts{ValueType: "anthropic-api-key"}), ""},
+		{"not a credential", stored("LOG_LEVEL", inventory.VariableFacts{}), ""},
+	} {
+		inv := ciInventoryWith(t, map[string]string{src + "::.gitlab-ci.yml": ci}, tc.extra)
+		fs := run(t, AgentBypass, inv)
+		switch {
+		case tc.want == "" && len(fs) > 0:
+			t.Errorf("%s: want no finding, got %q", tc.name, fs[0].Message)
+		case tc.want != "" && (len(fs) != 1 || !strings.Contains(fs[0].Message, tc.want)):
+			t.Errorf("%s: want one finding naming %s, got %d: %v", tc.name, tc.want, len(fs), fs)
+		}
 	}
 }

@@ -44,7 +44,7 @@ var UnpinnedAgentSupply = &Rule{
 				if len(ag.Supply) == 0 {
 					continue
 				}
-				secrets, _ := agentSecrets(j.job, s, false)
+				secrets, _ := agentSecrets(j, s, false)
 				if write == "" && len(secrets) == 0 {
 					continue
 				}

@@ -211,14 +211,17 @@ func jobSecrets(j *inventory.Job, skipOwn bool) []string {
 // $GITHUB_PATH, which every later step of the job reads — and then persist
 // says so. The agent's own model keys are left out (skipOwn), as in
 // jobSecrets.
-func agentSecrets(j *inventory.Job, s inventory.Step, skipOwn bool) (names []string, persist string) {
+func agentSecrets(j jobRef, s inventory.Step, skipOwn bool) (names []string, persist string) {
 	ag := s.Agent
 	shell := agentShell(ag)
-	sub := *j
+	sub := *j.job
 	sub.Secrets = nil
-	for _, r := range j.Secrets {
+	for _, r := range j.job.Secrets {
 		switch {
 		case r.Step == -1 || r.Step == s.Index:
+		case j.wf.Platform == inventory.PlatformGitLab:
+			// GitLab exports every CI/CD variable to the whole job's
+			// environment: whichever script section names it, all hold it.
 		case r.Step > s.Index && shell:
 			if !(skipOwn && llmKeyName.MatchString(r.Name)) {
 				persist = "through a later step (its shell can write $GITHUB_ENV and $GITHUB_PATH, which later steps read)"
@@ -231,18 +234,34 @@ func agentSecrets(j *inventory.Job, s inventory.Step, skipOwn bool) (names []str
 	return jobSecrets(&sub, skipOwn), persist
 }
 
-// agentShell reports an agent that can run arbitrary commands on the runner
-// outside a sandbox: an unrestricted tool or a bypass in effect, unless the
-// Codex sandbox confines its writes to the workspace.
-func agentShell(ag *inventory.StepAgent) bool {
-	if ag == nil {
-		return false
+// jobVariableNames lists the stored CI/CD variables (a GitLab platform
+// scan) that reach a job's agent through its environment though the CI file
+// may not name them (inventory.ViaJobVariables), without the agent's own
+// model keys.
+func jobVariableNames(inv *inventory.Inventory, agent string) []string {
+	var out []string
+	for _, r := range inv.ReachesOf(agent) {
+		if r.Via != inventory.ViaJobVariables {
+			continue
+		}
+		if cr := inv.Credential(r.Credential); cr != nil && !llmKeyName.MatchString(cr.Name) && !slices.Contains(out, cr.Name) {
+			out = append(out, cr.Name)
+		}
 	}
-	if ag.Product == "codex" && ag.Sandbox != "" && ag.Sandbox != "danger-full-access" {
-		return false
-	}
-	return len(ag.Unrestricted) > 0 || len(ag.Bypass) > 0
+	slices.Sort(out)
+	return out
 }
+
+// mergeNames is the sorted union of two name lists.
+func mergeNames(a, b []string) []string {
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// agentShell reports an agent that can run arbitrary commands on the runner
+// outside a sandbox (inventory.StepAgent.HasShell).
+func agentShell(ag *inventory.StepAgent) bool { return ag.HasShell() }
 
 var llmKeyName = regexp.MustCompile(`(?i)^(ANTHROPIC|OPENAI|CLAUDE_CODE_OAUTH|GEMINI|GOOGLE_API|GOOGLE_GENAI|OPENROUTER|DEEPSEEK|MISTRAL|GROQ|XAI|CURSOR|AMP|FACTORY)[A-Z_]*(KEY|TOKEN)$`)
 

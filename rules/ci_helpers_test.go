@@ -17,8 +17,18 @@ import (
 // file in another scan root (another repository).
 func ciInventory(t testing.TB, files map[string]string) *inventory.Inventory {
 	t.Helper()
+	return ciInventoryWith(t, files, nil)
+}
+
+// ciInventoryWith is ciInventory with more parts added to the builder
+// (what a platform scan would add: stored variables, bindings).
+func ciInventoryWith(t testing.TB, files map[string]string, extra func(b *inventory.Builder)) *inventory.Inventory {
+	t.Helper()
 	a := workflows.NewAnalyzer(workflows.Options{})
 	b := inventory.NewBuilder()
+	if extra != nil {
+		extra(b)
+	}
 	keys := make([]string, 0, len(files))
 	for k := range files {
 		keys = append(keys, k)
@@ -136,9 +146,23 @@ func TestAgentSecrets(t *testing.T) {
 		if len(steps) != 1 {
 			t.Fatalf("%s: agent steps = %d", tc.name, len(steps))
 		}
-		got, persist := agentSecrets(job, steps[0], true)
+		got, persist := agentSecrets(jobRef{wf: &inv.Workflows[0], job: job}, steps[0], true)
 		if strings.Join(got, ",") != strings.Join(tc.want, ",") || (persist != "") != tc.persist {
 			t.Errorf("%s: secrets = %v (persist %q), want %v (persist %v)", tc.name, got, persist, tc.want, tc.persist)
 		}
+	}
+	// GitLab exports every CI/CD variable to the whole job: a token the
+	// before_script names is in the agent's environment in script, and one
+	// after_script names too (no persistence needed).
+	inv := ciInventory(t, map[string]string{".gitlab-ci.yml": "agent:\n  before_script:\n    - git remote set-url origin \"https://oauth2:${BOT_TOKEN}@$CI_SERVER_HOST/$CI_PROJECT_PATH.git\"\n" +
+		"  script:\n    - claude -p \"review\" --allowedTools \"Bash,Edit\"\n  after_script:\n    - ./notify.sh \"$SLACK_TOKEN\"\n"})
+	job := &inv.Workflows[0].Jobs[0]
+	steps := agentSteps(job)
+	if len(steps) != 1 {
+		t.Fatalf("GitLab: agent steps = %d", len(steps))
+	}
+	got, persist := agentSecrets(jobRef{wf: &inv.Workflows[0], job: job}, steps[0], true)
+	if strings.Join(got, ",") != "BOT_TOKEN,SLACK_TOKEN" || persist != "" {
+		t.Errorf("GitLab: secrets = %v (persist %q), want BOT_TOKEN,SLACK_TOKEN, job-wide", got, persist)
 	}
 }

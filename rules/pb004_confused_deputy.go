@@ -42,7 +42,7 @@ var ConfusedDeputy = &Rule{
 			}
 			reach, appAll := agentReach(j.job)
 			for _, s := range agentSteps(j.job) {
-				secrets, persist := agentSecrets(j.job, s, true)
+				secrets, persist := agentSecrets(j, s, true)
 				open := openStarters(s.Agent.Starters)
 				if len(open) == 0 {
 					continue

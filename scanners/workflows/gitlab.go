@@ -625,6 +625,9 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 		}
 		for _, m := range glVarRe.FindAllStringSubmatch(script, 4096) {
 			if glCredentialVar(m[1]) {
+				// Named in this section; GitLab exports every CI/CD variable
+				// to the whole job's environment, so every section holds it
+				// (the rules read GitLab refs as job-wide).
 				addRef(m[1], inventory.ViaRunScript, st.Index, st.Location)
 			}
 		}
@@ -694,7 +697,7 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 			ag.StartableBy = aud
 		}
 	}
-	r.gitlabReach(p, &job, refs, vars)
+	r.gitlabReach(p, &job, refs, vars, glMROnly(keys))
 	return job
 }
 
@@ -720,6 +723,28 @@ func inheritOff(keys map[string]entry, what, key string) bool {
 		return key != "" && !slices.Contains(v.strs(), key)
 	}
 	return false
+}
+
+// glMROnly reports a job whose rules run it in merge request pipelines
+// only: those run on refs/merge-requests/…, which are not protected, so the
+// job never receives protected variables.
+func glMROnly(keys map[string]entry) bool {
+	e, ok := keys["rules"]
+	if !ok || !e.v.isSeq() {
+		return false
+	}
+	all := 0
+	for _, rule := range e.v.items() {
+		if strings.EqualFold(rule.get("when").str(), "never") {
+			continue
+		}
+		all++
+		cond := strings.ReplaceAll(rule.get("if").str(), "'", `"`)
+		if strings.Contains(cond, "||") || !strings.Contains(cond, `$CI_PIPELINE_SOURCE == "merge_request_event"`) {
+			return false
+		}
+	}
+	return all > 0
 }
 
 // glAudience reads rules:/only: to tell schedule-only and protected-ref
@@ -764,7 +789,7 @@ func glAudience(keys map[string]entry) (inventory.Audience, string) {
 }
 
 // gitlabReach adds the job's agent, credentials and reach edges.
-func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, vars []glVar) {
+func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, vars []glVar, mrOnly bool) {
 	a := inventory.Agent{ID: job.Agent, Kind: inventory.AgentCIJob, Name: job.ID, Platform: inventory.PlatformGitLab, Location: job.Location,
 		StartableBy: job.StartableBy, Permissions: job.EffectivePermissions,
 		CI: &inventory.CIJobFacts{Workflow: p.main.file.Path, Job: job.ID}}
@@ -819,6 +844,16 @@ func (r *resolver) gitlabReach(p *glPipeline, job *inventory.Job, refs []ref, va
 				r.out.AddRef(inventory.Reach{Agent: a.ID, Credential: id, Via: inventory.ViaCIVariable, Location: &loc})
 			}
 		}
+	}
+	// CI/CD variables reach every job as environment variables, named or
+	// not: an agent with a shell reads them all (a platform scan knows
+	// which are stored; the link stage adds the edges).
+	if slices.ContainsFunc(job.Steps, func(s inventory.Step) bool { return s.Agent.HasShell() }) {
+		env := ""
+		if job.Environment != nil {
+			env = job.Environment.Name
+		}
+		r.out.AddJobVariables(inventory.JobVariables{Agent: a.ID, Source: p.main.file.Source, Protected: !mrOnly, Environment: env, Location: job.Location})
 	}
 	r.out.AddAgent(a)
 }
