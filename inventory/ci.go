@@ -215,6 +215,13 @@ const (
 	// OriginAgentOutput: the output of a model or coding agent that read
 	// text from outsiders.
 	OriginAgentOutput = "agent-output"
+	// OriginGitLabCommitText: a GitLab commit's message, title,
+	// description or author, in a job that can run on protected refs.
+	OriginGitLabCommitText = "gitlab-commit-text"
+	// OriginPipelineVariable: a GitLab pipeline variable the CI file does not
+	// define, in a job that runs for trigger pipelines (whoever holds a
+	// trigger token sets it).
+	OriginPipelineVariable = "pipeline-variable"
 )
 
 // Step is one step of a job (or of a local composite action it uses).

@@ -20,21 +20,27 @@ var UntrustedInjection = &Rule{
 			"`pull_request` (a fork's author already controls the code such runs execute, with a read-only token), and when a gate " +
 			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, an actor gate " +
 			"on its author, or a same-repository gate for branch names and pull request text — and for events whose payload does " +
-			"not hold the text (pull request fields on `issue_comment`).",
+			"not hold the text (pull request fields on `issue_comment`). GitLab (where the shell expands variables as data, so only a " +
+			"coding agent's prompt carries the text): a commit's message, title, description or author in a job that can run on protected " +
+			"refs (written by any developer whose merge request is merged, read with the protected variables; quiet for merge-request-only " +
+			"jobs, whose author controls the configuration anyway), or a pipeline variable the CI file does not define in a job that runs " +
+			"for trigger pipelines (whoever holds a trigger token sets it; a relay of comments hands it the commenters' text); 9.1 when " +
+			"the job holds credentials, including the stored variables a group scan shows it receives.",
 		Description: "A `${{ }}` expression that an outsider controls (an issue or pull request title or body, a comment, a branch " +
 			"name, a commit message) is expanded into a `run:` script, an `actions/github-script` script or a coding agent's prompt " +
 			"before the step starts — directly, or through an env variable, a step's output (a script that fetches the pull request's " +
 			"title or body, a model's or agent's answer), a job's output or a composite action's or reusable workflow's input. A " +
-			"crafted title becomes shell commands, or instructions the agent follows with the job's token and secrets.",
+			"crafted title becomes shell commands, or instructions the agent follows with the job's token and secrets. On GitLab: commit text or a trigger caller's pipeline variable in a coding agent's prompt.",
 		Frameworks: []Mapping{NHI(2), ASI(1), ASI(5), Maestro("L3/T6"), Maestro("T11"), CSF("PR.PS-01")},
 		Source: "GitHub Actions workflows (actionlint's list of untrusted inputs, extended with workflow_run fields, followed through " +
-			"env, outputs and inputs; numbers, SHAs and fixed values stay clean)",
+			"env, outputs and inputs; numbers, SHAs and fixed values stay clean) and the prompts of coding agents in GitLab CI files",
 		Remediation: "Pass the value through an environment variable and quote it (`env: TITLE: ${{ github.event.issue.title }}` then " +
 			"`\"$TITLE\"`). Do not template untrusted text into a prompt for an agent with privileged tools; let the agent fetch it as " +
 			"data with read-only tools.",
 		Precision: PrecisionHigh,
 	},
 	Check: func(c *Context) {
+		gitlabPromptInjections(c)
 		ciJobs(c.Inventory, inventory.PlatformGitHub, func(j jobRef) {
 			privilegedRun := false
 			for _, s := range j.job.Starters {
@@ -306,4 +312,78 @@ func prEvent(e string) bool {
 
 func prText(expr string) bool {
 	return expr == "github.head_ref" || strings.HasPrefix(expr, "github.event.pull_request.") || strings.HasPrefix(expr, "github.event.workflow_run.")
+}
+
+// gitlabPromptInjections reports untrusted text in the prompts of coding
+// agents in GitLab jobs (the workflow scanner's gitlab_prompt.go says which
+// text). A pipeline variable that a platform scan lists as stored is not the
+// trigger caller's.
+func gitlabPromptInjections(c *Context) {
+	ciJobs(c.Inventory, inventory.PlatformGitLab, func(j jobRef) {
+		for _, s := range agentSteps(j.job) {
+			if len(s.Injections) == 0 {
+				continue
+			}
+			secrets, _ := agentSecrets(j, s, true)
+			secrets = mergeNames(secrets, jobVariableNames(c.Inventory, j.job.Agent))
+			score := 8.5
+			if len(secrets) > 0 {
+				score = 9.1
+			}
+			for _, in := range s.Injections {
+				name := strings.TrimPrefix(in.Expression, "$")
+				var what string
+				switch {
+				case slices.Contains(in.Origins, inventory.OriginGitLabCommitText):
+					what = "the commit's " + strings.ToLower(strings.TrimPrefix(name, "CI_COMMIT_")) + ", written by whoever authored the commit " +
+						"(any developer whose merge request is merged), in a job that also runs on protected refs"
+				case slices.Contains(in.Origins, inventory.OriginPipelineVariable):
+					if storedVariable(c.Inventory, j.wf.Source, name) {
+						continue
+					}
+					what = "a pipeline variable the CI file does not define, in a job that runs for trigger pipelines: whoever holds a " +
+						"trigger token sets it" + triggersPhrase(c.Inventory, j.wf.Source)
+				default:
+					continue
+				}
+				c.Report(Result{
+					Subject:  j.stepSubject(s) + ":" + in.Expression,
+					Location: in.Location,
+					Score:    score,
+					Agent:    j.job.Agent,
+					Message: fmt.Sprintf("`%s` — %s — is in the prompt of the %s agent in %s, which holds %s: whoever writes that text steers the agent.",
+						in.Expression, what, cmpStr(s.Agent.Product, "coding"), j.name(), reachPhrase(j.job, secrets)),
+					Properties: map[string]string{"expression": in.Expression, "into": in.Into, "origins": strings.Join(in.Origins, ",")},
+				})
+			}
+		}
+	})
+}
+
+// storedVariable reports a CI/CD variable of the name that a platform scan
+// lists for the project or a group above it (the project's binding).
+func storedVariable(inv *inventory.Inventory, source, name string) bool {
+	cr := inv.Credential(inventory.GitLabVariableID(source, name))
+	return cr != nil && ((cr.API != nil && cr.API.Variable != nil) || len(cr.Backing) > 0)
+}
+
+// triggersPhrase names the project's pipeline trigger tokens a platform
+// scan listed (" (the trigger tokens of acme/app: \"comment relay\", owner @erin)").
+func triggersPhrase(inv *inventory.Inventory, source string) string {
+	var names []string
+	for _, cr := range inv.Credentials {
+		if cr.Kind != kindGLTrigger || !strings.HasPrefix(cr.ID, source+"|") {
+			continue
+		}
+		n := fmt.Sprintf("%q", cr.Name)
+		if p := inv.PrincipalByID(cr.Owner); p != nil && p.Login != "" {
+			n += ", owner @" + p.Login
+		}
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	slices.Sort(names)
+	return " (the project's trigger tokens: " + strings.Join(names, "; ") + ")"
 }

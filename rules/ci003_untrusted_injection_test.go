@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/agentreach/agentreach/inventory"
+)
 
 func TestUntrustedInjection(t *testing.T) {
 	t.Parallel()
@@ -45,4 +49,50 @@ func TestUntrustedInjection(t *testing.T) {
 		{name: "pull request text is not in an issue_comment payload", yaml: "on:\n  pull_request:\n  issue_comment:\npermissions: {contents: write}\njobs:\n  t:\n    if: github.event_name == 'pull_request' || github.event.comment.author_association == 'OWNER'\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n"},
 		{name: "head_ref on pull_request only is quiet", yaml: "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.head_ref }}\n"},
 	})
+}
+
+// TestUntrustedInjectionGitLab: GitLab prompts. Text whose author does not
+// control the pipeline's configuration — commit text in a job that runs on
+// protected refs, a trigger caller's pipeline variable — is reported; the
+// look-alikes (a merge-request-only job, a variable the CI file defines, a
+// non-prompt argument, an id, a job that is not for triggers, a stored
+// variable) are not.
+func TestUntrustedInjectionGitLab(t *testing.T) {
+	t.Parallel()
+	gl := func(rules, script string) map[string]string {
+		return map[string]string{".gitlab-ci.yml": "agent:\n  image: node:22\n" + rules + "  script:\n    - npm i -g @anthropic-ai/claude-code\n" + script}
+	}
+	trigger := "  rules:\n    - if: $CI_PIPELINE_SOURCE == \"trigger\" && $AGENT_PROMPT\n"
+	mrOnly := "  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n"
+	main := "  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
+	push := "    - git push \"https://oauth2:${BOT_TOKEN}@${CI_SERVER_HOST}/${CI_PROJECT_PATH}.git\" HEAD:main\n"
+	runCICases(t, UntrustedInjection, []ciCase{
+		{name: "trigger variable in the prompt, with a token", files: gl(trigger, "    - claude -p \"$AGENT_PROMPT\" --allowedTools \"Bash,Edit\"\n"+push),
+			want: []ciWant{{line: 7, score: 9.1, msg: "`$AGENT_PROMPT` — a pipeline variable the CI file does not define, in a job that runs for trigger pipelines"}}},
+		{name: "trigger variable with a default, no credential", files: gl(trigger, "    - claude -p \"${AGENT_PROMPT:-Review !$CI_MERGE_REQUEST_IID}\" --allowedTools Edit\n"),
+			want: []ciWant{{line: 7, score: 8.5, msg: "claude-code agent"}}},
+		{name: "only: triggers", files: gl("  only:\n    - triggers\n", "    - claude -p \"Do $TASK\"\n"), want: []ciWant{{score: 8.5, msg: "$TASK"}}},
+		{name: "commit message on the default branch", files: gl(main, "    - 'claude -p \"Write release notes for: $CI_COMMIT_MESSAGE\" --allowedTools Bash'\n"+push),
+			want: []ciWant{{line: 7, score: 9.1, msg: "the commit's message, written by whoever authored the commit"}}},
+		{name: "commit title, job without rules (runs on protected refs too)", files: gl("", "    - claude -p \"$CI_COMMIT_TITLE\"\n"),
+			want: []ciWant{{score: 8.5, msg: "$CI_COMMIT_TITLE"}}},
+		{name: "merge request text in a merge-request-only job", files: gl(mrOnly,
+			"    - claude -p \"Review $CI_MERGE_REQUEST_TITLE $CI_MERGE_REQUEST_DESCRIPTION $CI_COMMIT_MESSAGE\" --allowedTools Bash\n"+push)},
+		{name: "a variable the CI file defines", files: map[string]string{".gitlab-ci.yml": "variables:\n  AGENT_PROMPT: \"Review the merge request\"\nagent:\n" + trigger +
+			"  script:\n    - claude -p \"$AGENT_PROMPT\"\n"}},
+		{name: "not the prompt: the model flag", files: gl(trigger, "    - claude -p \"Review the code\" --model \"$CLAUDE_MODEL\"\n")},
+		{name: "an id is clean", files: gl(trigger, "    - claude -p \"Review !$CI_MERGE_REQUEST_IID in $CI_PROJECT_PATH at $CI_COMMIT_SHA\"\n")},
+		{name: "not a trigger job", files: gl(mrOnly, "    - claude -p \"$AGENT_PROMPT\"\n")},
+		{name: "a plain script line is data", files: gl(trigger, "    - echo \"$AGENT_PROMPT\" > prompt.txt\n    - claude -p \"Follow prompt.txt\"\n")},
+	})
+	// A stored variable of that name (a group scan) is the maintainers', not
+	// the trigger caller's.
+	const src = "gitlab:h/acme/app"
+	inv := ciInventoryWith(t, map[string]string{src + "::.gitlab-ci.yml": gl(trigger, "    - claude -p \"$AGENT_PROMPT\"\n")[".gitlab-ci.yml"]}, func(b *inventory.Builder) {
+		b.AddCredential(inventory.Credential{ID: inventory.GitLabVariableID(src, "AGENT_PROMPT"), Kind: inventory.KindCIVariable, Platform: inventory.PlatformGitLab,
+			Name: "AGENT_PROMPT", API: &inventory.APIFacts{Variable: &inventory.VariableFacts{}}})
+	})
+	if fs := run(t, UntrustedInjection, inv); len(fs) != 0 {
+		t.Errorf("a stored AGENT_PROMPT: want no finding, got %q", fs[0].Message)
+	}
 }

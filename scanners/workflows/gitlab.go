@@ -518,6 +518,7 @@ func (p *glPipeline) resolveJob(d glDef, depth int, seen map[string]bool) map[st
 
 var (
 	glVarRe      = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	glSourceRe   = regexp.MustCompile(`\$CI_PIPELINE_SOURCE\s*==\s*"([a-z_]+)"`)
 	glJWTRe      = regexp.MustCompile(`\$\{?(CI_JOB_JWT(?:_V1|_V2)?)\b`)
 	glPrivTokRe  = regexp.MustCompile(`(?i)PRIVATE-TOKEN:\s*\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
 	glOwnAPIRe   = regexp.MustCompile(`\$\{?CI_API_V4_URL\}?/projects/\$\{?CI_PROJECT_ID\}?`)
@@ -593,6 +594,7 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 		vars = mergeVars(vars, readVars(fileOf(e, file), e.v))
 	}
 	// Scripts become steps.
+	mrOnly, sources := glMROnly(keys), glPipelineSources(keys)
 	var refs []ref
 	addRef := func(name string, via inventory.ReachVia, step int, loc inventory.Location) {
 		if !slices.ContainsFunc(refs, func(x ref) bool { return x.name == name && x.step == step && x.via == via }) {
@@ -619,9 +621,14 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 		script := strings.Join(lines, "\n")
 		st := inventory.Step{Index: len(job.Steps), Name: section, Location: locOf(f, e.v), Run: true, OtherS3Endpoint: otherS3Re.MatchString(script)}
 		for _, c := range scriptCommands(script) {
-			if ag := r.agents.commandAgent(c); ag != nil && st.Agent == nil {
+			ag := r.agents.commandAgent(c)
+			if ag == nil {
+				continue
+			}
+			if st.Agent == nil {
 				st.Agent = ag
 			}
+			glPromptInjections(c, &st, scriptLineLoc(f, e.v, c.line), vars, mrOnly, sources)
 		}
 		for _, m := range glVarRe.FindAllStringSubmatch(script, 4096) {
 			if glCredentialVar(m[1]) {
@@ -697,7 +704,7 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 			ag.StartableBy = aud
 		}
 	}
-	r.gitlabReach(p, &job, refs, vars, glMROnly(keys))
+	r.gitlabReach(p, &job, refs, vars, mrOnly)
 	return job
 }
 
@@ -723,6 +730,24 @@ func inheritOff(keys map[string]entry, what, key string) bool {
 		return key != "" && !slices.Contains(v.strs(), key)
 	}
 	return false
+}
+
+// scriptLineLoc locates line n (1-based) of a script section's joined lines:
+// the item of the sequence it falls in (an item may span lines).
+func scriptLineLoc(file inventory.Location, seq ynode, n int) inventory.Location {
+	loc := locOf(file, seq)
+	if !seq.isSeq() {
+		return loc
+	}
+	at := 1
+	for _, it := range seq.items() {
+		lines := strings.Count(it.str(), "\n") + 1
+		if n < at+lines {
+			return locOf(file, it)
+		}
+		at += lines
+	}
+	return loc
 }
 
 // glMROnly reports a job whose rules run it in merge request pipelines
