@@ -215,12 +215,16 @@ const (
 	// OriginAgentOutput: the output of a model or coding agent that read
 	// text from outsiders.
 	OriginAgentOutput = "agent-output"
+	// OriginGitLabEventText: GitLab event text — the comment that mentions
+	// an agent and its thread ($AI_FLOW_INPUT, $AI_FLOW_CONTEXT) or a
+	// webhook trigger's payload ($TRIGGER_PAYLOAD).
+	OriginGitLabEventText = "gitlab-event-text"
 	// OriginGitLabCommitText: a GitLab commit's message, title,
 	// description or author, in a job that can run on protected refs.
 	OriginGitLabCommitText = "gitlab-commit-text"
 	// OriginPipelineVariable: a GitLab pipeline variable the CI file does not
-	// define, in a job that runs for trigger pipelines (whoever holds a
-	// trigger token sets it).
+	// define, in a job that runs for trigger or downstream pipelines
+	// (whoever holds a trigger token, or runs the upstream job, sets it).
 	OriginPipelineVariable = "pipeline-variable"
 )
 

@@ -21,10 +21,11 @@ var UntrustedInjection = &Rule{
 			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, an actor gate " +
 			"on its author, or a same-repository gate for branch names and pull request text — and for events whose payload does " +
 			"not hold the text (pull request fields on `issue_comment`). GitLab (where the shell expands variables as data, so only a " +
-			"coding agent's prompt carries the text): a commit's message, title, description or author in a job that can run on protected " +
+			"coding agent's prompt carries the text): the comment that mentions an agent and its thread (`$AI_FLOW_INPUT`, " +
+			"`$AI_FLOW_CONTEXT`) or a webhook trigger's payload (`$TRIGGER_PAYLOAD`), in any job; a commit's message, title, description or author in a job that can run on protected " +
 			"refs (written by any developer whose merge request is merged, read with the protected variables; quiet for merge-request-only " +
 			"jobs, whose author controls the configuration anyway), or a pipeline variable the CI file does not define in a job that runs " +
-			"for trigger pipelines (whoever holds a trigger token sets it; a relay of comments hands it the commenters' text); 9.1 when " +
+			"for trigger or downstream pipelines (whoever holds a trigger token sets it; a relay of comments hands it the commenters' text); 9.1 when " +
 			"the job holds credentials, including the stored variables a group scan shows it receives.",
 		Description: "A `${{ }}` expression that an outsider controls (an issue or pull request title or body, a comment, a branch " +
 			"name, a commit message) is expanded into a `run:` script, an `actions/github-script` script or a coding agent's prompt " +
@@ -334,6 +335,17 @@ func gitlabPromptInjections(c *Context) {
 				name := strings.TrimPrefix(in.Expression, "$")
 				var what string
 				switch {
+				case slices.Contains(in.Origins, inventory.OriginGitLabEventText):
+					switch name {
+					case "AI_FLOW_INPUT":
+						what = "the comment of whoever mentions the agent in an issue or merge request (GitLab's AI flow triggers set it)"
+					case "AI_FLOW_CONTEXT":
+						what = "the issue or merge request the agent is mentioned in, with its comments (GitLab's AI flow triggers set it)"
+					case "TRIGGER_PAYLOAD":
+						what = "the payload of the webhook that started the pipeline, with the titles, descriptions and comments of whoever wrote them"
+					default:
+						what = "GitLab event text: a comment that mentions the agent, its thread or a webhook trigger's payload, written by whoever wrote them"
+					}
 				case slices.Contains(in.Origins, inventory.OriginGitLabCommitText):
 					what = "the commit's " + strings.ToLower(strings.TrimPrefix(name, "CI_COMMIT_")) + ", written by whoever authored the commit " +
 						"(any developer whose merge request is merged), in a job that also runs on protected refs"
@@ -351,13 +363,20 @@ func gitlabPromptInjections(c *Context) {
 					Location: in.Location,
 					Score:    score,
 					Agent:    j.job.Agent,
-					Message: fmt.Sprintf("`%s` — %s — is in the prompt of the %s agent in %s, which holds %s: whoever writes that text steers the agent.",
-						in.Expression, what, cmpStr(s.Agent.Product, "coding"), j.name(), reachPhrase(j.job, secrets)),
+					Message: fmt.Sprintf("`%s`%s — %s — is in the prompt of the %s agent in %s, which holds %s: whoever writes that text steers the agent.",
+						in.Expression, parenthesised(in.Via), what, cmpStr(s.Agent.Product, "coding"), j.name(), reachPhrase(j.job, secrets)),
 					Properties: map[string]string{"expression": in.Expression, "into": in.Into, "origins": strings.Join(in.Origins, ",")},
 				})
 			}
 		}
 	})
+}
+
+func parenthesised(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 // storedVariable reports a CI/CD variable of the name that a platform scan

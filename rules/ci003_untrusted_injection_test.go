@@ -83,6 +83,13 @@ func TestUntrustedInjectionGitLab(t *testing.T) {
 		{name: "not the prompt: the model flag", files: gl(trigger, "    - claude -p \"Review the code\" --model \"$CLAUDE_MODEL\"\n")},
 		{name: "an id is clean", files: gl(trigger, "    - claude -p \"Review !$CI_MERGE_REQUEST_IID in $CI_PROJECT_PATH at $CI_COMMIT_SHA\"\n")},
 		{name: "not a trigger job", files: gl(mrOnly, "    - claude -p \"$AGENT_PROMPT\"\n")},
+		{name: "the AI flow comment in a web job (Claude Code's GitLab example)", files: gl("  rules:\n    - if: $CI_PIPELINE_SOURCE == \"web\"\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n",
+			"    - >\n      claude\n      -p \"${AI_FLOW_INPUT:-'Review this MR and implement the requested changes'}\"\n      --permission-mode acceptEdits\n      --allowedTools \"Bash(*) Read(*) Edit(*) Write(*) mcp__gitlab\"\n"+push),
+			want: []ciWant{{line: 8, score: 9.1, msg: "the comment of whoever mentions the agent in an issue or merge request"}}},
+		{name: "the webhook payload through an assigned prompt", files: gl(trigger,
+			"    - 'export EVENT=$(cat $TRIGGER_PAYLOAD)'\n    - export PROMPT=\"Handle this event $EVENT\"\n    - claude -p \"$PROMPT\" --allowedTools Bash\n"),
+			want: []ciWant{{line: 9, score: 8.5, msg: "`$PROMPT` (set from $EVENT at line 8) — GitLab event text"}}},
+		{name: "an assigned prompt from fixed text", files: gl(trigger, "    - export PROMPT=\"Review $CI_PROJECT_PATH\"\n    - claude -p \"$PROMPT\"\n")},
 		{name: "a plain script line is data", files: gl(trigger, "    - echo \"$AGENT_PROMPT\" > prompt.txt\n    - claude -p \"Follow prompt.txt\"\n")},
 	})
 	// A stored variable of that name (a group scan) is the maintainers', not

@@ -595,6 +595,19 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 	}
 	// Scripts become steps.
 	mrOnly, sources := glMROnly(keys), glPipelineSources(keys)
+	var scriptLines []glScriptLine
+	for _, section := range []string{"before_script", "script"} {
+		if e, ok := get(section); ok && e.v.isSeq() {
+			for _, it := range e.v.items() {
+				for k, l := range strings.Split(it.str(), "\n") {
+					scriptLines = append(scriptLines, glScriptLine{text: l, line: it.line() + k})
+				}
+			}
+		}
+	}
+	taint := glTaints(scriptLines, mrOnly, sources, func(name string) bool {
+		return slices.ContainsFunc(vars, func(v glVar) bool { return v.name == name })
+	})
 	var refs []ref
 	addRef := func(name string, via inventory.ReachVia, step int, loc inventory.Location) {
 		if !slices.ContainsFunc(refs, func(x ref) bool { return x.name == name && x.step == step && x.via == via }) {
@@ -628,7 +641,7 @@ func (r *resolver) gitlabJob(p *glPipeline, d glDef, keys map[string]entry) inve
 			if st.Agent == nil {
 				st.Agent = ag
 			}
-			glPromptInjections(c, &st, scriptLineLoc(f, e.v, c.line), vars, mrOnly, sources)
+			glPromptInjections(c, &st, scriptLineLoc(f, e.v, c.line), taint)
 		}
 		for _, m := range glVarRe.FindAllStringSubmatch(script, 4096) {
 			if glCredentialVar(m[1]) {
