@@ -18,6 +18,7 @@ import (
 
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/rules"
+	"github.com/agentreach/agentreach/scanners/local"
 )
 
 // DefaultConfigName is the configuration file looked up by default.
@@ -101,7 +102,7 @@ func loadConfig(path string) (*Config, error) {
 	if path == "" {
 		return cfg, nil
 	}
-	f, err := os.Open(path)
+	f, err := local.OpenRegular(path, true) // never blocks on a FIFO put in its place
 	if err != nil {
 		return nil, &configError{fmt.Sprintf("config %s: %v", path, unwrapPathErr(err))}
 	}

@@ -2,7 +2,9 @@ package local
 
 import (
 	"context"
+	"errors"
 	"io/fs"
+	"os"
 
 	"github.com/agentreach/agentreach/inventory"
 )
@@ -76,4 +78,29 @@ func ScanFS(ctx context.Context, src inventory.Source, analyzers []Analyzer, opt
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return rec.files, err
+}
+
+// ErrNotRegular is returned by OpenRegular for anything but a regular file.
+var ErrNotRegular = errors.New("not a regular file (FIFO, socket or device)")
+
+// OpenRegular opens a file for reading only if it is a regular file when
+// opened — not when it was last looked at: a hostile tree can swap a FIFO,
+// a device or a symlink in between. The open never blocks, and follows a
+// symlink in the last component only when follow is set (a link the walk
+// chose to read under its own name).
+func OpenRegular(path string, follow bool) (*os.File, error) {
+	f, err := os.OpenFile(path, openFlags(follow), 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+	}
+	return f, nil
 }

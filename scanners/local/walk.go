@@ -81,6 +81,7 @@ type job struct {
 	rel  string
 	abs  string
 	size int64
+	link bool // a symlink read under its own name: the open follows it
 }
 
 // Scan walks the tree of src (its Path, as given) and runs the analyzers over
@@ -218,13 +219,13 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 				// at .claude/mcp.json): then it is read under the link's path.
 				if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() &&
 					inventory.ClassifyPath(rel) != inventory.ClassifyPath(relPath(realRoot, target)) {
-					return enqueue(job{rel: rel, abs: p, size: info.Size()})
+					return enqueue(job{rel: rel, abs: p, size: info.Size(), link: true})
 				}
 				rec.add(inventory.CoverageSkipped, "symlink inside the tree (its target is scanned)", "")
 			}
 			return nil
 		case !typ.IsRegular():
-			rec.add(inventory.CoverageSkipped, "not a regular file (FIFO, socket or device)", rel)
+			rec.add(inventory.CoverageSkipped, ErrNotRegular.Error(), rel)
 			return nil
 		}
 		info, err := d.Info()
@@ -328,7 +329,7 @@ func analyzeFile(ctx context.Context, src inventory.Source, j job, buf []byte, g
 	if ctx.Err() != nil {
 		return buf
 	}
-	open := func() (fs.File, error) { return os.Open(j.abs) }
+	open := func() (fs.File, error) { return OpenRegular(j.abs, j.link) }
 	if opts.openFile != nil {
 		open = func() (fs.File, error) {
 			rc, err := opts.openFile(j.abs)
@@ -361,6 +362,11 @@ func analyzeFile(ctx context.Context, src inventory.Source, j job, buf []byte, g
 // whether the file is to be analysed.
 func readFile(open func() (fs.File, error), rel string, size int64, buf []byte, opts Options, rec *recorder, source string) ([]byte, []byte, bool) {
 	f, err := open()
+	if errors.Is(err, ErrNotRegular) {
+		// Swapped in after the walk saw a regular file.
+		rec.addFor(source, inventory.CoverageSkipped, ErrNotRegular.Error(), rel)
+		return nil, buf, false
+	}
 	if err != nil {
 		rec.addFor(source, inventory.CoveragePartial, "unreadable: "+describeErr(err), rel)
 		return nil, buf, false
