@@ -43,6 +43,7 @@ func FuzzAnalyze(f *testing.F) {
 		"on:\n  workflow_call:\njobs:\n  c:\n    uses: ./.github/workflows/f.yml\n    secrets: inherit\n",
 		"runs:\n  using: composite\n  steps:\n    - uses: ./.github/actions/x\n    - run: codex exec --yolo\n",
 		"include:\n  - local: /.gitlab-ci.yml\nvariables:\n  AWS_SECRET_ACCESS_KEY: $K\n.t: &t\n  script: [gemini --yolo]\njob:\n  <<: *t\n  extends: .t\n  id_tokens:\n    T: {aud: '*'}\n",
+		"agent:\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"trigger\" && $P\n  script:\n    - 'export E=$(cat $TRIGGER_PAYLOAD)'\n    - export Q=\"$E $Q\"\n    - >\n      claude -p \"${AI_FLOW_INPUT:-$Q} $CI_COMMIT_MESSAGE\" --allowedTools Bash\n",
 		"a: &a [*a]\n",
 		"on: [push\n",
 		"{on: push, jobs: {a: {runs-on: x, steps: [{run: x}]}}}",
