@@ -200,7 +200,7 @@ func (f *scanFlags) resolve(ctx context.Context, args []string, stdio Stdio, get
 		opts.maxFileSize = n
 	}
 	if f.baseline != "" {
-		fh, err := os.Open(f.baseline)
+		fh, err := local.OpenRegular(f.baseline, true)
 		if err != nil {
 			return nil, &usageError{fmt.Sprintf("--baseline %s: %v", f.baseline, unwrapPathErr(err))}
 		}

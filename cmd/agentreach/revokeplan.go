@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/agentreach/agentreach/inventory"
 	"github.com/agentreach/agentreach/report"
+	"github.com/agentreach/agentreach/scanners/local"
 )
 
 func newRevokePlanCmd(stdio Stdio) *cobra.Command {
@@ -99,7 +99,7 @@ func parsePlanOutput(s string) (output, error) {
 }
 
 func readPlanReport(path string) (*report.Report, error) {
-	f, err := os.Open(path)
+	f, err := local.OpenRegular(path, true)
 	if err != nil {
 		return nil, &usageError{fmt.Sprintf("%s: %v", path, unwrapPathErr(err))}
 	}

@@ -155,6 +155,9 @@ func readServer(f *fileCtx, name, ptr string, e *node) *server {
 	if s.cmdNode != nil && strings.Contains(s.command, " ") && len(s.args) == 0 {
 		// "command": "npx -y pkg": split like a shell would, roughly.
 		fields := strings.Fields(s.command)
+		if len(fields) == 0 {
+			fields = []string{""} // blank: no command (a fuzzer's find)
+		}
 		s.command = fields[0]
 		for _, fld := range fields[1:] {
 			s.args = append(s.args, &node{kind: kString, str: fld, line: s.cmdNode.line, col: s.cmdNode.col})

@@ -244,7 +244,7 @@ func FuzzParseLog(f *testing.F) {
 		n := 0
 		commits, err := parseLog(strings.NewReader(string(data)), func(b historyBlob) error {
 			n++
-			if len(b.id) != 40 || b.commit == "" {
+			if (len(b.id) != 40 && len(b.id) != 64) || b.commit == "" { // SHA-1 or SHA-256 object ids
 				t.Fatalf("blob %+v", b)
 			}
 			return nil

@@ -138,7 +138,7 @@ func newPrefilter(formats []*Format, config bool) *prefilter {
 		b := p.bigram[bg]
 		if b == 0 {
 			p.buckets = append(p.buckets, nil)
-			b = uint16(len(p.buckets) - 1)
+			b = uint16(len(p.buckets) - 1) // #nosec G115 -- one bucket per distinct leading bigram of a keyword: fewer than 2^16
 			p.bigram[bg] = b
 			p.present[bg>>6] |= 1 << (bg & 63)
 			bucketBound[bg] = boundWord
@@ -226,7 +226,7 @@ func (p *prefilter) scan(s *scanState) {
 // trigram follows up a trigram hit at at: the exact bigram, then the
 // boundary and the keywords.
 func (p *prefilter) trigram(s *scanState, at int, x uint32) {
-	bg := uint16(x >> 8)
+	bg := uint16(x >> 8) // #nosec G115 -- x holds three bytes: x>>8 is the leading two, a uint16
 	if p.present[bg>>6]>>(bg&63)&1 != 0 {
 		p.candidate(s, at, bg)
 	}
