@@ -40,6 +40,10 @@ type collector struct {
 	selfDone   bool
 	admin      bool
 	included   map[string]*includedFile // files of other projects read for include: project: (project.go)
+	// projectRunnersRead: the project runners of every project below the
+	// group came with one GraphQL query (runners.go); else each project's
+	// are listed through REST.
+	projectRunnersRead bool
 
 	serviceUsers map[int64]string // the service accounts read (instance.go): user id → username
 }
@@ -98,6 +102,7 @@ func (s *Scanner) ScanGroup(ctx context.Context, group string, files FileScanner
 		seen[p.ID] = true
 		return dup
 	})
+	col.projectRunnersRead = col.gqlProjectRunners(ctx, g.FullPath)
 	col.scanProjects(ctx, projects)
 	if col.admin && !inInstanceScan(ctx) { // ScanInstance reads it once
 		col.instance(ctx)
@@ -428,20 +433,26 @@ func (col *collector) addVariable(id, typ, key, value string, f variableFacts, s
 
 // addRunner records a group or project runner with its details.
 func (col *collector) addRunner(ctx context.Context, r *gl.Runner, where string) {
-	id := inventory.Scoped(col.src.ID, fmt.Sprintf("runner:%d", r.ID))
-	facts := &inventory.APIFacts{Runner: &inventory.RunnerFacts{Type: r.RunnerType, Paused: r.Paused}}
+	facts := &inventory.RunnerFacts{Type: r.RunnerType, Paused: r.Paused}
 	d, _, err := col.s.client.Runners.GetRunnerDetails(r.ID, gl.WithContext(ctx))
 	if err != nil {
 		col.fail(where, "/runners/:id", err)
 	} else {
-		facts.Runner.Locked, facts.Runner.RunUntagged, facts.Runner.AccessLevel, facts.Runner.Tags = d.Locked, d.RunUntagged, d.AccessLevel, d.TagList
-		facts.Runner.Details = true
+		facts.Locked, facts.RunUntagged, facts.AccessLevel, facts.Tags = d.Locked, d.RunUntagged, d.AccessLevel, d.TagList
+		facts.Details = true
 	}
-	col.out.AddCredential(inventory.Credential{ID: id, Kind: inventory.KindRunner, Platform: inventory.PlatformGitLab, Type: "gitlab-runner",
-		Name: cmpOr(r.Description, r.Name, strconv.FormatInt(r.ID, 10)), Storage: "a runner machine: every job it runs can read what earlier jobs left on it",
-		Scope: &inventory.Scope{Kind: strings.TrimSuffix(r.RunnerType, "_type"), Target: where}, Lifetime: inventory.LifetimeStatic,
-		Reach: inventory.ReachInfrastructure, Revocation: fmt.Sprintf("DELETE /runners/%d, then re-image the machine", r.ID),
-		Locations: []inventory.Location{col.loc(where, "runners/"+strconv.FormatInt(r.ID, 10))}, API: facts})
+	col.recordRunner(r.ID, cmpOr(r.Description, r.Name, strconv.FormatInt(r.ID, 10)), where, facts)
+}
+
+// recordRunner records a runner of the scope where (a group's or a
+// project's full path, or the instance's host).
+func (col *collector) recordRunner(id int64, name, where string, facts *inventory.RunnerFacts) {
+	col.out.AddCredential(inventory.Credential{ID: inventory.Scoped(col.src.ID, fmt.Sprintf("runner:%d", id)), Kind: inventory.KindRunner,
+		Platform: inventory.PlatformGitLab, Type: "gitlab-runner",
+		Name: name, Storage: "a runner machine: every job it runs can read what earlier jobs left on it",
+		Scope: &inventory.Scope{Kind: strings.TrimSuffix(facts.Type, "_type"), Target: where}, Lifetime: inventory.LifetimeStatic,
+		Reach: inventory.ReachInfrastructure, Revocation: fmt.Sprintf("DELETE /runners/%d, then re-image the machine", id),
+		Locations: []inventory.Location{col.loc(where, "runners/"+strconv.FormatInt(id, 10))}, API: &inventory.APIFacts{Runner: facts}})
 }
 
 func cmpOr(s ...string) string {

@@ -188,6 +188,9 @@ func (col *collector) projectREST(ctx context.Context, w *projWork) {
 			Revocation: fmt.Sprintf("DELETE /projects/%s/triggers/%d", url.PathEscape(full), t.ID),
 			Locations:  []inventory.Location{projLoc(src, "triggers/"+strconv.FormatInt(t.ID, 10))}, API: &inventory.APIFacts{}})
 	}
+	if !col.projectRunnersRead {
+		col.projectRunnersREST(ctx, p.ID, full)
+	}
 	if pr.InboundJobTokenScope != nil {
 		col.out.AddSetting(inventory.Setting{Source: src.ID, Name: SettingJobTokenInbound, Value: strconv.FormatBool(*pr.InboundJobTokenScope),
 			Location: projLoc(src, "settings/ci_cd/job_token_scope")})
