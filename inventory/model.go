@@ -78,6 +78,10 @@ const (
 	KindWorkflowToken       CredentialKind = "workflow-token" // GITHUB_TOKEN, CI_JOB_TOKEN
 	KindOIDC                CredentialKind = "oidc-token"
 	KindEmbeddedKey         CredentialKind = "embedded-key"
+	// KindUserSSHKey is a user's SSH key as a platform lists it (GitHub's
+	// SSO-authorised keys, GitLab's enterprise users' keys): the public
+	// half; the private key lives wherever its user keeps it.
+	KindUserSSHKey CredentialKind = "user-ssh-key"
 	// KindWorkflowCallSecret is a secret a reusable workflow declares under
 	// on.workflow_call.secrets when no caller in the scan passes it: a
 	// parameter whose value each caller chooses, not one stored secret.

@@ -52,6 +52,7 @@ const (
 	glEndpointGroupTokens         = "/groups/:id/access_tokens"
 	glEndpointProjectTokens       = "/projects/:id/access_tokens"
 	glEndpointPATs                = "/personal_access_tokens"
+	glEndpointManagedPATs         = "/groups/:id/manage/personal_access_tokens"
 	glEndpointGroupDeployTokens   = "/groups/:id/deploy_tokens"
 	glEndpointProjectDeployTokens = "/projects/:id/deploy_tokens"
 	glEndpointDeployKeys          = "/projects/:id/deploy_keys"
@@ -66,7 +67,7 @@ const (
 )
 
 // glTokenEndpoints are where the access tokens come from.
-var glTokenEndpoints = []string{glEndpointGroupTokens, glEndpointProjectTokens, glEndpointPATs}
+var glTokenEndpoints = []string{glEndpointGroupTokens, glEndpointProjectTokens, glEndpointPATs, glEndpointManagedPATs}
 
 // gitlabCredentials returns the credentials the GitLab scan lists (they
 // carry API facts) that match, in inventory order.

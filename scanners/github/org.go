@@ -467,7 +467,7 @@ func (col *collector) addOwned(oc ownedCredential) {
 }
 
 // KindUserSSHKey is a user's SSH key authorised for an organisation.
-const KindUserSSHKey inventory.CredentialKind = "user-ssh-key"
+const KindUserSSHKey = inventory.KindUserSSHKey
 
 // selection maps a repository selection onto a scope.
 func (col *collector) selection(sel string) *inventory.Scope {

@@ -358,7 +358,10 @@ func principalFeeds() []feed {
 	return append(groupFeeds(rootGroup, "/groups/:id/projects"),
 		feed{anyTarget, "/groups/:id/members/all"}, feed{anyTarget, "/groups/:id/access_tokens"},
 		feed{rootGroup, "/groups/:id/descendant_groups"},
-		feed{anyTarget, "/projects/:id/access_tokens"}, feed{anyTarget, "/projects/:id/triggers"})
+		feed{anyTarget, "/projects/:id/access_tokens"}, feed{anyTarget, "/projects/:id/triggers"},
+		// Owners outside the member lists (enterprise users) are looked
+		// up by id; the credentials inventory names them.
+		feed{anyTarget, "/users/:id"}, feed{anyTarget, "/groups/:id/manage/personal_access_tokens"}, feed{anyTarget, "/groups/:id/manage/ssh_keys"})
 }
 
 // credentialFeeds names the endpoints a credential comes from, by its id.
@@ -381,9 +384,19 @@ func credentialFeeds(c inventory.Credential) []feed {
 			return groupFeeds(p, "/groups/:id/variables")
 		case "runner":
 			// A group runner is listed by its group and every group below
-			// it; its details are read for each listing.
+			// it; its details are read for each listing. A project runner
+			// comes with the group's GraphQL runner list or, when that
+			// fails, each project's REST list.
 			return append(groupFeeds(rootGroup), feed{rootGroup, "/groups/:id/descendant_groups"},
-				feed{anyTarget, "/groups/:id/runners"}, feed{anyTarget, "/runners/:id"})
+				feed{anyTarget, "/groups/:id/runners"}, feed{anyTarget, "/runners/:id"}, feed{anyTarget, "/projects/:id/runners"})
+		case "personal-access-token":
+			if c.Type == "gitlab-enterprise-user-pat" {
+				// An enterprise user's token, from the group's
+				// credentials inventory.
+				return owner(groupFeeds(p, "/groups/:id/manage/personal_access_tokens"))
+			}
+		case "ssh-key":
+			return owner(groupFeeds(p, "/groups/:id/manage/ssh_keys"))
 		}
 		return groupFeeds(p, anyPath)
 	}

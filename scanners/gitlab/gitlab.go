@@ -30,6 +30,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -78,6 +79,9 @@ type Scanner struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	gqlState  atomic.Int32 // gqlUnknown, gqlOK or gqlOff (graphql.go)
+	// managedPATs are the ids of the enterprise users' tokens a group's
+	// credentials inventory listed: the instance-wide listing skips them.
+	managedPATs sync.Map
 }
 
 // New builds a scanner; it makes no request.
@@ -245,7 +249,9 @@ var Permissions = []Permission{
 	{"/groups/:id/runners", "group Owner", "group runners (AR-GL-011)"},
 	{"/groups/:id/service_accounts", "top-level group Owner", "the group's service accounts (principals of kind service)"},
 	{"/groups/:id/service_accounts/:user_id/personal_access_tokens", "top-level group Owner", "service accounts' personal access tokens (AR-GL-001/002/003)"},
-	{"/users/:id", "any", "a service account's state (the service-account list does not carry it)"},
+	{"/groups/:id/manage/personal_access_tokens", "top-level group Owner (GitLab.com)", "the personal access tokens of the group's enterprise users (AR-GL-001/002/003)"},
+	{"/groups/:id/manage/ssh_keys", "top-level group Owner (GitLab.com)", "the SSH keys of the group's enterprise users, with their owners"},
+	{"/users/:id", "any", "a service account's state (the service-account list does not carry it), and the name and state of an enterprise user whose credentials the group lists"},
 	{"/runners/:id", "runner owner or administrator", "runner details: locked, run_untagged, access_level (AR-GL-011)"},
 	{"/projects/:id/runners", "project Maintainer", "a project's own runners, when the group's GraphQL runner list is not available (AR-GL-011)"},
 	{"/api/graphql", "Reporter (private projects); Maintainer of the group for its runners", "file lists and CI and agent-configuration files, 20 projects a query, and the project runners of the whole group in one (the REST tree, raw-file and project-runner endpoints below are the fallback)"},

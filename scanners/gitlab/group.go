@@ -77,6 +77,7 @@ func (s *Scanner) ScanGroup(ctx context.Context, group string, files FileScanner
 		col.groupPaths = append(col.groupPaths, sg.FullPath)
 	}
 	col.each(len(groups), func(i int) { col.groupLevel(ctx, groups[i]) })
+	col.groupCredentials(ctx, g) // after the members: its tokens' owners are known
 	projects, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*project, *gl.Response, error) {
 		// The listing as raw projects: client-go's Project lacks the inbound
 		// job-token setting GitLab sends with each project, which saves a
@@ -372,8 +373,12 @@ func (col *collector) addAccessToken(kind inventory.CredentialKind, typ, where s
 		if known {
 			login = name
 		}
+		role := ""
+		if level > 0 { // a personal access token has no role of its own
+			role = inventory.GitLabAccessLevelName(level)
+		}
 		col.out.AddPrincipal(inventory.Principal{ID: owner, Platform: inventory.PlatformGitLab, Login: login, Kind: kindP,
-			Role: inventory.GitLabAccessLevelName(level), State: inventory.StateUnknown})
+			Role: role, State: inventory.StateUnknown})
 	}
 	c := inventory.Credential{ID: id, Kind: kind, Platform: inventory.PlatformGitLab, Type: typ, Name: t.Name, Owner: owner,
 		Storage: "held wherever it was copied (GitLab shows it once, at creation)", Scope: scope, Permissions: perms,
@@ -503,7 +508,7 @@ func (col *collector) instance(ctx context.Context) {
 	}
 	isrc := inventory.PlatformSourceID(inventory.PlatformGitLab, col.s.host, "instance")
 	for _, t := range pats {
-		if t.Revoked || col.isServiceUser(t.UserID) { // recorded with its group
+		if _, managed := col.s.managedPATs.Load(t.ID); t.Revoked || col.isServiceUser(t.UserID) || managed { // recorded with its group
 			continue
 		}
 		loc := inventory.Location{Source: isrc, Root: col.s.host, Path: fmt.Sprintf("gitlab/instance/personal-access-tokens/%d", t.ID)}

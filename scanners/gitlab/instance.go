@@ -316,3 +316,135 @@ func noStore(r *http.Request) bool {
 	segs := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
 	return slices.ContainsFunc(segs, func(s string) bool { return strings.EqualFold(s, "applications") })
 }
+
+// groupCredentials reads the credentials inventory of a top-level group's
+// enterprise users (GitLab.com: their personal access tokens and SSH keys,
+// for the group's Owners). A 404 — a subgroup, or an instance without the
+// feature (self-managed) — is not a gap.
+func (col *collector) groupCredentials(ctx context.Context, g *gl.Group) {
+	if g.ParentID != 0 {
+		return
+	}
+	full := g.FullPath
+	absent := func(endpoint string) {
+		col.out.AddCoverage(inventory.Coverage{Source: Source, Target: full, Path: endpoint, Status: inventory.CoverageComplete,
+			Reason: "404: this GitLab offers no credentials inventory for the group (GitLab.com only, for enterprise users): none listed"})
+	}
+	pats, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.GroupPersonalAccessToken, *gl.Response, error) {
+		return col.s.client.GroupCredentials.ListGroupPersonalAccessTokens(g.ID, &gl.ListGroupPersonalAccessTokensOptions{
+			ListOptions: gl.ListOptions{PerPage: 100}, State: gl.Ptr("active")}, p, gl.WithContext(ctx))
+	})
+	switch {
+	case isStatus(err, http.StatusNotFound):
+		absent("/groups/:id/manage/personal_access_tokens")
+		return // the SSH keys share the feature
+	case err != nil:
+		col.fail(full, "/groups/:id/manage/personal_access_tokens", err)
+	}
+	keys, kerr := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.GroupSSHKey, *gl.Response, error) {
+		return col.s.client.GroupCredentials.ListGroupSSHKeys(g.ID, &gl.ListGroupSSHKeysOptions{ListOptions: gl.ListOptions{PerPage: 100}}, p, gl.WithContext(ctx))
+	})
+	// Enterprise users need not be members of the group: their names and
+	// states (a blocked user's tokens still listed) come from /users/:id.
+	var owners []int64
+	for _, t := range pats {
+		if t != nil && !t.Revoked {
+			owners = append(owners, t.UserID)
+		}
+	}
+	for _, k := range keys {
+		if k != nil {
+			owners = append(owners, k.UserID)
+		}
+	}
+	col.resolveUsers(ctx, full, owners)
+	for _, t := range pats {
+		if t == nil || t.Revoked {
+			continue
+		}
+		col.s.managedPATs.Store(t.ID, true) // the instance listing then skips it
+		col.addAccessToken(inventory.KindPersonalAccessToken, "gitlab-enterprise-user-pat", full,
+			col.loc(full, fmt.Sprintf("credentials/personal-access-tokens/%d", t.ID)), &inventory.Scope{Kind: "group", Target: full},
+			gl.PersonalAccessToken{ID: t.ID, Name: t.Name, Revoked: t.Revoked, CreatedAt: t.CreatedAt, Description: t.Description, Scopes: t.Scopes,
+				UserID: t.UserID, LastUsedAt: t.LastUsedAt, Active: t.Active, ExpiresAt: t.ExpiresAt}, 0,
+			fmt.Sprintf("DELETE /groups/%s/manage/personal_access_tokens/%d (a group Owner; the scanner never calls it)", url.PathEscape(full), t.ID))
+	}
+	switch {
+	case isStatus(kerr, http.StatusNotFound):
+		absent("/groups/:id/manage/ssh_keys")
+		return
+	case kerr != nil:
+		col.fail(full, "/groups/:id/manage/ssh_keys", kerr)
+		return
+	}
+	for _, k := range keys {
+		if k == nil {
+			continue
+		}
+		owner := ""
+		if k.UserID != 0 {
+			col.mu.Lock()
+			name, known := col.usernames[k.UserID]
+			col.mu.Unlock()
+			if known {
+				owner = col.principalID(name)
+			} else {
+				owner = inventory.Scoped(col.src.ID, fmt.Sprintf("user-id:%d", k.UserID))
+				col.out.AddPrincipal(inventory.Principal{ID: owner, Platform: inventory.PlatformGitLab, Login: fmt.Sprintf("user %d", k.UserID),
+					Kind: inventory.PrincipalUnknown, State: inventory.StateUnknown})
+			}
+		}
+		col.out.AddCredential(inventory.Credential{ID: inventory.Scoped(col.src.ID, fmt.Sprintf("ssh-key:%d", k.ID)), Kind: inventory.KindUserSSHKey,
+			Platform: inventory.PlatformGitLab, Type: "gitlab-enterprise-user-ssh-key", Name: k.Title, Owner: owner,
+			Storage: "the private key, wherever its user keeps it", Scope: &inventory.Scope{Kind: "group", Target: full},
+			// It pushes and pulls wherever its user may.
+			Permissions: inventory.Permissions{inventory.ResContents: inventory.Write}, Lifetime: inventory.LifetimeStatic,
+			Reach: inventory.ReachSourceControl, CreatedAt: utc(k.CreatedAt), ExpiresAt: utc(k.ExpiresAt), LastUsedAt: utc(k.LastUsedAt),
+			Revocation: fmt.Sprintf("DELETE /groups/%s/manage/ssh_keys/%d (a group Owner; the scanner never calls it)", url.PathEscape(full), k.ID),
+			Locations:  []inventory.Location{col.loc(full, fmt.Sprintf("credentials/ssh-keys/%d", k.ID))}, API: &inventory.APIFacts{}})
+	}
+}
+
+// maxResolvedUsers bounds the /users/:id lookups of one group's credential
+// owners.
+const maxResolvedUsers = 200
+
+// resolveUsers looks up, once each, the users (by id) that no member list
+// named, and records them as principals with their state, so that their
+// credentials name them.
+func (col *collector) resolveUsers(ctx context.Context, where string, ids []int64) {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var todo []int64
+	col.mu.Lock()
+	for _, id := range ids {
+		if _, known := col.usernames[id]; !known && id > 0 {
+			todo = append(todo, id)
+		}
+	}
+	col.mu.Unlock()
+	if len(todo) > maxResolvedUsers {
+		col.out.AddCoverage(inventory.Coverage{Source: Source, Target: where, Path: "/users/:id", Status: inventory.CoveragePartial, Count: len(todo) - maxResolvedUsers,
+			Reason: fmt.Sprintf("more than %d credential owners outside the member lists: the rest are named by id, without their state", maxResolvedUsers)})
+		todo = todo[:maxResolvedUsers]
+	}
+	col.each(len(todo), func(i int) {
+		u, _, err := col.s.client.Users.GetUser(todo[i], &gl.GetUserOptions{}, gl.WithContext(ctx))
+		if err != nil {
+			col.fail(where, "/users/:id", err)
+			return
+		}
+		if u.Username == "" {
+			return
+		}
+		col.mu.Lock()
+		col.usernames[u.ID] = u.Username
+		col.mu.Unlock()
+		kind := inventory.PrincipalHuman
+		if u.Bot || isBotName(u.Username) {
+			kind = inventory.PrincipalBot
+		}
+		col.out.AddPrincipal(inventory.Principal{ID: col.principalID(u.Username), Platform: inventory.PlatformGitLab, Login: u.Username,
+			Kind: col.memberKind(u.Username, kind), State: userState(u.State)})
+	})
+}

@@ -147,8 +147,17 @@ func TestScanInstance(t *testing.T) {
 			t.Errorf("service-account token %s listed again with the instance: %+v", id, c)
 		}
 	}
-	if c := inv.Credential(instanceSrc + "|personal-access-token:3004"); c == nil || c.Type != "gitlab-personal-access-token" || c.Owner == "" {
+	// erin is an enterprise user of acme: her token is listed once, with
+	// the group whose credentials inventory holds it; oscar's (no
+	// enterprise group) with the instance.
+	if c := inv.Credential(instanceSrc + "|personal-access-token:3004"); c != nil {
+		t.Errorf("erin's PAT listed again with the instance: %+v", c)
+	}
+	if c := inv.Credential("gitlab:gitlab.example.com/acme|personal-access-token:3004"); c == nil || c.Type != "gitlab-enterprise-user-pat" || c.Owner == "" {
 		t.Errorf("erin's PAT: %+v", c)
+	}
+	if c := inv.Credential(instanceSrc + "|personal-access-token:3001"); c == nil || c.Type != "gitlab-personal-access-token" || c.Owner == "" {
+		t.Errorf("root's PAT: %+v", c)
 	}
 	if n := len(inv.SettingsOf(instanceSrc)); n != 3 {
 		t.Errorf("%d instance settings, want 3", n)

@@ -80,8 +80,11 @@ func ScanFS(ctx context.Context, src inventory.Source, analyzers []Analyzer, opt
 	return rec.files, err
 }
 
-// ErrNotRegular is returned by OpenRegular for anything but a regular file.
+// ErrNotRegular is returned by OpenRegular for anything but a regular file
+// or a directory.
 var ErrNotRegular = errors.New("not a regular file (FIFO, socket or device)")
+
+var errIsDir = errors.New("is a directory")
 
 // OpenRegular opens a file for reading only if it is a regular file when
 // opened — not when it was last looked at: a hostile tree can swap a FIFO,
@@ -100,6 +103,9 @@ func OpenRegular(path string, follow bool) (*os.File, error) {
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
+		if st.IsDir() {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: errIsDir}
+		}
 		return nil, &fs.PathError{Op: "open", Path: path, Err: ErrNotRegular}
 	}
 	return f, nil
