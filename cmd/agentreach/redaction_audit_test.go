@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -146,17 +147,14 @@ func TestRedactionAudit(t *testing.T) {
 }
 
 // leakedRun returns the first 8-character run of v's random part that text
-// holds ("" when none). Structure is not the secret: a run must be of token
-// characters only (no space, quote, colon, brace or line break — PEM armour
-// and headers, JSON keys) and hold a letter and a digit or letters of both
-// cases, as random text all but always does within a few runs.
+// holds ("" when none). Structure is not the secret: a run with a space,
+// quote, colon, brace or line break (PEM armour and headers, JSON keys), or
+// one that the format's templates write literally, is not looked for.
 func leakedRun(text string, v auditValue) string {
 	s := v.value[v.random:]
 	for i := 0; i+8 <= len(s); i++ {
 		piece := s[i : i+8]
-		digit, lower, upper := strings.ContainsAny(piece, "0123456789"), strings.ContainsAny(piece, "abcdefghijklmnopqrstuvwxyz"),
-			strings.ContainsAny(piece, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-		if strings.ContainsAny(piece, " \t\n\r\"':{},[]") || strings.Contains(piece, "--") || !(digit && (lower || upper) || lower && upper) {
+		if strings.ContainsAny(piece, " \t\n\r\"':{},[]") || strings.Contains(piece, "--") || literalIn(v.format, piece) {
 			continue
 		}
 		if strings.Contains(text, piece) {
@@ -165,6 +163,31 @@ func leakedRun(text string, v auditValue) string {
 	}
 	return ""
 }
+
+// literalIn reports whether a format's example or sample templates write
+// piece literally (outside their {…} placeholders).
+func literalIn(formatID, piece string) bool {
+	for _, f := range secrets.Formats() {
+		if f.ID != formatID {
+			continue
+		}
+		tmpls := []string{f.Example}
+		for _, s := range f.Samples {
+			tmpls = append(tmpls, s.Text)
+		}
+		for _, t := range tmpls {
+			t = strings.NewReplacer("⟦", "", "⟧", "").Replace(t)
+			for _, frag := range placeholderRe.Split(t, -1) {
+				if strings.Contains(frag, piece) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+var placeholderRe = regexp.MustCompile(`\{[^{}]*\}`)
 
 // expandSampleText expands a sample template and returns the text and the
 // span of the value marked ⟦…⟧ (start -1 without a mark).
