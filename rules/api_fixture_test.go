@@ -174,6 +174,7 @@ type apiWant struct {
 	subject string
 	score   float64
 	msg     []string // substrings of the message
+	not     []string // substrings the message must not hold
 	agent   string   // the finding's agent ("" : none)
 }
 
@@ -248,6 +249,11 @@ func runAPICasesOn(t *testing.T, r *Rule, sources []inventory.Source, cases []ap
 				for _, m := range w.msg {
 					if !strings.Contains(f.Message, m) {
 						t.Errorf("%s: message %q lacks %q", w.subject, f.Message, m)
+					}
+				}
+				for _, m := range w.not {
+					if strings.Contains(f.Message, m) {
+						t.Errorf("%s: message %q holds %q", w.subject, f.Message, m)
 					}
 				}
 				if f.Agent != w.agent {

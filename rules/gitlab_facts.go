@@ -39,6 +39,7 @@ const (
 	glSettingPipelineVarsRole     = "ci_pipeline_variables_minimum_override_role"
 	glSettingRestrictPipelineVars = "restrict_user_defined_variables"
 	glSettingPublicJobs           = "public_jobs"
+	glSettingForkPipelines        = "ci_allow_fork_pipelines_to_run_in_parent_project"
 	glSettingRequirePATExpiry     = "require_personal_access_token_expiry"
 	glSettingMaxPATLifetime       = "max_personal_access_token_lifetime"
 	glSettingServiceTokenExpiry   = "service_access_tokens_expiration_enforced"

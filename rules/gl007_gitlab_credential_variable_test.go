@@ -48,6 +48,17 @@ func TestGitLabCredentialVariable(t *testing.T) {
 			b.AddBinding(inventory.Binding{Credential: ref, Backing: []string{groupVar}})
 			glPipeline(b, glApp, false, []string{ref}, "claude")
 		}, want: []apiWant{{subject: groupVar, score: 7.0, agent: glAgentID(glApp, "claude"), msg: []string{"agent-reachable"}}}},
+		{name: "a public project runs fork merge request pipelines with an inherited unprotected variable", add: func(b *inventory.Builder) {
+			b.AddCredential(glGroupVar("acme", "NPM_TOKEN", inventory.VariableFacts{Masked: true, ValueType: "npm-token"}, "npm_…abcd"))
+			b.AddSetting(glSetting(glWeb, glSettingForkPipelines, "true"))
+			b.AddSetting(glSetting(glApp, glSettingForkPipelines, "true")) // private: no outsider forks it
+		}, want: []apiWant{{subject: groupVar, score: 6.0, msg: []string{"the project acme/platform/web lets merge requests from forks run " +
+			"their pipelines in it (`ci_allow_fork_pipelines_to_run_in_parent_project`): once a member runs one, the fork's own CI " +
+			"configuration receives it"}}}},
+		{name: "fork pipelines, but the variable is protected", add: func(b *inventory.Builder) {
+			b.AddCredential(glGroupVar("acme", "NPM_TOKEN", inventory.VariableFacts{Protected: true, ValueType: "npm-token"}, "npm_…abcd"))
+			b.AddSetting(glSetting(glWeb, glSettingForkPipelines, "true"))
+		}, want: []apiWant{{subject: groupVar, score: 6.0, msg: []string{"it is neither masked nor hidden"}, not: []string{"forks"}}}},
 		{name: "variables not listed: not evaluable", coverage: []inventory.Coverage{glFailed("acme", glEndpointGroupVariables),
 			glFailed("acme/app", glEndpointProjectVariables)},
 			notes: []string{"/groups/:id/variables was not read for acme", "/projects/:id/variables was not read for acme/app"}},

@@ -24,7 +24,7 @@ var GitLabRunnerExposure = &Rule{
 			"protected variables and deploy — it can read what they leave behind, or leave something behind for them. On a public " +
 			"project with public job logs, whatever such a job prints is readable by anyone.",
 		Frameworks:  []Mapping{NHI(8), ASI(5), Maestro("L4/T11"), CSF("PR.IR-01"), CISRef("2.2.1"), CISRef("2.2.4")},
-		Source:      "GitLab group scan: group runners (`GET /groups/:id/runners`) with their details (`GET /runners/:id`: `access_level`, `run_untagged`, `locked`, `paused`) and projects' `public_jobs`",
+		Source:      "GitLab group scan: group runners (`GET /groups/:id/runners`) with their details (`GET /runners/:id`: `access_level`, `run_untagged`, `locked`, `paused`), project runners (the group's GraphQL `runners(membership: DESCENDANTS)`, else `GET /projects/:id/runners`) and projects' `public_jobs`",
 		Remediation: "Set runners that serve jobs holding credentials to `ref_protected` (Protected) with tags, turn off \"Run untagged jobs\", lock them to their projects, and use ephemeral executors.",
 		Precision:   PrecisionHigh,
 	},

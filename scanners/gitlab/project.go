@@ -25,6 +25,9 @@ const maxFiles = 50
 type project struct {
 	gl.Project
 	InboundJobTokenScope *bool `json:"ci_inbound_job_token_scope_enabled"`
+	// ForkPipelinesInParent: members may run merge request pipelines of
+	// forks in this project (nil when the instance does not send it).
+	ForkPipelinesInParent *bool `json:"ci_allow_fork_pipelines_to_run_in_parent_project"`
 }
 
 // projWork is one project on its way through the scan.
@@ -95,6 +98,10 @@ func (col *collector) projectREST(ctx context.Context, w *projWork) {
 	src := w.src
 	full := w.full
 	col.settings(src, p)
+	if pr.ForkPipelinesInParent != nil {
+		col.out.AddSetting(inventory.Setting{Source: src.ID, Name: SettingForkPipelinesInParent, Value: strconv.FormatBool(*pr.ForkPipelinesInParent),
+			Location: projLoc(src, "settings/ci_cd/"+SettingForkPipelinesInParent)})
+	}
 
 	vars, err := gl.ScanAndCollect(func(po gl.PaginationOptionFunc) ([]*gl.ProjectVariable, *gl.Response, error) {
 		return c.ProjectVariables.ListVariables(p.ID, &gl.ListProjectVariablesOptions{ListOptions: gl.ListOptions{PerPage: 100}}, po, gl.WithContext(ctx))
@@ -248,6 +255,7 @@ const (
 	SettingPipelineVariablesRole    = "ci_pipeline_variables_minimum_override_role"
 	SettingRestrictPipelineVariable = "restrict_user_defined_variables"
 	SettingPublicJobs               = "public_jobs"
+	SettingForkPipelinesInParent    = "ci_allow_fork_pipelines_to_run_in_parent_project"
 )
 
 func (col *collector) settings(src inventory.Source, p *gl.Project) {
