@@ -2,6 +2,7 @@ package agentconfig
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/agentreach/agentreach/inventory"
@@ -86,6 +87,23 @@ func FuzzHomeStores(f *testing.F) {
 		b := inventory.NewBuilder()
 		if err := a.Finish(context.Background(), inventory.Source{Path: inventory.HomeRoot}, b); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzCodeowners: any CODEOWNERS text and path parse and match without a
+// panic, and a path is owned only by a rule that lists owners.
+func FuzzCodeowners(f *testing.F) {
+	f.Add([]byte("* @acme/all\n/.claude/ @acme/security\ndocs/*  @docs\n!x\n**/logs @ops # trailing\n"), ".claude/settings.json")
+	f.Add([]byte("/a/**/b/ @x\n/.mcp.json\n"), "a/q/r/b/c")
+	f.Add([]byte("\\#x @y\n[a-z]*.json @z\n"), "#x")
+	f.Fuzz(func(t *testing.T, data []byte, p string) {
+		rules := parseCodeowners(data)
+		if owned(rules, p) && !slices.ContainsFunc(rules, func(r ownerRule) bool { return r.owners }) {
+			t.Fatalf("%q owned with no rule that lists owners: %+v", p, rules)
+		}
+		for _, r := range rules {
+			_ = codeownersMatch(r.pattern, p)
 		}
 	})
 }
