@@ -265,6 +265,7 @@ var Permissions = []Permission{
 	{"/projects/:id/job_token_scope", "project Maintainer", "the CI_JOB_TOKEN inbound allowlist (AR-GL-009)"},
 	{"/application/settings", "administrator", "the instance's token-lifetime policy (AR-GL-004)"},
 	{"/personal_access_tokens", "administrator (others see their own)", "every user's personal access tokens (AR-GL-001/002/003)"},
+	{"/service_accounts", "administrator (`--gitlab-instance`, self-managed)", "the instance's service accounts (principals of kind service)"},
 	{"/applications", "administrator", "the instance's OAuth applications (name, scopes, confidential, callback host; never the secret)"},
 }
 

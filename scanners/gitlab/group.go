@@ -45,7 +45,8 @@ type collector struct {
 	// are listed through REST.
 	projectRunnersRead bool
 
-	serviceUsers map[int64]string // the service accounts read (instance.go): user id → username
+	serviceUsers    map[int64]string // the service accounts read (instance.go): user id → username
+	instanceService map[string]bool  // lower-case usernames of the instance's service accounts
 }
 
 // ScanGroup reads a group, its subgroups and every project in them.
@@ -507,6 +508,13 @@ func (col *collector) instance(ctx context.Context) {
 		return
 	}
 	isrc := inventory.PlatformSourceID(inventory.PlatformGitLab, col.s.host, "instance")
+	col.instanceServiceAccounts(ctx)
+	// The tokens' users, where no member list named them.
+	var owners []int64
+	for _, t := range pats {
+		owners = append(owners, t.UserID)
+	}
+	col.resolveUsers(ctx, col.s.host, owners)
 	for _, t := range pats {
 		if _, managed := col.s.managedPATs.Load(t.ID); t.Revoked || col.isServiceUser(t.UserID) || managed { // recorded with its group
 			continue

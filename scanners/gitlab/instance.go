@@ -227,6 +227,9 @@ func (col *collector) memberKind(username string, kind inventory.PrincipalKind) 
 			return inventory.PrincipalService
 		}
 	}
+	if col.instanceService[strings.ToLower(username)] {
+		return inventory.PrincipalService
+	}
 	return kind
 }
 
@@ -447,4 +450,41 @@ func (col *collector) resolveUsers(ctx context.Context, where string, ids []int6
 		col.out.AddPrincipal(inventory.Principal{ID: col.principalID(u.Username), Platform: inventory.PlatformGitLab, Login: u.Username,
 			Kind: col.memberKind(u.Username, kind), State: userState(u.State)})
 	})
+}
+
+// instanceServiceAccounts reads an administrator's view of the instance's
+// service accounts (self-managed; GitLab 16.1+ Premium): principals of kind
+// service, whose personal access tokens the instance listing holds. A 404 —
+// no such feature on this GitLab — is not a gap.
+func (col *collector) instanceServiceAccounts(ctx context.Context) {
+	sas, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.ServiceAccount, *gl.Response, error) {
+		return col.s.client.Users.ListServiceAccounts(&gl.ListServiceAccountsOptions{ListOptions: gl.ListOptions{PerPage: 100}}, p, gl.WithContext(ctx))
+	})
+	switch {
+	case isStatus(err, http.StatusNotFound):
+		col.out.AddCoverage(inventory.Coverage{Source: Source, Target: col.s.host, Path: "/service_accounts", Status: inventory.CoverageComplete,
+			Reason: "404: this GitLab offers no instance service accounts (older version or tier): none listed"})
+		return
+	case err != nil:
+		col.fail(col.s.host, "/service_accounts", err)
+		return
+	}
+	var ids []int64
+	for _, sa := range sas {
+		if sa == nil || sa.ID == 0 || sa.Username == "" {
+			continue
+		}
+		ids = append(ids, sa.ID)
+		col.mu.Lock()
+		if col.instanceService == nil {
+			col.instanceService = map[string]bool{}
+		}
+		col.instanceService[strings.ToLower(sa.Username)] = true
+		col.mu.Unlock()
+	}
+	// Their state (the list does not carry it), and principals of kind
+	// service.
+	col.resolveUsers(ctx, col.s.host, ids)
+	col.out.AddCoverage(inventory.Coverage{Source: Source, Target: col.s.host, Path: "/service_accounts", Status: inventory.CoverageComplete,
+		Count: len(ids), Reason: fmt.Sprintf("%d instance service accounts", len(ids))})
 }

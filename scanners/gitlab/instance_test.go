@@ -158,6 +158,14 @@ func TestScanInstance(t *testing.T) {
 	}
 	if c := inv.Credential(instanceSrc + "|personal-access-token:3001"); c == nil || c.Type != "gitlab-personal-access-token" || c.Owner == "" {
 		t.Errorf("root's PAT: %+v", c)
+	} else if p := inv.PrincipalByID(c.Owner); p == nil || p.Login != "root" || p.State != inventory.StateActive {
+		t.Errorf("root's PAT: owner %+v, want root (looked up by id), active", p)
+	}
+	// The instance's service account (GET /service_accounts) owns 3011.
+	if c := inv.Credential(instanceSrc + "|personal-access-token:3011"); c == nil {
+		t.Error("the instance service account's PAT 3011 is missing")
+	} else if p := inv.PrincipalByID(c.Owner); p == nil || p.Kind != inventory.PrincipalService || p.Login != "service_account_6f1c2a9d" {
+		t.Errorf("PAT 3011: owner %+v, want the instance service account", p)
 	}
 	if n := len(inv.SettingsOf(instanceSrc)); n != 3 {
 		t.Errorf("%d instance settings, want 3", n)
