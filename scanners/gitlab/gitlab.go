@@ -257,6 +257,7 @@ var Permissions = []Permission{
 	{"/api/graphql", "Reporter (private projects); Maintainer of the group for its runners", "file lists and CI and agent-configuration files, 20 projects a query, and the project runners of the whole group in one (the REST tree, raw-file and project-runner endpoints below are the fallback)"},
 	{"/projects/:id/repository/tree", "Reporter (private projects)", "the project's file list"},
 	{"/projects/:id/repository/files/:file_path/raw", "Reporter (private projects)", "CI and agent-configuration files"},
+	{"/templates/gitlab_ci_ymls/:key", "any", "the instance's CI/CD templates that `include: template:` names (their jobs join the project's pipeline)"},
 	{"/projects/:id/variables", "project Maintainer", "project CI/CD variables (AR-GL-007/008)"},
 	{"/projects/:id/access_tokens", "project Maintainer", "project access tokens (AR-GL-001/002/003)"},
 	{"/projects/:id/deploy_tokens", "project Maintainer", "project deploy tokens (AR-GL-006)"},

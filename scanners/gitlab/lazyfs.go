@@ -29,6 +29,21 @@ type lazyFS struct {
 	// project reads a file of another project in the scan's scope (a
 	// GitLab include: project:), or returns workflows.ErrOutOfScope.
 	project func(project, file, ref string) ([]byte, inventory.Location, error)
+	// template reads an instance CI/CD template (a GitLab include:
+	// template:), or returns workflows.ErrOutOfScope.
+	template func(name string) ([]byte, inventory.Location, error)
+}
+
+// TemplateFile implements workflows.TemplateFiles.
+func (l *lazyFS) TemplateFile(name string) ([]byte, inventory.Location, error) {
+	l.mu.Lock()
+	if l.budget <= 0 {
+		l.mu.Unlock()
+		return nil, inventory.Location{}, errBudget
+	}
+	l.budget--
+	l.mu.Unlock()
+	return l.template(name)
 }
 
 // ProjectFile implements workflows.ProjectFiles.

@@ -223,7 +223,8 @@ func (col *collector) projectFinish(ctx context.Context, w *projWork) {
 			fetch: func(path string) ([]byte, error) { return col.rawFile(ctx, p.ID, path, ref) },
 			project: func(project, file, ref string) ([]byte, inventory.Location, error) {
 				return col.projectFile(ctx, project, file, ref)
-			}}
+			},
+			template: func(name string) ([]byte, inventory.Location, error) { return col.templateFile(ctx, name) }}
 		for path, data := range w.files {
 			lfs.files[path] = &fstest.MapFile{Data: data, Mode: 0o444}
 		}
@@ -373,8 +374,42 @@ func (col *collector) projectFile(ctx context.Context, project, file, ref string
 		ref = ""
 	}
 	// Many projects include the same file of a shared project: it is
-	// fetched once a scan (an interrupted fetch is not remembered).
-	key := project + "\x00" + file + "\x00" + ref
+	// fetched once a scan.
+	return col.remembered(ctx, project+"\x00"+file+"\x00"+ref, func() ([]byte, inventory.Location, error) {
+		return col.fetchProjectFile(ctx, project, file, ref)
+	})
+}
+
+// templateFile reads an instance CI/CD template for an `include:
+// template:` (GET /templates/gitlab_ci_ymls/:key, the key being the name
+// without .gitlab-ci.yml), once a scan; one the instance does not serve is
+// out of scope, as in a local scan.
+func (col *collector) templateFile(ctx context.Context, name string) ([]byte, inventory.Location, error) {
+	name = strings.TrimPrefix(strings.TrimSpace(name), "/")
+	key, ok := strings.CutSuffix(name, ".gitlab-ci.yml")
+	if !ok || key == "" || strings.Contains(name, "$") || strings.Contains(name, "..") {
+		return nil, inventory.Location{}, workflows.ErrOutOfScope
+	}
+	return col.remembered(ctx, "template\x00"+name, func() ([]byte, inventory.Location, error) {
+		t, _, err := col.s.client.CIYMLTemplate.GetTemplate(key, gl.WithContext(ctx))
+		switch {
+		case isStatus(err, http.StatusNotFound):
+			return nil, inventory.Location{}, workflows.ErrOutOfScope
+		case err != nil:
+			return nil, inventory.Location{}, fmt.Errorf("%s", describe(err))
+		case int64(len(t.Content)) > col.s.opts.MaxFileSize:
+			return nil, inventory.Location{}, fmt.Errorf("larger than the size cap (%d bytes)", col.s.opts.MaxFileSize)
+		}
+		isrc := inventory.Source{ID: inventory.PlatformSourceID(inventory.PlatformGitLab, col.s.host, "instance"), Kind: inventory.SourceGitLabGroup,
+			Path: col.s.host, Host: col.s.host}
+		col.out.AddSource(isrc)
+		return []byte(t.Content), inventory.Location{Source: isrc.ID, Root: isrc.Path, Path: "templates/" + name, Git: inventory.GitTracked}, nil
+	})
+}
+
+// remembered returns what fetch gives for key, fetching once a scan (an
+// interrupted fetch is not remembered), within maxIncludedFiles.
+func (col *collector) remembered(ctx context.Context, key string, fetch func() ([]byte, inventory.Location, error)) ([]byte, inventory.Location, error) {
 	col.mu.Lock()
 	if col.included == nil {
 		col.included = map[string]*includedFile{}
@@ -386,12 +421,12 @@ func (col *collector) projectFile(ctx context.Context, project, file, ref string
 	}
 	col.mu.Unlock()
 	if e == nil {
-		return col.fetchProjectFile(ctx, project, file, ref)
+		return fetch()
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.done {
-		e.data, e.loc, e.err = col.fetchProjectFile(ctx, project, file, ref)
+		e.data, e.loc, e.err = fetch()
 		e.done = ctx.Err() == nil
 	}
 	return e.data, e.loc, e.err

@@ -215,3 +215,56 @@ func TestInterruptedIsNotAPermissionGap(t *testing.T) {
 		}
 	}
 }
+
+// TestScanGroupResolvesTemplates: `include: template:` is read from the
+// instance (GET /templates/gitlab_ci_ymls/:key), with the templates it
+// includes in turn, once a scan: its jobs are the project's, at the
+// template's location; one the instance does not serve stays out of scope,
+// as in a local scan.
+func TestScanGroupResolvesTemplates(t *testing.T) {
+	env := newFaultEnv()
+	srv := env.server()
+	defer srv.Close()
+	srv.Update(func(in *fakegitlab.Instance) {
+		in.CITemplates = map[string]string{
+			"Jobs/AI-Review": "include:\n  - template: Jobs/Base.gitlab-ci.yml\nai-review:\n  extends: .base\n  script:\n" +
+				"    - claude -p \"Review the merge request\" --dangerously-skip-permissions\n",
+			"Jobs/Base": ".base:\n  image: node:22\n  variables:\n    GIT_DEPTH: \"0\"\n",
+		}
+		from := in.Project("acme/apps/mcp-tools")
+		for i, name := range []string{"tpl-one", "tpl-two"} {
+			in.Group("acme/apps").Projects = append(in.Group("acme/apps").Projects, &fakegitlab.Project{ID: int64(1090 + i), Path: name, Name: name,
+				Visibility: from.Visibility, DefaultBranch: from.DefaultBranch, CreatedAt: in.Now, LastActivityAt: in.Now, CI: fakegitlab.DefaultCI(),
+				Files: map[string][]byte{".gitlab-ci.yml": []byte("include:\n  - template: Jobs/AI-Review.gitlab-ci.yml\n  - template: Missing.gitlab-ci.yml\n" +
+					"build:\n  script: [make]\n")}})
+		}
+	})
+	res := env.scanGroup(t, srv, glscan.Options{})
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	for _, name := range []string{"tpl-one", "tpl-two"} {
+		src := "gitlab:gitlab.example.com/acme/apps/" + name
+		a := res.inv.Agent(src + "|gitlab-ci:.gitlab-ci.yml#ai-review")
+		if a == nil || a.Kind != inventory.AgentCICodingJob || a.Location.Path != "templates/Jobs/AI-Review.gitlab-ci.yml" {
+			t.Errorf("%s: the template's agent job: %+v", name, a)
+		}
+	}
+	missing, aiReview := false, false
+	for _, c := range res.cov {
+		if strings.Contains(c.Reason, "Missing.gitlab-ci.yml") && c.OutOfScope() {
+			missing = true
+		}
+		if strings.Contains(c.Reason, "AI-Review") || strings.Contains(c.Reason, "Jobs/Base") {
+			aiReview = true
+			t.Errorf("a served template still named in coverage: %+v", c)
+		}
+	}
+	if !missing || aiReview {
+		t.Errorf("the template the instance does not serve must be out of scope:%s", covLines(res.cov))
+	}
+	st := srv.Requests()
+	if n := st.ByTemplate["GET /templates/gitlab_ci_ymls/:key"]; n != 3 {
+		t.Errorf("%d template requests for two projects including the same two templates (and a missing one): want 3, each once", n)
+	}
+}

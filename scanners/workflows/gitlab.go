@@ -180,6 +180,11 @@ func (p *glPipeline) load(f *glFile, byPath map[string]*glFile, rootFS fs.FS, se
 				continue
 			}
 		}
+		if tf, ok := rootFS.(TemplateFiles); ok && inc.template != "" {
+			if p.loadTemplate(inc, tf, seen, depth) {
+				continue
+			}
+		}
 		if inc.remote != "" {
 			// Another project, a template, a remote URL or a component:
 			// beyond a scan of this tree, not missing from it.
@@ -211,6 +216,10 @@ type glInclude struct {
 	project string
 	files   []string
 	ref     string
+	// template names a CI/CD template of the instance
+	// ("Jobs/Build.gitlab-ci.yml"), for a source that can read them (see
+	// TemplateFiles).
+	template string
 }
 
 // ProjectFiles is implemented by the file system of a source read through a
@@ -220,6 +229,15 @@ type glInclude struct {
 // ErrOutOfScope when the project is beyond the scan.
 type ProjectFiles interface {
 	ProjectFile(project, file, ref string) ([]byte, inventory.Location, error)
+}
+
+// TemplateFiles is implemented by the file system of a source read through
+// a platform API that can read the instance's CI/CD templates: a GitLab
+// group scan resolves `include: template:` through it. TemplateFile returns
+// the template and its location, or ErrOutOfScope when the instance does
+// not serve it.
+type TemplateFiles interface {
+	TemplateFile(name string) ([]byte, inventory.Location, error)
 }
 
 // ErrOutOfScope says a referenced project is beyond the scan's reach.
@@ -245,6 +263,9 @@ func includes(y ynode) []glInclude {
 				if v := it.get(k).str(); v != "" {
 					name := k + ": " + sanitizeRef(v)
 					inc := glInclude{}
+					if k == "template" {
+						inc.template = v
+					}
 					if k == "project" {
 						inc.project, inc.files, inc.ref = v, it.get("file").strs(), it.get("ref").str()
 						if files := it.get("file").strs(); len(files) > 0 {
@@ -308,6 +329,56 @@ func (p *glPipeline) loadProject(f *glFile, inc glInclude, pf ProjectFiles, byPa
 		// source's file system does not hold: they are named, not read.
 		p.loadForeign(gf)
 	}
+	return true
+}
+
+// loadTemplate reads an instance CI/CD template through a source that can
+// read them, with the templates it includes in turn (to the include depth);
+// it reports false when the instance does not serve the template (then the
+// include is out of scope, as for a local scan).
+func (p *glPipeline) loadTemplate(inc glInclude, tf TemplateFiles, seen map[string]bool, depth int) bool {
+	if depth+1 > maxIncludeDepth || len(seen) >= maxIncludes {
+		p.notes = append(p.notes, fmt.Sprintf("include %s not read: include limit reached", inc.remote))
+		p.gap = true
+		return true
+	}
+	data, loc, err := tf.TemplateFile(inc.template)
+	switch {
+	case errors.Is(err, ErrOutOfScope):
+		return false
+	case err != nil:
+		p.notes = append(p.notes, fmt.Sprintf("include %s could not be read: %v", inc.remote, err))
+		p.gap = true
+		return true
+	}
+	key := loc.Source + "|" + loc.Path
+	if seen[key] {
+		return true
+	}
+	seen[key] = true
+	gf, err := parseGitLabFile(loc, data)
+	if err != nil {
+		p.notes = append(p.notes, fmt.Sprintf("include %s could not be parsed: %v", inc.remote, err))
+		p.gap = true
+		return true
+	}
+	p.files = append(p.files, gf.file)
+	top := newRoot(gf.doc, p.budget)
+	if !top.isMap() {
+		return true
+	}
+	for _, sub := range includes(top.get("include")) {
+		if sub.template != "" && p.loadTemplate(sub, tf, seen, depth+1) {
+			continue
+		}
+		name := sub.remote
+		if name == "" {
+			name = "local: " + sanitizeRef(sub.local)
+		}
+		p.outside = append(p.outside, glOutside{file: gf.file, reason: fmt.Sprintf("include %s (of the template %s) was not read", name, sanitizeRef(inc.template))})
+		p.beyond = true
+	}
+	p.defsOf(gf, top)
 	return true
 }
 
