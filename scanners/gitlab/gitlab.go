@@ -252,6 +252,7 @@ var Permissions = []Permission{
 	{"/groups/:id/manage/personal_access_tokens", "top-level group Owner (GitLab.com)", "the personal access tokens of the group's enterprise users (AR-GL-001/002/003)"},
 	{"/groups/:id/manage/ssh_keys", "top-level group Owner (GitLab.com)", "the SSH keys of the group's enterprise users, with their owners"},
 	{"/users/:id", "any", "a service account's state (the service-account list does not carry it), and the name and state of an enterprise user whose credentials the group lists"},
+	{"/runners/all", "administrator (`--gitlab-instance`)", "the instance runners every project may use (AR-GL-011)"},
 	{"/runners/:id", "runner owner or administrator", "runner details: locked, run_untagged, access_level (AR-GL-011)"},
 	{"/projects/:id/runners", "project Maintainer", "a project's own runners, when the group's GraphQL runner list is not available (AR-GL-011)"},
 	{"/api/graphql", "Reporter (private projects); Maintainer of the group for its runners", "file lists and CI and agent-configuration files, 20 projects a query, and the project runners of the whole group in one (the REST tree, raw-file and project-runner endpoints below are the fallback)"},

@@ -453,12 +453,17 @@ func (col *collector) addRunner(ctx context.Context, r *gl.Runner, where string)
 // recordRunner records a runner of the scope where (a group's or a
 // project's full path, or the instance's host).
 func (col *collector) recordRunner(id int64, name, where string, facts *inventory.RunnerFacts) {
-	col.out.AddCredential(inventory.Credential{ID: inventory.Scoped(col.src.ID, fmt.Sprintf("runner:%d", id)), Kind: inventory.KindRunner,
+	cid, loc := inventory.Scoped(col.src.ID, fmt.Sprintf("runner:%d", id)), col.loc(where, "runners/"+strconv.FormatInt(id, 10))
+	if facts.Type == "instance_type" {
+		isrc := inventory.PlatformSourceID(inventory.PlatformGitLab, col.s.host, "instance")
+		cid, loc = inventory.Scoped(isrc, fmt.Sprintf("runner:%d", id)), inventory.Location{Source: isrc, Root: col.s.host, Path: fmt.Sprintf("gitlab/instance/runners/%d", id)}
+	}
+	col.out.AddCredential(inventory.Credential{ID: cid, Kind: inventory.KindRunner,
 		Platform: inventory.PlatformGitLab, Type: "gitlab-runner",
 		Name: name, Storage: "a runner machine: every job it runs can read what earlier jobs left on it",
 		Scope: &inventory.Scope{Kind: strings.TrimSuffix(facts.Type, "_type"), Target: where}, Lifetime: inventory.LifetimeStatic,
 		Reach: inventory.ReachInfrastructure, Revocation: fmt.Sprintf("DELETE /runners/%d, then re-image the machine", id),
-		Locations: []inventory.Location{col.loc(where, "runners/"+strconv.FormatInt(id, 10))}, API: &inventory.APIFacts{Runner: facts}})
+		Locations: []inventory.Location{loc}, API: &inventory.APIFacts{Runner: facts}})
 }
 
 func cmpOr(s ...string) string {
@@ -525,6 +530,20 @@ func (col *collector) instance(ctx context.Context) {
 	}
 	col.out.AddCoverage(inventory.Coverage{Source: Source, Target: col.s.host, Path: "/personal_access_tokens", Status: inventory.CoverageComplete,
 		Count: len(pats), Reason: fmt.Sprintf("%d active personal access tokens on the instance", len(pats))})
+	// The instance runners every project may use (shared runners), with
+	// their details.
+	runners, err := gl.ScanAndCollect(func(p gl.PaginationOptionFunc) ([]*gl.Runner, *gl.Response, error) {
+		return col.s.client.Runners.ListAllRunners(&gl.ListRunnersOptions{ListOptions: gl.ListOptions{PerPage: 100}, Type: gl.Ptr("instance_type")}, p, gl.WithContext(ctx))
+	})
+	if err != nil {
+		col.fail(col.s.host, "/runners/all", err)
+		return
+	}
+	for _, r := range runners {
+		if r.RunnerType == "instance_type" {
+			col.addRunner(ctx, r, col.s.host)
+		}
+	}
 }
 
 // Instance settings (AR-GL-004).

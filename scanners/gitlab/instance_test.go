@@ -161,6 +161,11 @@ func TestScanInstance(t *testing.T) {
 	} else if p := inv.PrincipalByID(c.Owner); p == nil || p.Login != "root" || p.State != inventory.StateActive {
 		t.Errorf("root's PAT: owner %+v, want root (looked up by id), active", p)
 	}
+	// The instance runner every project may use, with its details.
+	if r := inv.Credential(instanceSrc + "|runner:9003"); r == nil || r.Scope == nil || r.Scope.Kind != "instance" || r.API == nil ||
+		r.API.Runner == nil || !r.API.Runner.Details || !r.API.Runner.RunUntagged {
+		t.Errorf("instance runner 9003: %+v", r)
+	}
 	// The instance's service account (GET /service_accounts) owns 3011.
 	if c := inv.Credential(instanceSrc + "|personal-access-token:3011"); c == nil {
 		t.Error("the instance service account's PAT 3011 is missing")
