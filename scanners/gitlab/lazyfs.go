@@ -36,26 +36,29 @@ type lazyFS struct {
 
 // TemplateFile implements workflows.TemplateFiles.
 func (l *lazyFS) TemplateFile(name string) ([]byte, inventory.Location, error) {
-	l.mu.Lock()
-	if l.budget <= 0 {
-		l.mu.Unlock()
+	if !l.spend() {
 		return nil, inventory.Location{}, errBudget
 	}
-	l.budget--
-	l.mu.Unlock()
 	return l.template(name)
 }
 
 // ProjectFile implements workflows.ProjectFiles.
 func (l *lazyFS) ProjectFile(project, file, ref string) ([]byte, inventory.Location, error) {
-	l.mu.Lock()
-	if l.budget <= 0 {
-		l.mu.Unlock()
+	if !l.spend() {
 		return nil, inventory.Location{}, errBudget
 	}
-	l.budget--
-	l.mu.Unlock()
 	return l.project(project, file, ref)
+}
+
+// spend takes one fetch from the budget (false when it is spent).
+func (l *lazyFS) spend() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.budget <= 0 {
+		return false
+	}
+	l.budget--
+	return true
 }
 
 func (l *lazyFS) Open(name string) (fs.File, error) {
