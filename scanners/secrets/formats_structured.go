@@ -92,6 +92,9 @@ func valueAfter(d []byte, ke int, blankSeparated bool) (vs, ve int, ok bool) {
 			case q:
 				return vs, i, i > vs
 			case '\\':
+				if i+1 < len(d) && d[i+1] == '\n' {
+					return 0, 0, false // continued on the next line: not a one-line literal (a fuzzer's find)
+				}
 				i++
 			case '\n':
 				return 0, 0, false
