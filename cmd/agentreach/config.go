@@ -97,12 +97,21 @@ func findConfig(explicit string, paths []string) (string, error) {
 // loadConfig reads and validates a configuration file. Unknown keys, bad
 // durations and ill-formed ignores are errors: a typo must not silently drop
 // an ignore or a threshold.
-func loadConfig(path string) (*Config, error) {
+func loadConfig(path string, explicit bool) (*Config, error) {
 	cfg := &Config{Path: path}
 	if path == "" || path == os.DevNull { // --config /dev/null: no configuration
 		return cfg, nil
 	}
-	f, err := local.OpenRegular(path, true) // never blocks on a FIFO put in its place
+	// The configuration found in a scanned tree is the tree's: opened only
+	// as a regular file, never blocking on a FIFO put in its place. One the
+	// user names (--config) may be a pipe.
+	var f *os.File
+	var err error
+	if explicit {
+		f, err = os.Open(path) // #nosec G304 -- the configuration the user names
+	} else {
+		f, err = local.OpenRegular(path, true)
+	}
 	if err != nil {
 		return nil, &configError{fmt.Sprintf("config %s: %v", path, unwrapPathErr(err))}
 	}
