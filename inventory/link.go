@@ -49,7 +49,11 @@ func (b *Builder) Build() (*Inventory, []Coverage) {
 		inv.Principals = append(inv.Principals, mergePrincipals(parts))
 	}
 	for _, parts := range b.credentials {
-		inv.Credentials = append(inv.Credentials, mergeCredentials(parts))
+		c := mergeCredentials(parts)
+		if c.ValueHMAC != "" {
+			c.Context = SharedContext(c.Locations)
+		}
+		inv.Credentials = append(inv.Credentials, c)
 	}
 	for _, parts := range b.agents {
 		inv.Agents = append(inv.Agents, mergeAgents(parts))

@@ -225,6 +225,12 @@ type Credential struct {
 	// (ghp_ and ghs_), which no issuer does for real credentials. Unlike
 	// Public it is inferred from the file, not a published fact.
 	Synthetic string `json:"synthetic,omitempty"`
+	// Context is the path context that every place of an embedded value
+	// shares (test, example or docs; see PathContext), empty when any place
+	// is a product file. Set by the link stage. AR-SC-001 does not report a
+	// value written only in test files unless the configuration asks it to
+	// (scan.test_credentials: report).
+	Context PathContext `json:"context,omitempty"`
 	// API holds the facts only a platform API lists (nil for credentials
 	// found in files).
 	API *APIFacts `json:"api,omitempty"`

@@ -225,8 +225,9 @@ func isConfig(f filePath) bool {
 
 // PathContext says what a file is for, judged from its path alone: part of
 // the product (ContextNone), a test, an example or documentation. Values in
-// test fixtures, examples and docs are usually made up, so rules that report
-// embedded credentials still list them there but rank them low.
+// test fixtures, examples and docs are usually made up: AR-SC-001 ranks them
+// low in examples and docs and leaves a value written only in test files to
+// the inventory (Credential.Context).
 type PathContext string
 
 // Path contexts.
@@ -307,6 +308,22 @@ func ContextOf(p string) PathContext {
 		}
 	}
 	return ContextNone
+}
+
+// SharedContext is the path context that every location shares — the files
+// are all tests, all examples or all documentation — or ContextNone when
+// any location is a product file or there is none.
+func SharedContext(locs []Location) PathContext {
+	if len(locs) == 0 {
+		return ContextNone
+	}
+	ctx := ContextOf(locs[0].Path)
+	for _, l := range locs[1:] {
+		if ContextOf(l.Path) != ctx {
+			return ContextNone
+		}
+	}
+	return ctx
 }
 
 func isTestFileName(f filePath) bool {

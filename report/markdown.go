@@ -52,7 +52,7 @@ func (m Markdown) Write(_ context.Context, w io.Writer, r *Report) error {
 		fmt.Fprintf(&head, "| %s | %d |\n", s, r.Summary.Findings[s])
 	}
 	fmt.Fprintf(&head, "\n%d suppressed · %s · %s · %s · %s\n", r.Summary.Suppressed,
-		plural(r.Summary.Credentials, "credential", "credentials"), plural(r.Summary.Agents, "agent", "agents"),
+		r.Summary.inventoryCredentials(), plural(r.Summary.Agents, "agent", "agents"),
 		plural(r.Summary.Reaches, "reach edge", "reach edges"), plural(r.Summary.Workflows, "workflow", "workflows"))
 	if r.Scan.Baseline != "" {
 		fmt.Fprintf(&head, "\n**%d new**, %d resolved since the baseline `%s`\n", r.Summary.New, r.Summary.Resolved, mdCode(r.Scan.Baseline))

@@ -79,10 +79,14 @@ type Summary struct {
 	New         int                        `json:"new,omitempty"`
 	Resolved    int                        `json:"resolved,omitempty"`
 	Credentials int                        `json:"credentials"`
-	Agents      int                        `json:"agents"`
-	Reaches     int                        `json:"reaches"`
-	Workflows   int                        `json:"workflows"`
-	Incomplete  int                        `json:"incomplete_sources"`
+	// TestOnly counts the embedded credentials written only in test files
+	// that no finding names (credentials[].context is test): AR-SC-001
+	// leaves them to the inventory unless scan.test_credentials is report.
+	TestOnly   int `json:"test_only_credentials,omitempty"`
+	Agents     int `json:"agents"`
+	Reaches    int `json:"reaches"`
+	Workflows  int `json:"workflows"`
+	Incomplete int `json:"incomplete_sources"`
 	// OutOfScope counts the references beyond the scan's reach that
 	// coverage lists (GitLab template includes, reusable workflows in other
 	// repositories, …). They never make a scan partial.
@@ -155,6 +159,7 @@ func (r *Report) Finalize() {
 	s.Suppressed = len(r.Suppressed)
 	s.Resolved = len(r.Resolved)
 	s.Credentials = len(inv.Credentials)
+	s.TestOnly = r.testOnlyCredentials()
 	s.Agents = len(inv.Agents)
 	s.Reaches = len(inv.Reaches)
 	s.Workflows = len(inv.Workflows)
@@ -171,6 +176,35 @@ func (r *Report) Finalize() {
 	if s.Incomplete > 0 || r.Scan.Interrupted {
 		r.Scan.Status = StatusPartial
 	}
+}
+
+// testOnlyCredentials counts the embedded credentials written only in test
+// files that no finding, open or suppressed, names — values public by
+// design or made up are not counted: the inventory gives their own reason.
+func (r *Report) testOnlyCredentials() int {
+	named := map[string]bool{}
+	for _, fs := range [][]inventory.Finding{r.Findings, r.Suppressed} {
+		for _, f := range fs {
+			named[f.Credential] = true
+		}
+	}
+	n := 0
+	for _, c := range r.Inventory.Credentials {
+		if c.Context == inventory.ContextTest && c.Public == "" && c.Synthetic == "" && !named[c.ID] {
+			n++
+		}
+	}
+	return n
+}
+
+// inventoryCredentials renders the credential count of the summary line:
+// "11 credentials (9 only in test files, not reported)".
+func (s Summary) inventoryCredentials() string {
+	out := plural(s.Credentials, "credential", "credentials")
+	if s.TestOnly > 0 {
+		out += fmt.Sprintf(" (%d only in test files, not reported)", s.TestOnly)
+	}
+	return out
 }
 
 // Highest returns the most severe open finding's severity, or "" when none.

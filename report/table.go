@@ -128,7 +128,7 @@ func (t *Table) Write(_ context.Context, w io.Writer, r *Report) error {
 
 	s := r.Summary
 	fmt.Fprintln(w)
-	para(w, "", "  ", fmt.Sprintf("Inventory: %s, %s, %s, %s", plural(s.Credentials, "credential", "credentials"), plural(s.Agents, "agent", "agents"),
+	para(w, "", "  ", fmt.Sprintf("Inventory: %s, %s, %s, %s", s.inventoryCredentials(), plural(s.Agents, "agent", "agents"),
 		plural(s.Reaches, "reach edge", "reach edges"), plural(s.Workflows, "workflow", "workflows")), width)
 	problems, count := r.Problems()
 	if len(problems) > 0 {

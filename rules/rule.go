@@ -162,6 +162,11 @@ type Input struct {
 	// field is the catalog's default (Evaluate fills them in, so checks
 	// read c.Thresholds directly).
 	Thresholds Thresholds
+	// ReportTestCredentials makes AR-SC-001 report a value written only in
+	// test files too, ranked low (scan.test_credentials: report); by
+	// default such a value is inventoried (credentials[].context), not
+	// reported.
+	ReportTestCredentials bool
 }
 
 // Result is what a check reports; the rule's metadata fills in the rest.

@@ -30,7 +30,7 @@ func TestHardcodedCredentialTrees(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var want []string
+			var want, wantReport []string
 			var valueTmpl string
 			files := map[string]string{}
 			var order []string
@@ -52,6 +52,9 @@ func TestHardcodedCredentialTrees(t *testing.T) {
 				if w, ok := strings.CutPrefix(trimmed, "# want: "); ok {
 					want = append(want, strings.Join(strings.Fields(w), " "))
 				}
+				if w, ok := strings.CutPrefix(trimmed, "# want-report: "); ok {
+					wantReport = append(wantReport, strings.Join(strings.Fields(w), " "))
+				}
 			}
 			r := faketoken.Rand(41)
 			value := faketoken.Expand(r, valueTmpl)
@@ -65,21 +68,46 @@ func TestHardcodedCredentialTrees(t *testing.T) {
 				}
 			}
 			inv, _ := b.Build()
-			var got []string
-			for _, f := range run(t, HardcodedCredential, inv) {
-				ctx := f.Properties["context"]
-				if ctx == "" {
-					ctx = "-"
+			check := func(mode string, fs []inventory.Finding, want []string) {
+				t.Helper()
+				var got []string
+				for _, f := range fs {
+					ctx := f.Properties["context"]
+					if ctx == "" {
+						ctx = "-"
+					}
+					got = append(got, fmt.Sprintf("%s %.1f %s %s", f.Location.Path, f.Score, ctx, strconv.Itoa(1+len(f.Related))))
+					if ctx != "-" && f.Severity != inventory.SeverityLow {
+						t.Errorf("%s: %s: %s in %s context", mode, f.Location.Path, f.Severity, ctx)
+					}
 				}
-				got = append(got, fmt.Sprintf("%s %.1f %s %s", f.Location.Path, f.Score, ctx, strconv.Itoa(1+len(f.Related))))
-				if ctx != "-" && f.Severity != inventory.SeverityLow {
-					t.Errorf("%s: %s in %s context", f.Location.Path, f.Severity, ctx)
+				slices.Sort(got)
+				want = slices.Sorted(slices.Values(want))
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: findings:\n  %s\nwant:\n  %s", mode, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 				}
 			}
-			slices.Sort(got)
-			slices.Sort(want)
-			if !slices.Equal(got, want) {
-				t.Errorf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			check("default", run(t, HardcodedCredential, inv), want)
+			fs, _ := Evaluate([]*Rule{HardcodedCredential}, Input{Inventory: inv, Now: testNow, ReportTestCredentials: true})
+			check("scan.test_credentials: report", fs, append(slices.Clone(want), wantReport...))
+			// What is not reported by default is still inventoried, with
+			// its context.
+			for _, w := range wantReport {
+				p := strings.Fields(w)[0]
+				found := false
+				for _, c := range inv.Credentials {
+					for _, l := range c.Locations {
+						if l.Path == p {
+							found = true
+							if c.Context != inventory.ContextTest {
+								t.Errorf("%s: credential %s has context %q, want test", p, c.ID, c.Context)
+							}
+						}
+					}
+				}
+				if !found {
+					t.Errorf("%s: not in the inventory", p)
+				}
 			}
 		})
 	}

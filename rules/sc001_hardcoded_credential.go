@@ -20,9 +20,13 @@ var HardcodedCredential = &Rule{
 			"history and 7.5 (high) when it is only in an untracked, git-ignored or uncommitted part of the checkout; a short-lived one " +
 			"6.0 / 4.5; an unknown lifetime 8.0 / 6.5. Reach then lowers the score of credentials that cannot change code, " +
 			"infrastructure, money or packages: 0.5 less for LLM API, chat, messaging and productivity keys, 1.0 less for observability " +
-			"and generic secrets. A passphrase-encrypted private key scores 2.0 less. In a test file, an example or documentation " +
-			"(inventory's path-context table: tests/, *_test.go, *.test.ts, *_spec.rb, testdata/, fixtures/, examples/, samples/, docs/, …) " +
-			"the score is 0.4 times that (low): such values are usually fixtures. A value public by design or published (an emulator's " +
+			"and generic secrets. A passphrase-encrypted private key scores 2.0 less. In an example or documentation (inventory's path-context table: " +
+			"examples/, samples/, .env.example, docs/, …) the score is 0.4 times that (low): such values are usually made up, but real " +
+			"keys are pasted into them too. A value written only in test files (tests/, *_test.go, *.test.ts, *_spec.rb, testdata/, " +
+			"fixtures/, mocks, …) of a source is not reported: on real repositories such values were fixtures each time one was " +
+			"read. The inventory lists it (credentials[].context is test) and the report counts it; scan.test_credentials: report " +
+			"in .agentreach.yml reports it too, at 0.4 times its score. A test-file place of a value that a product file also " +
+			"holds is a related location of that finding. A value public by design or published (an emulator's " +
 			"documented key, an installed app's OAuth client secret, a published test key or sample token) is not reported: the " +
 			"inventory lists it with the reason (credentials[].public). Nor is a made-up value whose random part the file also writes after " +
 			"another token-type prefix (ghp_ and ghs_, glrt- and glcbt-; credentials[].synthetic). One value " +
@@ -48,6 +52,12 @@ var HardcodedCredential = &Rule{
 			if g.cred.Synthetic != "" {
 				// Made up: the file writes its random part after several
 				// token-type prefixes (credentials[].synthetic).
+				continue
+			}
+			if !c.ReportTestCredentials && inventory.SharedContext(g.locs) == inventory.ContextTest {
+				// Written only in test files in this source: usually a
+				// fixture. The inventory lists it (credentials[].context);
+				// scan.test_credentials: report reports it, ranked low.
 				continue
 			}
 			reportHardcoded(c, g.cred, g.locs)
@@ -82,10 +92,13 @@ func credentialPlaces(c *Context) []place {
 // reportHardcoded reports one credential of one source: at its worst place,
 // with every other place as a related location.
 func reportHardcoded(c *Context, cred *inventory.Credential, locs []inventory.Location) {
-	best, bestScore := 0, 0.0
+	// The worst place; on a tie, one outside test files (where a reader
+	// would not take it for a fixture).
+	best, bestScore, bestCtx := 0, 0.0, inventory.ContextNone
 	for i, l := range locs {
-		if s, _ := hardcodedScore(cred, l); s > bestScore {
-			best, bestScore = i, s
+		s, ctx := hardcodedScore(cred, l)
+		if s > bestScore || s == bestScore && bestCtx == inventory.ContextTest && ctx != inventory.ContextTest {
+			best, bestScore, bestCtx = i, s, ctx
 		}
 	}
 	l := locs[best]

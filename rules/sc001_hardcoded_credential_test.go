@@ -99,8 +99,17 @@ func TestHardcodedCredentialContext(t *testing.T) {
 		{"docs/guide.mdx", "docs", 3.7},
 	}
 	for _, tt := range tests {
-		fs := run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{
-			embedded(inventory.LifetimeStatic, inventory.ReachSourceControl, at(tt.path))}})
+		inv := &inventory.Inventory{Credentials: []inventory.Credential{
+			embedded(inventory.LifetimeStatic, inventory.ReachSourceControl, at(tt.path))}}
+		fs := run(t, HardcodedCredential, inv)
+		if tt.context == "test" {
+			// Only in a test file: inventoried, not reported, unless
+			// scan.test_credentials: report.
+			if len(fs) != 0 {
+				t.Errorf("%s: test-only value reported by default: %+v", tt.path, fs)
+			}
+			fs, _ = Evaluate([]*Rule{HardcodedCredential}, Input{Inventory: inv, Now: testNow, ReportTestCredentials: true})
+		}
 		if len(fs) != 1 {
 			t.Fatalf("%s: %d findings", tt.path, len(fs))
 		}
@@ -118,6 +127,22 @@ func TestHardcodedCredentialContext(t *testing.T) {
 	if len(fs) != 1 || fs[0].Score != 9.2 || fs[0].Location.Path != "config/app.yml" || len(fs[0].Related) != 1 ||
 		fs[0].Properties["context"] != "" {
 		t.Errorf("product and test: %+v", fs)
+	}
+	// A value in a test and in an example is not test-only: ranked low,
+	// reported at the example.
+	c = embedded(inventory.LifetimeStatic, inventory.ReachSourceControl, at("tests/app.yml"), at("examples/app.yml"))
+	fs = run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{c}})
+	if len(fs) != 1 || fs[0].Location.Path != "examples/app.yml" || fs[0].Severity != inventory.SeverityLow || len(fs[0].Related) != 1 {
+		t.Errorf("test and example: %+v", fs)
+	}
+	// Test-only in one source, in product code in another: the product
+	// source's finding only.
+	c = embedded(inventory.LifetimeStatic, inventory.ReachSourceControl,
+		inventory.Location{Source: "dir:a", Path: "tests/app.yml", Line: 3, Git: inventory.GitTracked},
+		inventory.Location{Source: "dir:b", Path: "config/app.yml", Line: 3, Git: inventory.GitTracked})
+	fs = run(t, HardcodedCredential, &inventory.Inventory{Credentials: []inventory.Credential{c}})
+	if len(fs) != 1 || fs[0].Location.Source != "dir:b" || fs[0].Score != 9.2 {
+		t.Errorf("two sources: %+v", fs)
 	}
 }
 

@@ -17,7 +17,7 @@ func TestSyntheticNotReported(t *testing.T) {
 	t.Parallel()
 	r := faketoken.Rand(71)
 	files := map[string]func(a, b string) string{
-		"test/format.test.ts":      func(a, b string) string { return "const a = \"" + a + "\";\nconst b = \"" + b + "\";\n" },
+		"src/redact.ts":            func(a, b string) string { return "const a = \"" + a + "\";\nconst b = \"" + b + "\";\n" },
 		".github/workflows/ci.yml": func(a, b string) string { return "env:\n  A: " + a + "\n  B: " + b + "\n" },
 		".mcp.json": func(a, b string) string {
 			return `{"mcpServers": {"gh": {"env": {"GITHUB_TOKEN": "` + a + `", "OTHER_TOKEN": "` + b + `"}}}}` + "\n"

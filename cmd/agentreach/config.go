@@ -36,6 +36,9 @@ type Config struct {
 	Principals  map[string][]string
 	Agents      AgentPatterns
 	Thresholds  rules.Thresholds // zero fields: the catalog's defaults
+	// ReportTestCredentials: scan.test_credentials is report (AR-SC-001
+	// reports values written only in test files too, ranked low).
+	ReportTestCredentials bool
 }
 
 // AgentPatterns extend the known coding agents (used by CI analysis).
@@ -54,8 +57,9 @@ type fileConfig struct {
 }
 
 type scanConfig struct {
-	MaxFileSize string   `yaml:"max_file_size"`
-	Exclude     []string `yaml:"exclude"`
+	MaxFileSize     string   `yaml:"max_file_size"`
+	Exclude         []string `yaml:"exclude"`
+	TestCredentials string   `yaml:"test_credentials"`
 }
 
 type ignoreConfig struct {
@@ -149,7 +153,8 @@ func parseConfig(path string, data []byte) (*Config, error) {
 	var positions struct {
 		Version yaml.Node `yaml:"version"`
 		Scan    struct {
-			MaxFileSize yaml.Node `yaml:"max_file_size"`
+			MaxFileSize     yaml.Node `yaml:"max_file_size"`
+			TestCredentials yaml.Node `yaml:"test_credentials"`
 		} `yaml:"scan"`
 		Ignores []yaml.Node `yaml:"ignores"`
 	}
@@ -171,6 +176,14 @@ func parseConfig(path string, data []byte) (*Config, error) {
 			return nil, bad("line %d: scan.max_file_size: %v", positions.Scan.MaxFileSize.Line, err)
 		}
 		cfg.MaxFileSize = n
+	}
+	switch strings.TrimSpace(fc.Scan.TestCredentials) {
+	case "", "inventory":
+	case "report":
+		cfg.ReportTestCredentials = true
+	default:
+		return nil, bad("line %d: scan.test_credentials: %q: want inventory (the default: a value written only in test files is listed, not reported) or report",
+			positions.Scan.TestCredentials.Line, fc.Scan.TestCredentials)
 	}
 	cfg.Exclude = fc.Scan.Exclude
 	cfg.Principals = fc.Principals

@@ -54,8 +54,14 @@ ignores:
 	if len(cfg.Ignores) != 1 || cfg.Ignores[0].Source.Line != 10 || !cfg.Ignores[0].Expires.IsZero() {
 		t.Errorf("ignores = %+v", cfg.Ignores)
 	}
-	if cfg, err := parseConfig("x", nil); err != nil || len(cfg.Ignores) != 0 {
+	if cfg, err := parseConfig("x", nil); err != nil || len(cfg.Ignores) != 0 || cfg.ReportTestCredentials {
 		t.Errorf("empty config: %v", err)
+	}
+	for in, want := range map[string]bool{"inventory": false, "report": true} {
+		cfg, err := parseConfig("x", []byte("scan:\n  test_credentials: "+in+"\n"))
+		if err != nil || cfg.ReportTestCredentials != want {
+			t.Errorf("test_credentials: %s: %v, %v", in, cfg, err)
+		}
 	}
 }
 
@@ -118,6 +124,7 @@ func TestConfigErrorsSpeakPlainly(t *testing.T) {
 		"no such rule":       {"ignores:\n  - rule: AR-ZZ-999\n    reason: r\n", "line 2: ignores[0]: no rule AR-ZZ-999;"},
 		"size overflow":      {"scan:\n  max_file_size: 9999999999g\n", `line 2: scan.max_file_size: size "9999999999g" is too large`},
 		"bad version":        {"version: 7\n", "line 1: version: unsupported version 7"},
+		"test credentials":   {"scan:\n  test_credentials: yes\n", `line 2: scan.test_credentials: "yes": want inventory`},
 	}
 	for name, c := range cases {
 		_, err := parseConfig(".agentreach.yml", []byte(c.yaml))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -552,5 +553,58 @@ func TestBaselineDrift(t *testing.T) {
 	md := run(t, nil, "scan", root, "--baseline", first, "-o", "markdown")
 	if !strings.Contains(md.out, "### Changed since the baseline") || !strings.Contains(md.out, "(4 changes)") {
 		t.Errorf("the Markdown lacks the drift:\n%s", md.out)
+	}
+}
+
+// TestTestOnlyCredentials: a value written only in test files is
+// inventoried (credentials[].context test), counted in the summary and the
+// table, and not reported; the same value in a product file is one finding
+// (high: the tree is not a repository) that lists the test place;
+// scan.test_credentials: report reports a test-only value, ranked low.
+func TestTestOnlyCredentials(t *testing.T) {
+	t.Parallel()
+	r := faketoken.Rand(17)
+	root := t.TempDir()
+	fixture, shared := faketoken.GitHub(r, "ghp"), faketoken.GitHub(r, "ghp")
+	writeFile(t, root, "internal/auth/token_test.go", "package auth\n\nconst tok = \""+fixture+"\"\n")
+	writeFile(t, root, "tests/fixtures/config.json", `{"token": "`+shared+`"}`+"\n")
+	writeFile(t, root, "deploy/release.sh", "export GH_TOKEN="+shared+"\n")
+	scan := func(config string) (*report.Report, string) {
+		t.Helper()
+		writeFile(t, root, ".agentreach.yml", config)
+		jsonPath := filepath.Join(t.TempDir(), "r.json")
+		res := run(t, nil, "scan", root, "--no-color", "-o", "json="+jsonPath, "-o", "table")
+		if res.code != ExitOK {
+			t.Fatalf("exit %d: %s", res.code, res.err)
+		}
+		return readReport(t, jsonPath), res.out
+	}
+
+	rep, table := scan("version: 1\n")
+	if len(rep.Findings) != 1 || rep.Findings[0].Location.Path != "deploy/release.sh" || rep.Findings[0].Severity != inventory.SeverityHigh ||
+		len(rep.Findings[0].Related) != 1 || rep.Findings[0].Related[0].Path != "tests/fixtures/config.json" {
+		t.Fatalf("default findings: %+v", rep.Findings)
+	}
+	contexts := map[string]inventory.PathContext{}
+	for _, c := range rep.Inventory.Credentials {
+		contexts[c.Locations[0].Path] = c.Context
+	}
+	if contexts["internal/auth/token_test.go"] != inventory.ContextTest || contexts["deploy/release.sh"] != inventory.ContextNone {
+		t.Errorf("contexts: %v", contexts)
+	}
+	if rep.Summary.TestOnly != 1 || !strings.Contains(table, "2 credentials (1 only in test files, not reported)") {
+		t.Errorf("summary %+v, table:\n%s", rep.Summary, table)
+	}
+
+	rep, table = scan("version: 1\nscan:\n  test_credentials: report\n")
+	var low []string
+	for _, f := range rep.Findings {
+		if f.Severity == inventory.SeverityLow {
+			low = append(low, f.Location.Path)
+		}
+	}
+	if len(rep.Findings) != 2 || !slices.Equal(low, []string{"internal/auth/token_test.go"}) || rep.Summary.TestOnly != 0 ||
+		strings.Contains(table, "only in test files") {
+		t.Errorf("scan.test_credentials: report: findings %+v, summary %+v", rep.Findings, rep.Summary)
 	}
 }

@@ -510,6 +510,8 @@ func runScan(ctx context.Context, opts *scanOptions, engine *secrets.Engine, log
 		Principals: opts.config.Principals,
 		Thresholds: opts.config.Thresholds,
 		Now:        now,
+
+		ReportTestCredentials: opts.config.ReportTestCredentials,
 	})
 	open, suppressed := rules.ApplyIgnores(findings, opts.config.Ignores, now)
 
