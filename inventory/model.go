@@ -440,6 +440,11 @@ type Job struct {
 	InheritSecrets       bool            `json:"inherit_secrets,omitempty"` // a reusable-workflow call with `secrets: inherit`
 	AllSecrets           bool            `json:"all_secrets,omitempty"`     // toJSON(secrets) or secrets[...]
 	Starters             []Starter       `json:"starters,omitempty"`
+	// NeverRuns says that no trigger of the workflow reaches the job: its
+	// if: is false on every event (`if: false`), a job it needs never
+	// runs, or every caller of its reusable workflow never runs. The CI
+	// rules do not report such a job; the inventory keeps it.
+	NeverRuns bool `json:"never_runs,omitempty"`
 	StartableBy          Audience        `json:"startable_by,omitempty"`
 	Gates                []Gate          `json:"gates,omitempty"`
 	BotConditions        []BotCondition  `json:"bot_conditions,omitempty"`        // if: checks on a bot's login, job's and steps'

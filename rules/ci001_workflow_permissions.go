@@ -47,6 +47,9 @@ var WorkflowPermissions = &Rule{
 			for ji := range wf.Jobs {
 				j := jobRef{wf: wf, job: &wf.Jobs[ji]}
 				job := j.job
+				if job.NeverRuns {
+					continue
+				}
 				if p := job.Permissions; p != nil && p.All == "write-all" {
 					c.Report(Result{
 						Subject:  j.subject() + ".permissions",

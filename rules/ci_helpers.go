@@ -17,7 +17,8 @@ type jobRef struct {
 	job *inventory.Job
 }
 
-// ciJobs calls fn for every job of every workflow of the platform ("" for all).
+// ciJobs calls fn for every job of every workflow of the platform ("" for
+// all) that some trigger reaches (not inventory.Job.NeverRuns).
 func ciJobs(inv *inventory.Inventory, platform string, fn func(j jobRef)) {
 	for wi := range inv.Workflows {
 		wf := &inv.Workflows[wi]
@@ -25,6 +26,9 @@ func ciJobs(inv *inventory.Inventory, platform string, fn func(j jobRef)) {
 			continue
 		}
 		for ji := range wf.Jobs {
+			if wf.Jobs[ji].NeverRuns {
+				continue // no trigger reaches it: nothing it holds is reachable
+			}
 			fn(jobRef{wf: wf, job: &wf.Jobs[ji]})
 		}
 	}

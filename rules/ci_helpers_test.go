@@ -166,3 +166,58 @@ func TestAgentSecrets(t *testing.T) {
 		t.Errorf("GitLab: secrets = %v (persist %q), want BOT_TOKEN,SLACK_TOKEN, job-wide", got, persist)
 	}
 }
+
+// TestNeverRunningJobsNotReported: the CI rules report nothing for a job no
+// trigger reaches (`if: false` on a dispatcher job that passes every secret
+// to a reusable agent workflow, and that workflow's agent job); the same
+// files with a real gate are reported.
+func TestNeverRunningJobsNotReported(t *testing.T) {
+	t.Parallel()
+	files := func(gate string) map[string]string {
+		return map[string]string{
+			".github/workflows/dispatch.yml": `on: issue_comment
+jobs:
+  invoke:
+    if: ` + gate + `
+    uses: ./.github/workflows/invoke.yml
+    secrets: inherit
+`,
+			".github/workflows/invoke.yml": `on: workflow_call
+jobs:
+  agent:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: google-github-actions/run-gemini-cli@v0
+        with:
+          gemini_api_key: ${{ secrets.GEMINI_API_KEY }}
+          prompt: ${{ github.event.comment.body }}
+`,
+		}
+	}
+	rulesOf := func(gate string) []string {
+		fs, _ := Evaluate(All(), Input{Inventory: ciInventory(t, files(gate)), Now: testNow})
+		var out []string
+		for _, f := range fs {
+			if strings.HasPrefix(f.RuleID, "AR-CI-") || strings.HasPrefix(f.RuleID, "AR-PB-") {
+				out = append(out, f.RuleID)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := rulesOf("false"); len(got) != 0 {
+		t.Errorf("if: false: %v", got)
+	}
+	if got := rulesOf("${{ false && contains(github.event.comment.body, '@gemini') }}"); len(got) != 0 {
+		t.Errorf("if: false && …: %v", got)
+	}
+	got := rulesOf("${{ contains(github.event.comment.body, '@gemini') }}")
+	for _, want := range []string{"AR-CI-003", "AR-CI-004", "AR-CI-007"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("a live gate: %s not reported (got %v)", want, got)
+		}
+	}
+}

@@ -26,6 +26,10 @@ func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
 		}
 		job.Starters = jr.starters
 		job.StartableBy = widest(jr.starters)
+		// The workflow has triggers and none reaches the job: its if: is
+		// false on every one (`if: false`), a job it needs never runs, or
+		// it is a reusable workflow whose every caller never runs.
+		job.NeverRuns = len(g.events) > 0 && len(jr.starters) == 0
 		job.EffectivePermissions = jr.perms
 		job.PermissionsSource = jr.source
 		job.CalledBy = c.calledBy

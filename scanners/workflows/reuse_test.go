@@ -306,3 +306,73 @@ jobs:
 		t.Errorf("a passed secret recorded as a parameter: %+v", c)
 	}
 }
+
+// TestNeverRuns: a job whose if: is false on every event, a job that needs
+// it, and the jobs of a reusable workflow whose only caller is such a job
+// never run; look-alikes that may run (an if: on an output the scan cannot
+// read, a second caller that runs, a workflow without triggers) do not get
+// the mark.
+func TestNeverRuns(t *testing.T) {
+	t.Parallel()
+	inv, _ := scan(t, map[string]string{
+		".github/workflows/dispatch.yml": `on: [issue_comment, push]
+jobs:
+  dead:
+    if: false
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+  dead-and:
+    if: ${{ false && contains(github.event.comment.body, '/run') }}
+    uses: ./.github/workflows/invoke.yml
+    secrets: inherit
+  after-dead:
+    needs: dead
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+  maybe:
+    if: ${{ github.event.comment.body == '/go' }}
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+  lives:
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+`,
+		".github/workflows/invoke.yml": `on: workflow_call
+jobs:
+  agent:
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+`,
+		".github/workflows/shared.yml": `on: workflow_call
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+`,
+		".github/workflows/callers.yml": `on: push
+jobs:
+  off:
+    if: false
+    uses: ./.github/workflows/shared.yml
+  on:
+    uses: ./.github/workflows/shared.yml
+`,
+	})
+	for _, c := range []struct {
+		path, job string
+		never     bool
+	}{
+		{".github/workflows/dispatch.yml", "dead", true},
+		{".github/workflows/dispatch.yml", "dead-and", true},
+		{".github/workflows/dispatch.yml", "after-dead", true},
+		{".github/workflows/invoke.yml", "agent", true},
+		{".github/workflows/dispatch.yml", "maybe", false},
+		{".github/workflows/dispatch.yml", "lives", false},
+		{".github/workflows/shared.yml", "work", false},
+		{".github/workflows/callers.yml", "off", true},
+	} {
+		if j := jobOf(t, inv, c.path, c.job); j.NeverRuns != c.never {
+			t.Errorf("%s#%s: never_runs %v, want %v (starters %v)", c.path, c.job, j.NeverRuns, c.never, starterEvents(j))
+		}
+	}
+}
