@@ -445,6 +445,12 @@ type Job struct {
 	// runs, or every caller of its reusable workflow never runs. The CI
 	// rules do not report such a job; the inventory keeps it.
 	NeverRuns bool `json:"never_runs,omitempty"`
+	// TokenUnused says that nothing in the job can use its GITHUB_TOKEN:
+	// only run: scripts of inert commands (echo, test, jq, …; no build
+	// tool, interpreter or agent), none of which (nor any env) names
+	// github.token, secrets.GITHUB_TOKEN or the whole secrets or github
+	// context. AR-CI-001 does not report such a job.
+	TokenUnused bool `json:"token_unused,omitempty"`
 	StartableBy          Audience        `json:"startable_by,omitempty"`
 	Gates                []Gate          `json:"gates,omitempty"`
 	BotConditions        []BotCondition  `json:"bot_conditions,omitempty"`        // if: checks on a bot's login, job's and steps'

@@ -17,7 +17,12 @@ var WorkflowPermissions = &Rule{
 		Severity: inventory.SeverityHigh,
 		Score:    7.5,
 		Escalation: "high 7.5 for `write-all`; a job without any `permissions` (none at the top level either) is medium 5.0, " +
-			"or high 7.0 when the workflow runs on `pull_request_target` or `issue_comment`.",
+			"or high 7.0 when people without write access can start it with the base repository's token: `pull_request_target`, " +
+			"`issue_comment`, or a `workflow_run` that follows a run a fork's pull request starts (when the scanner has no starters " +
+			"for the job, the workflow's `pull_request_target` or `issue_comment` trigger decides). A job that nothing can use the " +
+			"token in — only `run:` scripts of inert commands (echo, test, jq, …) that never name `github.token`, " +
+			"`secrets.GITHUB_TOKEN` or the whole `secrets` or `github` context, as a gatekeeper job's — is not reported, nor is " +
+			"a job no trigger reaches (`if: false`); their siblings are.",
 		Description: "A GitHub Actions job runs with a GITHUB_TOKEN whose permissions are not declared (so the repository or organisation " +
 			"default applies, read-write on most scopes unless someone changed it) or are `write-all`. Every step of the job — and any " +
 			"coding agent it runs — can push code, change issues and pull requests, and more, whatever the task needs.",
@@ -65,7 +70,9 @@ var WorkflowPermissions = &Rule{
 				if job.PermissionsSource != "" {
 					undeclared = job.PermissionsSource == "default (assumed permissive)"
 				}
-				if !undeclared {
+				if !undeclared || job.TokenUnused {
+					// TokenUnused: only scripts that never name the token
+					// (a gatekeeper job that echoes): nothing can use it.
 					continue
 				}
 				score := 5.0

@@ -70,6 +70,9 @@ var (
 	secretIndexRe = regexp.MustCompile(`(?i)\bsecrets\s*\[\s*'([^']*)'\s*\]`)
 	secretAnyRe   = regexp.MustCompile(`(?i)\bsecrets\b`)
 	githubTokenRe = regexp.MustCompile(`(?i)\bgithub\s*\.\s*token\b`)
+	// githubWholeRe: the whole github context (toJSON(github),
+	// github['token']), which holds the token.
+	githubWholeRe = regexp.MustCompile(`(?i)\bgithub\s*(?:\)|,|\[|$)`)
 )
 
 // secretUse is what an expression says about secrets.
@@ -101,7 +104,7 @@ func secretsInExpr(e string) secretUse {
 		u.add(m[1])
 		covered++
 	}
-	if githubTokenRe.MatchString(e) {
+	if githubTokenRe.MatchString(e) || githubWholeRe.MatchString(e) {
 		u.add("GITHUB_TOKEN")
 	}
 	// Any other mention of the secrets context (toJSON(secrets),

@@ -185,6 +185,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 			gj.idToken = true
 		}
 		gj.refs = append(slices.Clone(g.env), gj.refs...)
+		job.TokenUnused = tokenUnused(&job, gj)
 		jobs = append(jobs, pair{job, gj})
 	}
 	slices.SortStableFunc(jobs, func(a, b pair) int { return cmp.Compare(a.job.Location.Line, b.job.Location.Line) })
@@ -193,6 +194,32 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 		g.jobs = append(g.jobs, p.gj)
 	}
 	return g, notes, nil
+}
+
+// tokenUnused says that nothing in the job can use its GITHUB_TOKEN: it
+// calls no reusable workflow, every step is a run: script (no action, which
+// could take github.token as a default input) of inert commands only (echo,
+// test, jq, … — no build tool, interpreter or agent, any of which could read
+// the token out of the runner's memory, as the tj-actions/changed-files
+// compromise did with secrets), and no expression of the workflow's env, the
+// job or its steps names github.token, secrets.GITHUB_TOKEN, the whole
+// secrets context or the whole github context. The runner gives a script the
+// token only through such an expression. A gatekeeper job that echoes is one.
+func tokenUnused(job *inventory.Job, gj *ghJob) bool {
+	if job.Uses != "" || len(job.Steps) == 0 || job.AllSecrets {
+		return false
+	}
+	for _, s := range job.Steps {
+		if s.Uses != "" || !s.Run || s.RunsWorkspace || s.Agent != nil {
+			return false
+		}
+	}
+	for _, r := range gj.refs {
+		if r.name == "GITHUB_TOKEN" || r.name == "*" {
+			return false
+		}
+	}
+	return true
 }
 
 func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *agentTable, own map[string]bool) (inventory.Job, *ghJob, []string) {
