@@ -89,6 +89,8 @@ func TestWorkflowPermissionsFromYAML(t *testing.T) {
 			want: []ciWant{{line: 3, score: 5.0}}},
 		{name: "an echo job that dumps the github context", yaml: "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo '${{ toJSON(github) }}'\n",
 			want: []ciWant{{line: 3, score: 5.0}}},
+		{name: "an echo job with an injected issue title", yaml: "on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n",
+			want: []ciWant{{line: 3, score: 7.0}}},
 		{name: "a script job that runs an interpreter", yaml: "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo start\n      - run: python3 -c 'print(1)'\n",
 			want: []ciWant{{line: 3, score: 5.0}}},
 		{name: "a job whose only step is an action", yaml: "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n",

@@ -62,7 +62,8 @@ func TestSortFindings(t *testing.T) {
 // low severity and said; a credential written in it stays what it is.
 func TestTemplateWorkflowsScoredLow(t *testing.T) {
 	t.Parallel()
-	const wf = "on: issue_comment\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n"
+	const wf = "on: issue_comment\npermissions: {issues: write}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - run: echo \"${{ github.event.comment.body }}\"\n"
 	for _, tc := range []struct {
 		path string
 		live bool
@@ -72,9 +73,15 @@ func TestTemplateWorkflowsScoredLow(t *testing.T) {
 		{"tests/fixtures/repo/.github/workflows/ci.yml", false},
 	} {
 		inv := ciInventory(t, map[string]string{tc.path: wf})
-		fs, _ := Evaluate([]*Rule{WorkflowPermissions}, Input{Inventory: inv, Now: testNow})
+		fs, _ := Evaluate([]*Rule{UntrustedInjection}, Input{Inventory: inv, Now: testNow})
 		if len(fs) != 1 {
 			t.Fatalf("%s: findings = %+v", tc.path, fs)
+		}
+		// AR-CI-001 is about the token a live job gets: silent on a file
+		// that does not run, and reported for the live one.
+		undeclared := ciInventory(t, map[string]string{tc.path: "on: issue_comment\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n"})
+		if perm, _ := Evaluate([]*Rule{WorkflowPermissions}, Input{Inventory: undeclared, Now: testNow}); len(perm) != map[bool]int{true: 1, false: 0}[tc.live] {
+			t.Errorf("%s: AR-CI-001 findings = %+v", tc.path, perm)
 		}
 		f := fs[0]
 		if got := f.Properties["live"] != "false"; got != tc.live {

@@ -210,7 +210,9 @@ func tokenUnused(job *inventory.Job, gj *ghJob) bool {
 		return false
 	}
 	for _, s := range job.Steps {
-		if s.Uses != "" || !s.Run || s.RunsWorkspace || s.Agent != nil {
+		if s.Uses != "" || !s.Run || s.RunsWorkspace || s.Agent != nil || len(s.Injections) > 0 {
+			// An expression injected into the script is code someone else
+			// runs in the job, and that code can read the token.
 			return false
 		}
 	}
