@@ -432,14 +432,14 @@ type Job struct {
 	// RunnerHosting is self-hosted, github-hosted, third-party or unknown
 	// (custom labels, which may name a self-hosted runner or a larger
 	// GitHub-hosted one); empty when runs-on could not be evaluated.
-	RunnerHosting        string          `json:"runner_hosting,omitempty"`
-	RunnerCustomLabels   []string        `json:"runner_custom_labels,omitempty"` // the custom labels, when hosting is unknown
-	Environment          *JobEnvironment `json:"environment,omitempty"`
-	Steps                []Step          `json:"steps,omitempty"`
-	Secrets              []SecretRef     `json:"secrets,omitempty"`
-	InheritSecrets       bool            `json:"inherit_secrets,omitempty"` // a reusable-workflow call with `secrets: inherit`
-	AllSecrets           bool            `json:"all_secrets,omitempty"`     // toJSON(secrets) or secrets[...]
-	Starters             []Starter       `json:"starters,omitempty"`
+	RunnerHosting      string          `json:"runner_hosting,omitempty"`
+	RunnerCustomLabels []string        `json:"runner_custom_labels,omitempty"` // the custom labels, when hosting is unknown
+	Environment        *JobEnvironment `json:"environment,omitempty"`
+	Steps              []Step          `json:"steps,omitempty"`
+	Secrets            []SecretRef     `json:"secrets,omitempty"`
+	InheritSecrets     bool            `json:"inherit_secrets,omitempty"` // a reusable-workflow call with `secrets: inherit`
+	AllSecrets         bool            `json:"all_secrets,omitempty"`     // toJSON(secrets) or secrets[...]
+	Starters           []Starter       `json:"starters,omitempty"`
 	// NeverRuns says that no trigger of the workflow reaches the job: its
 	// if: is false on every event (`if: false`), a job it needs never
 	// runs, or every caller of its reusable workflow never runs. The CI
@@ -450,14 +450,14 @@ type Job struct {
 	// tool, interpreter or agent), none of which (nor any env) names
 	// github.token, secrets.GITHUB_TOKEN or the whole secrets or github
 	// context. AR-CI-001 does not report such a job.
-	TokenUnused bool `json:"token_unused,omitempty"`
-	StartableBy          Audience        `json:"startable_by,omitempty"`
-	Gates                []Gate          `json:"gates,omitempty"`
-	BotConditions        []BotCondition  `json:"bot_conditions,omitempty"`        // if: checks on a bot's login, job's and steps'
-	EffectivePermissions Permissions     `json:"effective_permissions,omitempty"` // GITHUB_TOKEN after job, workflow, default and caller
-	PermissionsSource    string          `json:"permissions_source,omitempty"`    // job, workflow, caller, default
-	IDTokens             []IDToken       `json:"id_tokens,omitempty"`             // GitLab id_tokens
-	CalledBy             []string        `json:"called_by,omitempty"`             // caller workflow#job of a reusable workflow
+	TokenUnused          bool           `json:"token_unused,omitempty"`
+	StartableBy          Audience       `json:"startable_by,omitempty"`
+	Gates                []Gate         `json:"gates,omitempty"`
+	BotConditions        []BotCondition `json:"bot_conditions,omitempty"`        // if: checks on a bot's login, job's and steps'
+	EffectivePermissions Permissions    `json:"effective_permissions,omitempty"` // GITHUB_TOKEN after job, workflow, default and caller
+	PermissionsSource    string         `json:"permissions_source,omitempty"`    // job, workflow, caller, default
+	IDTokens             []IDToken      `json:"id_tokens,omitempty"`             // GitLab id_tokens
+	CalledBy             []string       `json:"called_by,omitempty"`             // caller workflow#job of a reusable workflow
 }
 
 // Coverage records how completely a source was read.

@@ -285,7 +285,7 @@ var contextRules = []ContextRule{
 	{Context: ContextTest, What: "test file names: *_test.*, *.test.*, *.spec.*, *_spec.*, test_*.py, conftest.py, *Test.java, *Tests.cs, " +
 		"and test doubles (mock_*, *_fake, stub_*)",
 		Example: "pkg/auth/token_test.go", match: isTestFileName},
-	{Context: ContextExample, What: "example configuration: a name with an .example, .sample or .dist part (.env.example, config.sample.yml)",
+	{Context: ContextExample, What: "example configuration: a name with an .example, .sample, .dist or .template part (.env.example, config.sample.yml, .env.local.template)",
 		Example: "deploy/.env.example", match: isExampleFileName},
 	{Context: ContextTest, What: "test directories: test, tests, spec, testdata, fixtures, __mocks__, e2e, *-tests, Foo.Tests, …",
 		Example: "src/test/resources/app.yml", match: func(f filePath) bool { return dirContext(f) == ContextTest }},
@@ -360,7 +360,7 @@ func isExampleFileName(f filePath) bool {
 	parts := strings.Split(f.lower, ".")
 	for _, p := range parts[1:] {
 		switch p {
-		case "example", "examples", "sample", "dist":
+		case "example", "examples", "sample", "dist", "template":
 			return true
 		}
 	}

@@ -142,6 +142,8 @@ func TestContextOf(t *testing.T) {
 		"attestations/key.pem":                       ContextNone,
 		// examples
 		".env.example":                         ContextExample,
+		".env.local.template":                  ContextExample,
+		"templates/deployment.yaml":            ContextNone,
 		"deploy/config.sample.yml":             ContextExample,
 		".env.dist":                            ContextExample,
 		"examples/servers/auth/pyproject.toml": ContextExample,

@@ -134,7 +134,10 @@ func TestPublishedValues(t *testing.T) {
 	e := NewEngine(nil)
 	e.public[exampleDigest(pemIdentity([]byte(key)))] = "a published test key"
 	e.public[exampleDigest([]byte(storage))] = "a published emulator key"
+	devKey := "0x" + faketoken.Expand(r, "{h:64}")
+	e.public[exampleDigest([]byte(devKey))] = "a published development key"
 	for name, text := range map[string]string{
+		".env":              "DEPLOYER_PRIVATE_KEY=" + devKey + "\n",
 		"certs/key.pem":     key + "\n",
 		"config/tls.json":   `{"key": "` + strings.ReplaceAll(key, "\n", `\n`) + `"}`,
 		"appsettings.json":  `{"Storage": "DefaultEndpointsProtocol=http;AccountName=devacct;AccountKey=` + storage + `;"}`,

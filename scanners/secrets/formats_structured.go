@@ -190,7 +190,8 @@ var (
 		"column": true, "table": true, "query": true, "param": true, "parameter": true, "var": true, "variable": true,
 		"input": true, "output": true, "mapping": true, "map": true, "class": true, "id_token": true, "login": true,
 		"user": true, "username": true, "email": true, "owner": true, "expire": true, "lifetime": true, "interval": true,
-		"data": true, "certificate": true, "cert": true, "crt": true, "anon": true, "publishable": true}
+		"data": true, "certificate": true, "cert": true, "crt": true, "anon": true, "publishable": true,
+		"regexp": true, "glob": true}
 )
 
 // keyClass says whether a key names a password, another secret, or nothing
@@ -203,11 +204,13 @@ func keyClass(key []byte) (password, secret bool, words [][]byte) {
 			return false, false, words
 		}
 	}
-	for _, w := range words {
+	for i, w := range words {
 		if passwordWords[string(w)] {
 			password = true
 		}
-		if secretWords[string(w)] {
+		// A project key (sonar.projectKey, JIRA_PROJECT_KEY) names a
+		// project: an identifier in its public URL, not a credential.
+		if secretWords[string(w)] && !(string(w) == "key" && i > 0 && string(words[i-1]) == "project") {
 			secret = true
 		}
 	}
@@ -251,7 +254,7 @@ func genericValueOK(v []byte, password bool) bool {
 	if hasWeakWord(v) {
 		return false
 	}
-	if isDigits(v) || charClasses(v) < 2 || wordy(v) || notLiteral(v) {
+	if isDigits(v) || charClasses(v) < 2 || wordy(v) || notLiteral(v) || envNameShaped(v) || evmAddress(v) {
 		return false
 	}
 	if !password && len(v) < 16 {
@@ -324,10 +327,74 @@ func wordy(v []byte) bool {
 	if letters && segs <= 1 {
 		return caseChanges <= len(v)/4
 	}
-	return letters || (segs >= 2 && allSegLetters)
+	return letters || (segs >= 2 && allSegLetters) || wordsAndShortParts(v)
+}
+
+// wordsAndShortParts reports lower-case words joined by - or _ with short
+// parts between them ("langfuse-s3-access", "my-app-v2-prod"): every part is
+// a word of letters or at most three characters, and two parts or more are
+// words of four letters or more. A random value has long mixed parts.
+func wordsAndShortParts(v []byte) bool {
+	words := 0
+	for _, part := range bytes.FieldsFunc(v, func(r rune) bool { return r == '-' || r == '_' }) {
+		allLower := true
+		for _, b := range part {
+			if !('a' <= b && b <= 'z') {
+				allLower = false
+			}
+		}
+		switch {
+		case allLower && len(part) >= 4:
+			words++
+		case len(part) <= 3:
+		default:
+			return false
+		}
+	}
+	return words >= 2
 }
 
 func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }
+
+// envNameShaped reports the name of a variable rather than a value: upper
+// case letters and digits in two or more segments joined by underscores, one
+// of them a word of three or more letters (ERC7677_BUNDLER_RPC_URL, the key
+// an ExternalSecret maps, an environment variable a setting names).
+func envNameShaped(v []byte) bool {
+	segs, word := 1, false
+	seg := 0
+	letters := true
+	for i, b := range v {
+		switch {
+		case b == '_':
+			if seg == 0 {
+				return false
+			}
+			if letters && seg >= 3 {
+				word = true
+			}
+			segs++
+			seg, letters = 0, true
+			continue
+		case isUpper(b):
+		case '0' <= b && b <= '9':
+			letters = false
+		default:
+			return false
+		}
+		seg++
+		if i == len(v)-1 && letters && seg >= 3 {
+			word = true
+		}
+	}
+	return seg > 0 && segs >= 2 && word
+}
+
+// evmAddress reports an Ethereum-style account or contract address (0x and
+// 40 hex digits): public by nature, unlike a private key (64 hex digits).
+func evmAddress(v []byte) bool {
+	return len(v) == 42 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') && isHex(v[2:])
+}
 
 // reachOfKey infers what a generic secret reaches from the words of its key.
 func reachOfKey(words [][]byte) (inventory.ReachClass, string) {
@@ -444,6 +511,11 @@ func genericFormats() []*Format {
 		{File: "package-lock.json", Text: `{"integrity": "sha512-{b:86}==", "resolved": "https://registry.invalid/a/-/a-1.0.0.tgz"}` + "\n"},
 		{File: "settings.json", Text: `{"api_key": "YOUR_API_KEY_HERE", "secret": "op://vault/item/field", "token": "ENC[AES256_GCM,data:{b:40}]"}` + "\n"},
 		{File: "ids.yml", Text: "request_id: {h:8}-{h:4}-{h:4}-{h:4}-{h:12}\ncommit_sha: {h:40}\n"},
+		{File: "sonar-project.properties", Text: "sonar.projectKey=acme_{la:6}_{bu:20}\nsonar.organization=acme\n"},
+		{File: "externalsecret.yaml", Text: "spec:\n  data:\n    - secretKey: ERC7677_BUNDLER_RPC_URL\n      remoteRef: {key: bundler}\n"},
+		{File: "values.yaml", Text: "sync:\n  excludeProjectKeyRegexp: {la:4}\\.{la:6}\\.{h:8}\n"},
+		{File: "coins.json", Text: `{"token": "0x{h:40}", "decimals": 18}` + "\n"},
+		{File: ".env", Text: "LANGFUSE_S3_ACCESS_KEY=langfuse-s3-access\nMINIO_SECRET_KEY=minio-secret-v2-local\n"},
 	}
 	return []*Format{pw, sec}
 }
@@ -970,7 +1042,7 @@ func authHeader() *Format {
 				return hit{}, false
 			}
 		case "bearer", "token", "bot", "apikey", "key":
-			if !randomLooking(v) || hasPlaceholder(v) || notLiteral(v) || i < len(d) && d[i] == '(' {
+			if !randomLooking(v) || hasPlaceholder(v) || notLiteral(v) || wordy(v) || i < len(d) && d[i] == '(' {
 				return hit{}, false
 			}
 		default:
@@ -985,6 +1057,7 @@ func authHeader() *Format {
 	f.Negatives = []Sample{
 		{File: "deploy.sh", Text: "curl -H \"Authorization: Bearer $TOKEN\" https://api.internal\ncurl -H \"Authorization: Bearer ${API_TOKEN}\" x\n"},
 		{File: "client.go", Text: "req.Header.Set(\"Authorization\", \"Bearer \"+token)\n// Authorization: Bearer <token>\n"},
+		{File: "proxy.md", Text: "curl -H \"Authorization: Bearer change-this-proxy-key\" http://localhost:8317/v1/models\n"},
 	}
 	return f
 }
