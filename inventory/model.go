@@ -402,6 +402,10 @@ type Workflow struct {
 	Triggers    []Trigger        `json:"triggers,omitempty"`
 	Permissions *PermissionBlock `json:"permissions,omitempty"` // nil when undeclared
 	Jobs        []Job            `json:"jobs,omitempty"`
+	// Refused says why GitHub refuses to run the file (a key defined twice
+	// in one mapping), "" when it does not: a refused workflow runs
+	// nothing, and the rules treat it as they treat a template.
+	Refused string `json:"refused,omitempty"`
 }
 
 // PermissionBlock is a declared `permissions:` block as written.

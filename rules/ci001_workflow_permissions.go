@@ -23,7 +23,8 @@ var WorkflowPermissions = &Rule{
 			"token in — only `run:` scripts of inert commands (echo, test, jq, …) that never name `github.token`, " +
 			"`secrets.GITHUB_TOKEN` or the whole `secrets` or `github` context, as a gatekeeper job's — is not reported, nor is " +
 			"a job no trigger reaches (`if: false`); their siblings are. A workflow file outside the repository's .github/workflows/ " +
-			"(an example, template, fixture or a vendored project's own CI) is not reported by this rule: it runs with no token here.",
+			"(an example, template, fixture or a vendored project's own CI), or one GitHub refuses to run (a key defined twice), is " +
+			"not reported by this rule: it runs with no token here.",
 		Description: "A GitHub Actions job runs with a GITHUB_TOKEN whose permissions are not declared (so the repository or organisation " +
 			"default applies, read-write on most scopes unless someone changed it) or are `write-all`. Every step of the job — and any " +
 			"coding agent it runs — can push code, change issues and pull requests, and more, whatever the task needs.",
@@ -40,7 +41,7 @@ var WorkflowPermissions = &Rule{
 			if wf.Platform != inventory.PlatformGitHub {
 				continue
 			}
-			if inventory.TemplateWorkflow(wf.Path) {
+			if inventory.TemplateWorkflow(wf.Path) || wf.Refused != "" {
 				// Not a live workflow (an example, a template, a fixture, a
 				// vendored project's own CI): a permissions block it lacks
 				// is nobody's token here. The agent and secret rules still

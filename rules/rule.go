@@ -208,16 +208,26 @@ func (c *Context) Report(r Result) {
 	}
 	subject := cmp.Or(r.Subject, inventory.Scoped(loc.Source, "file:"+loc.Path))
 	msg, props := r.Message, maps.Clone(r.Properties)
-	if templateBound(m) && inventory.TemplateWorkflow(loc.Path) {
+	if templateBound(m) {
 		// What a workflow would do when it ran is hygiene when it never
 		// runs: listed, scored low, and said.
-		score = min(score, 3.0)
-		msg = "Not a live workflow — GitHub runs only the files in the repository's .github/workflows/, and this one (an example, " +
-			"template or fixture) is elsewhere; if it were copied there: " + lowerFirst(msg)
-		if props == nil {
-			props = map[string]string{}
+		why := ""
+		switch {
+		case inventory.TemplateWorkflow(loc.Path):
+			why = "Not a live workflow — GitHub runs only the files in the repository's .github/workflows/, and this one (an example, " +
+				"template or fixture) is elsewhere; if it were copied there: "
+		case c.refused(loc) != "":
+			why = "Not a live workflow — GitHub refuses to run this file (" + c.refused(loc) + "), so none of its jobs runs; once " +
+				"that is fixed: "
 		}
-		props["live"] = "false"
+		if why != "" {
+			score = min(score, 3.0)
+			msg = why + lowerFirst(msg)
+			if props == nil {
+				props = map[string]string{}
+			}
+			props["live"] = "false"
+		}
 	}
 	c.findings = append(c.findings, inventory.Finding{
 		RuleID:      m.ID,
@@ -248,6 +258,20 @@ func lowerFirst(s string) string {
 // templateBound reports a rule about what a workflow does when it runs (the
 // CI, privilege and GitHub families), as opposed to a credential written in
 // the file (AR-CI-008), which is exposed whether the file runs or not.
+// refused says why GitHub refuses to run the workflow file a location is
+// in (inventory.Workflow.Refused), "" when it runs or is no workflow.
+func (c *Context) refused(loc inventory.Location) string {
+	if c.Inventory == nil {
+		return ""
+	}
+	for i := range c.Inventory.Workflows {
+		if wf := &c.Inventory.Workflows[i]; wf.Refused != "" && wf.Path == loc.Path && wf.Source == loc.Source {
+			return wf.Refused
+		}
+	}
+	return ""
+}
+
 func templateBound(m *Metadata) bool {
 	switch m.Family() {
 	case "CI", "PB", "GH":

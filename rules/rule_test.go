@@ -115,3 +115,37 @@ func TestArticle(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedWorkflowsScoredLow: a workflow file GitHub refuses to run (a
+// key defined twice) runs nothing: AR-CI-001 is silent and the other CI
+// rules say so at the template band; the same file without the second key
+// is live.
+func TestRefusedWorkflowsScoredLow(t *testing.T) {
+	t.Parallel()
+	const body = "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.comment.body }}\"\n"
+	for _, tc := range []struct {
+		name, yaml string
+		refused    bool
+	}{
+		{"env twice", "on: issue_comment\nenv:\n  A: \"1\"\n" + body + "env:\n  B: \"2\"\n", true},
+		{"env once", "on: issue_comment\nenv:\n  A: \"1\"\n  B: \"2\"\n" + body, false},
+	} {
+		inv := ciInventory(t, map[string]string{wfPath: tc.yaml})
+		if got := inv.Workflows[0].Refused != ""; got != tc.refused {
+			t.Errorf("%s: refused %q", tc.name, inv.Workflows[0].Refused)
+		}
+		perm, _ := Evaluate([]*Rule{WorkflowPermissions}, Input{Inventory: inv, Now: testNow})
+		inj, _ := Evaluate([]*Rule{UntrustedInjection}, Input{Inventory: inv, Now: testNow})
+		if len(inj) != 1 {
+			t.Fatalf("%s: AR-CI-003 findings %+v", tc.name, inj)
+		}
+		if tc.refused {
+			if len(perm) != 0 || inj[0].Score > 3.0 || !strings.Contains(inj[0].Message, "GitHub refuses to run this file") ||
+				!strings.Contains(inj[0].Message, `key "env" is defined twice`) {
+				t.Errorf("%s: AR-CI-001 %d findings, AR-CI-003 %.1f %q", tc.name, len(perm), inj[0].Score, inj[0].Message)
+			}
+		} else if len(perm) != 1 || inj[0].Score <= 3.0 {
+			t.Errorf("%s: live file: AR-CI-001 %d findings, AR-CI-003 %.1f", tc.name, len(perm), inj[0].Score)
+		}
+	}
+}

@@ -101,6 +101,28 @@ func ParseGitHub(file inventory.Location, data []byte) (*inventory.Workflow, []s
 	return g.wf, notes, nil
 }
 
+// duplicateKeyRe is actionlint's message for a key defined twice in one
+// mapping, which GitHub refuses the whole workflow file for ("'env' is
+// already defined").
+var duplicateKeyRe = regexp.MustCompile(`^key "([^"]+)" is duplicated in "?([^".]+)"? (?:section|job|step)?`)
+
+// refusedBy says why GitHub would refuse to run a workflow that actionlint
+// parsed with errors, "" when none of the errors makes GitHub refuse it.
+// Only a duplicated key is taken for certain: other syntax problems
+// actionlint reports are stricter than GitHub, or are GitHub's too but not
+// tested here.
+func refusedBy(errs []*actionlint.Error) string {
+	for _, e := range errs {
+		if e == nil || e.Kind != "syntax-check" {
+			continue
+		}
+		if m := duplicateKeyRe.FindStringSubmatch(e.Message); m != nil {
+			return fmt.Sprintf("key %q is defined twice (again at line %d)", m[1], e.Line)
+		}
+	}
+	return ""
+}
+
 func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghWorkflow, []string, error) {
 	if err := checkYAMLSize(data); err != nil {
 		return nil, nil, err
@@ -118,6 +140,7 @@ func parseGitHub(file inventory.Location, data []byte, agents *agentTable) (*ghW
 		notes = append(notes, fmt.Sprintf("parsed with %d syntax problem(s); first at line %d: %s", len(errs), errs[0].Line, oneLine(errs[0].Message)))
 	}
 	wf := &inventory.Workflow{Source: file.Source, Platform: inventory.PlatformGitHub, Path: file.Path, Root: file.Root}
+	wf.Refused = refusedBy(errs)
 	g := &ghWorkflow{wf: wf, file: file, ast: w}
 	if w.Name != nil {
 		wf.Name = w.Name.Value
