@@ -272,3 +272,32 @@ func TestAnalyzerKnownValues(t *testing.T) {
 		}
 	}
 }
+
+// TestFirebaseWebKeyPublic: an AIza key in a Firebase web app's
+// configuration is public by design, with the reason; the same key beside
+// nothing of Firebase, or named as a Gemini key, is a secret.
+func TestFirebaseWebKeyPublic(t *testing.T) {
+	t.Parallel()
+	r := faketoken.Rand(33)
+	key := faketoken.Expand(r, "AIza{bu:35}")
+	e := NewEngine(nil)
+	for name, c := range map[string]struct {
+		text   string
+		public bool
+	}{
+		".env.production": {`VITE_APP_FIREBASE_CONFIG='{"apiKey":"` + key + `","authDomain":"demo-app.firebaseapp.com","projectId":"demo-app"}'` + "\n", true},
+		"src/firebase.ts": {"const firebaseConfig = {\n  apiKey: \"" + key + "\",\n  messagingSenderId: \"1234567890\",\n};\n", true},
+		"deploy/maps.env": {"MAPS_API_KEY=" + key + "\n", false},
+		"gemini.env":      {"GEMINI_API_KEY=" + key + "\n", false},
+	} {
+		var got []Match
+		e.ScanFile(name, []byte(c.text), func(m Match) { got = append(got, m) })
+		if len(got) != 1 {
+			t.Errorf("%s: %d matches", name, len(got))
+			continue
+		}
+		if (got[0].Public != "") != c.public || c.public && !strings.Contains(got[0].Public, "Firebase") {
+			t.Errorf("%s: public %q, want public %v", name, got[0].Public, c.public)
+		}
+	}
+}

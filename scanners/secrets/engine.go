@@ -124,6 +124,7 @@ var publicValues = map[string]string{
 	"6a5f78b8b99dd4025e41ba11bf54c304c6af29f924c5569cc7865b2428ce03a9": "the OAuth client secret of Gemini CLI, an installed app whose client secret Google documents as not secret",
 	"456a51b1f1b3cf3ed76de579926f0727797eb6efb4b7e6a53c74f9a94c95d87a": "the OAuth client secret of the Google Cloud SDK, an installed app whose client secret Google documents as not secret",
 	"d1b3190dacfb6af1479bed2866455c0b2deee119104dd70b09ff8a991d73355c": "the OAuth client secret of GitHub CLI, which its maintainers publish as safe to embed",
+	"1d2f041093fd95aa8995a038c711d50a7960da09a505381c09a745d6ad0ecc60": "the OAuth client secret of Google's Antigravity desktop app, an installed app whose client secret Google documents as not secret",
 	// Blockchain development keys, each as bare hex and with 0x.
 	"bc1a50966c9e6486bc4ebf880b51611a2a97fcb8e7a6976e9b81a9e3e8ca0e3c": "the private key of account #0 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
 	"60a09e4357868c1e9b801052726d061c370429f723db84523ed58ac354f6eb8a": "the private key of account #0 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
@@ -353,7 +354,11 @@ func matchPrefix(s *scanState, at int, f *Format, prefix string) {
 			return
 		}
 	}
-	s.add(hit{start: at, end: end, f: g})
+	h := hit{start: at, end: end, f: g}
+	if g.publicIn != nil {
+		h.public = g.publicIn(s, at, end)
+	}
+	s.add(h)
 }
 
 // inBase64Block reports whether the span lies on a line of base64 that

@@ -52,6 +52,9 @@ type Format struct {
 	// refine may replace a prefix format by a more specific one after a
 	// match (from the context of the line), or reject the match (nil).
 	refine func(s *scanState, start, end int) *Format
+	// publicIn says why a match of the format is public by design where
+	// it stands (a Firebase web config's API key), "" when it is not.
+	publicIn func(s *scanState, start, end int) string
 	// next lists the bytes that may follow a two-byte prefix or keyword
 	// (all when empty), which keeps the prefilter's trigram set sparse.
 	next string

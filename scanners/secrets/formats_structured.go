@@ -254,7 +254,7 @@ func genericValueOK(v []byte, password bool) bool {
 	if hasWeakWord(v) {
 		return false
 	}
-	if isDigits(v) || charClasses(v) < 2 || wordy(v) || notLiteral(v) || envNameShaped(v) || evmAddress(v) {
+	if isDigits(v) || charClasses(v) < 2 || wordy(v) || notLiteral(v) || envNameShaped(v) || evmAddress(v) || prose(v) {
 		return false
 	}
 	if !password && len(v) < 16 {
@@ -390,6 +390,20 @@ func envNameShaped(v []byte) bool {
 	return seg > 0 && segs >= 2 && word
 }
 
+// prose reports text for people rather than a generated value: a space
+// between words, or a letter outside ASCII (a translated label or message
+// under a password_* or *Key key of a locale file: "Contraseña",
+// "Mot de passe incorrect."). Issued secrets and generated passwords are
+// printable ASCII without spaces.
+func prose(v []byte) bool {
+	for i, b := range v {
+		if b >= 0x80 || b == ' ' && i > 0 && i < len(v)-1 && v[i-1] != ' ' {
+			return true
+		}
+	}
+	return false
+}
+
 // evmAddress reports an Ethereum-style account or contract address (0x and
 // 40 hex digits): public by nature, unlike a private key (64 hex digits).
 func evmAddress(v []byte) bool {
@@ -463,6 +477,11 @@ func genericFormats() []*Format {
 		if !password && !secret || len(words) == 1 && string(words[0]) == "key" {
 			return hit{}, false // a bare "key" names anything
 		}
+		if len(words) == 1 && string(words[0]) == "salt" && bytes.Contains(d, []byte(`"kdfparams"`)) {
+			// The salt of a keystore's key derivation (Web3 Secret Storage):
+			// a public parameter stored beside the ciphertext.
+			return hit{}, false
+		}
 		if !password && ve-vs < 16 || looksLikeJWT(d[vs:ve]) || !basicAuthOK(d[vs:ve]) || s.sealedSecret() {
 			return hit{}, false
 		}
@@ -516,6 +535,9 @@ func genericFormats() []*Format {
 		{File: "values.yaml", Text: "sync:\n  excludeProjectKeyRegexp: {la:4}\\.{la:6}\\.{h:8}\n"},
 		{File: "coins.json", Text: `{"token": "0x{h:40}", "decimals": 18}` + "\n"},
 		{File: ".env", Text: "LANGFUSE_S3_ACCESS_KEY=langfuse-s3-access\nMINIO_SECRET_KEY=minio-secret-v2-local\n"},
+		{File: "locale/es/viewer.properties", Text: "password_label=Introduzca la contraseña para abrir este archivo PDF.\npassword_invalid=Contraseña no válida. Vuelva a intentarlo.\n"},
+		{File: "locales/zh-CN.json", Text: `{"invalidEncryptionKey": "密钥必须包含22个字符。实时协作已被禁用。", "passwordHint": "请输入6-20个字符的密码"}` + "\n"},
+		{File: "keystore.json", Text: `{"crypto": {"kdf": "scrypt", "kdfparams": {"dklen": 32, "n": 262144, "salt": "{h:64}"}}}` + "\n"},
 	}
 	return []*Format{pw, sec}
 }

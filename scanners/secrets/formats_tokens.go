@@ -139,7 +139,27 @@ func googleAPIKey(f, ai *Format) *Format {
 		}
 		return f
 	}
+	f.publicIn = firebaseWebKey
 	return f
+}
+
+// firebaseWebKey says that an AIza key stands in a Firebase web app's
+// configuration (its authDomain, messagingSenderId or a firebaseapp.com
+// host within a few lines): such a key identifies the Firebase project and
+// ships in every web client. Firebase documents it as not secret; what
+// protects the project is its security rules and the key's API
+// restrictions.
+func firebaseWebKey(s *scanState, start, end int) string {
+	lo, hi := max(0, start-400), min(len(s.data), end+400)
+	near := s.data[lo:hi]
+	for _, w := range [][]byte{[]byte("authdomain"), []byte("messagingsenderid"), []byte("firebaseapp.com"), []byte("auth_domain"),
+		[]byte("messaging_sender_id")} {
+		if containsFold(near, w) {
+			return "a Firebase web app's API key, which identifies the project and ships in every web client (Firebase documents it as " +
+				"not secret; restrict the key's APIs and keep the project's security rules tight)"
+		}
+	}
+	return ""
 }
 
 func cloudFormats() []*Format {
