@@ -97,6 +97,10 @@ type Checkout struct {
 	UntrustedRef       bool   `json:"untrusted_ref"`        // the ref names the pull request head or a fork
 	PersistCredentials bool   `json:"persist_credentials"`  // the token stays in the git config
 	TokenSecret        string `json:"token_secret,omitempty"`
+	// TokenStep is the id of the step whose minted token the checkout
+	// uses (token: ${{ steps.app.outputs.token }}): a GitHub App token
+	// is persisted, not the job's GITHUB_TOKEN.
+	TokenStep string `json:"token_step,omitempty"`
 	AllowUnsafe        bool   `json:"allow_unsafe,omitempty"`   // allow-unsafe-pr-checkout: true (checkout v7+)
 	BlocksForkPR       bool   `json:"blocks_fork_pr,omitempty"` // checkout v7+ refuses fork heads on pull_request_target / workflow_run
 	ByScript           bool   `json:"by_script,omitempty"`      // git fetch / gh pr checkout in run:
@@ -158,6 +162,10 @@ type StepAgent struct {
 	// action sets up for itself — so a persisted copy of the job token adds
 	// nothing it lacks.
 	HoldsRepoToken bool `json:"holds_repo_token,omitempty"`
+	// StepTokens are the ids of the steps whose minted tokens
+	// (steps.<id>.outputs.token) the agent is given: in its inputs or env,
+	// the job's env, or exported to GITHUB_ENV by an earlier script.
+	StepTokens []string `json:"step_tokens,omitempty"`
 	// ReplacesCheckout says whether the action removes the credential
 	// actions/checkout persisted before the agent runs: "any" (whatever
 	// checkout's config layout), "local" (only from the repository-local

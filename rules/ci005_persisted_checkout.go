@@ -17,8 +17,10 @@ var PersistedCheckout = &Rule{
 		Severity: inventory.SeverityMedium,
 		Score:    5.5,
 		Escalation: "high 7.0 when a coding agent runs after the checkout and the persisted token gives it something it lacks: a personal " +
-			"token it is not given otherwise, or a job GITHUB_TOKEN that can write (id-token: write is not a write) when the agent holds no " +
-			"repository token of its own, for runs that get such a token (not fork pull requests). Quiet when the agent action removes the " +
+			"token it is not given otherwise, a token an earlier step minted (`token: ${{ steps.app.outputs.token }}`, a GitHub App token " +
+			"that can write) that the agent is not given in its inputs, its env, the job's env or GITHUB_ENV, or a job GITHUB_TOKEN that " +
+			"can write (id-token: write is not a write) when the agent holds no repository token of its own, for runs that get such a " +
+			"token (not fork pull requests). Quiet when the agent action removes the " +
 			"credential first (anthropics/claude-code-action v1; before v1.0.197 only when actions/checkout keeps it in .git/config itself). " +
 			"medium 5.5 when the workspace with its .git directory is uploaded as an artifact (actions/upload-artifact before v4.4, or " +
 			"`include-hidden-files: true`).",
@@ -67,10 +69,24 @@ var PersistedCheckout = &Rule{
 
 // persistedDesc names the token a checkout persisted.
 func persistedDesc(co *inventory.Checkout) string {
-	if co.TokenSecret != "" && co.TokenSecret != "GITHUB_TOKEN" {
+	switch {
+	case co.TokenStep != "":
+		return "the token that step `" + co.TokenStep + "` minted"
+	case co.TokenSecret != "" && co.TokenSecret != "GITHUB_TOKEN":
 		return "the secret " + co.TokenSecret
 	}
 	return "the job's GITHUB_TOKEN"
+}
+
+// mintedBy returns the job's step with the id, when it mints a GitHub App
+// token.
+func mintedBy(job *inventory.Job, id string) *inventory.AppToken {
+	for _, s := range job.Steps {
+		if s.ID == id && s.AppToken != nil {
+			return s.AppToken
+		}
+	}
+	return nil
 }
 
 // persistedForAgent says whether the credential a checkout persisted gives
@@ -108,6 +124,21 @@ func persistedForAgent(j jobRef, co *inventory.Checkout, agent inventory.Step) (
 	pat := co.TokenSecret != "" && co.TokenSecret != "GITHUB_TOKEN"
 	what := ""
 	switch {
+	case co.TokenStep != "":
+		// A token another step minted (a GitHub App token): the agent
+		// gains it only when it is not given that token anyway.
+		if slices.Contains(ag.StepTokens, co.TokenStep) {
+			return "", false
+		}
+		what = "whatever that token can do"
+		if t := mintedBy(j.job, co.TokenStep); t != nil {
+			what = "a GitHub App installation token with every permission of the installation"
+			if t.Granted != nil {
+				if what = writeScopes(t.Granted); what == "" {
+					return "", false
+				}
+			}
+		}
 	case pat:
 		if slices.ContainsFunc(j.job.Secrets, func(r inventory.SecretRef) bool {
 			return r.Name == co.TokenSecret && (r.Step == -1 || r.Step == agent.Index)

@@ -18,6 +18,8 @@ func TestPersistedCheckout(t *testing.T) {
 		return "      - uses: anthropics/claude-code-action@" + ref + "\n        with:\n          prompt: fix\n"
 	}
 	const commit = "0123456789abcdef0123456789abcdef01234567"
+	const appTok = "      - id: app\n        uses: actions/create-github-app-token@v2\n        with:\n          app-id: '1'\n          private-key: k\n"
+	const coWithApp = "        with:\n          token: ${{ steps.app.outputs.token }}\n"
 	runCICases(t, PersistedCheckout, []ciCase{
 		{name: "agent after default checkout with write token", yaml: job("    permissions: {contents: write}\n", co, agent), want: []ciWant{{line: 7, score: 7.0, msg: "contents:write"}}},
 		{name: "persist-credentials false", yaml: job("    permissions: {contents: write}\n", co+"        with:\n          persist-credentials: false\n", agent)},
@@ -25,6 +27,14 @@ func TestPersistedCheckout(t *testing.T) {
 		{name: "PAT persisted next to an agent", yaml: job("    permissions: {contents: read}\n", co+"        with:\n          token: ${{ secrets.BOT_PAT }}\n", agent),
 			want: []ciWant{{score: 7.0, msg: "BOT_PAT"}}},
 		{name: "agent before the checkout", yaml: job("    permissions: {contents: write}\n", agent, co)},
+		{name: "App token persisted, the agent is not given it", yaml: job("    permissions: {contents: read}\n", appTok+co+coWithApp, agent),
+			want: []ciWant{{score: 7.0, msg: "the token that step `app` minted from the git configuration that actions/checkout left behind (a GitHub App installation token with every permission"}}},
+		{name: "App token persisted, exported to GITHUB_ENV for the agent too", yaml: job("    permissions: {contents: read}\n",
+			appTok+"      - run: echo \"GH_TOKEN=${{ steps.app.outputs.token }}\" >> $GITHUB_ENV\n"+co+coWithApp, agent)},
+		{name: "App token persisted, in the agent's env too", yaml: job("    permissions: {contents: read}\n", appTok+co+coWithApp,
+			agent+"        env:\n          GH_TOKEN: ${{ steps.app.outputs.token }}\n")},
+		{name: "a narrowed App token that cannot write", yaml: job("    permissions: {contents: read}\n",
+			strings.Replace(appTok, "          private-key: k\n", "          private-key: k\n          permission-issues: read\n", 1)+co+coWithApp, agent)},
 		{name: "Codex in its sandbox has no network to use it", yaml: job("    permissions: {contents: write}\n", co,
 			"      - uses: openai/codex-action@v1\n        with:\n          prompt: fix\n          sandbox: read-only\n")},
 		{name: "id-token write is not a git write", yaml: job("    permissions: {contents: read, id-token: write}\n", co, agent)},

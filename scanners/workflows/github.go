@@ -366,8 +366,87 @@ func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *age
 			job.AllSecrets = true
 		}
 	}
+	stepTokens(&job, j)
 	gj.routes = jobRoutes(j)
 	return job, gj, notes
+}
+
+// stepTokenRe finds a reference to a step's token output (the token a
+// GitHub App token step mints: steps.app.outputs.token).
+var stepTokenRe = regexp.MustCompile(`steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.token\b`)
+
+// stepTokens records which step's minted token a checkout persists
+// (Checkout.TokenStep) and which minted tokens each agent step holds
+// (StepAgent.StepTokens): named in its inputs or env, in the job's env, or
+// exported to GITHUB_ENV by an earlier run: script.
+func stepTokens(job *inventory.Job, j *actionlint.Job) {
+	ids := func(text string, into *[]string) {
+		for _, m := range stepTokenRe.FindAllStringSubmatch(text, -1) {
+			if !slices.Contains(*into, m[1]) {
+				*into = append(*into, m[1])
+			}
+		}
+	}
+	envText := func(env *actionlint.Env) string {
+		if env == nil {
+			return ""
+		}
+		var b strings.Builder
+		for _, v := range env.Vars {
+			if v != nil && v.Value != nil {
+				b.WriteString(v.Value.Value + "\n")
+			}
+		}
+		return b.String()
+	}
+	var exported []string
+	ids(envText(j.Env), &exported)
+	k := 0 // index into job.Steps, which skips nil steps
+	for _, s := range j.Steps {
+		if s == nil {
+			continue
+		}
+		if k >= len(job.Steps) {
+			break
+		}
+		st := &job.Steps[k]
+		k++
+		switch e := s.Exec.(type) {
+		case *actionlint.ExecRun:
+			if e.Run != nil {
+				for _, line := range strings.Split(e.Run.Value, "\n") {
+					if strings.Contains(line, "GITHUB_ENV") {
+						ids(line, &exported)
+					}
+				}
+			}
+		case *actionlint.ExecAction:
+			if st.Checkout != nil {
+				if in, ok := e.Inputs["token"]; ok && in != nil && in.Value != nil {
+					var t []string
+					ids(in.Value.Value, &t)
+					if len(t) == 1 {
+						st.Checkout.TokenStep = t[0]
+					}
+				}
+			}
+			if st.Agent != nil {
+				held := slices.Clone(exported)
+				for _, in := range e.Inputs {
+					if in != nil && in.Value != nil {
+						ids(in.Value.Value, &held)
+					}
+				}
+				ids(envText(s.Env), &held)
+				st.Agent.StepTokens = held
+			}
+		}
+		if st.Agent != nil && st.Agent.StepTokens == nil {
+			held := slices.Clone(exported)
+			ids(envText(s.Env), &held)
+			st.Agent.StepTokens = held
+		}
+	}
 }
 
 var stepOutputRe = regexp.MustCompile(`^\$\{\{\s*steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
