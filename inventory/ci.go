@@ -100,10 +100,10 @@ type Checkout struct {
 	// TokenStep is the id of the step whose minted token the checkout
 	// uses (token: ${{ steps.app.outputs.token }}): a GitHub App token
 	// is persisted, not the job's GITHUB_TOKEN.
-	TokenStep string `json:"token_step,omitempty"`
-	AllowUnsafe        bool   `json:"allow_unsafe,omitempty"`   // allow-unsafe-pr-checkout: true (checkout v7+)
-	BlocksForkPR       bool   `json:"blocks_fork_pr,omitempty"` // checkout v7+ refuses fork heads on pull_request_target / workflow_run
-	ByScript           bool   `json:"by_script,omitempty"`      // git fetch / gh pr checkout in run:
+	TokenStep    string `json:"token_step,omitempty"`
+	AllowUnsafe  bool   `json:"allow_unsafe,omitempty"`   // allow-unsafe-pr-checkout: true (checkout v7+)
+	BlocksForkPR bool   `json:"blocks_fork_pr,omitempty"` // checkout v7+ refuses fork heads on pull_request_target / workflow_run
+	ByScript     bool   `json:"by_script,omitempty"`      // git fetch / gh pr checkout in run:
 	// HeaderInInclude: this release keeps the persisted credential in a file
 	// the repository config includes (v6.0.0, backported to v5.0.1 and
 	// v4.3.1), not in .git/config itself; true for floating majors from v4
