@@ -296,7 +296,9 @@ var payloadObjects = map[string][]string{
 // objects) is taken to be there.
 func inPayload(event, expr string) bool {
 	rest, ok := strings.CutPrefix(expr, "github.event.")
-	if !ok {
+	if !ok || event == "workflow_call" {
+		// workflow_call: a reusable workflow that no workflow of this
+		// repository calls runs on its callers' events, whatever they are.
 		return true
 	}
 	obj, _, _ := strings.Cut(rest, ".")

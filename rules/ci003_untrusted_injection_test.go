@@ -9,6 +9,15 @@ import (
 func TestUntrustedInjection(t *testing.T) {
 	t.Parallel()
 	runCICases(t, UntrustedInjection, []ciCase{
+		{name: "a reusable workflow nobody here calls: its callers' events", files: map[string]string{
+			".github/workflows/lib.yml": "on: workflow_call\npermissions: {contents: write}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+				"      - run: BODY='${{ github.event.comment.body }}'; echo \"$BODY\"\n",
+		}, want: []ciWant{{line: 7, score: 9.1, msg: "no workflow of this repository calls it"}}},
+		{name: "the same reusable workflow called here on push only", files: map[string]string{
+			".github/workflows/lib.yml": "on: workflow_call\npermissions: {contents: write}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+				"      - run: BODY='${{ github.event.comment.body }}'; echo \"$BODY\"\n",
+			".github/workflows/ci.yml": "on: push\njobs:\n  call:\n    uses: ./.github/workflows/lib.yml\n",
+		}},
 		{name: "issue title in run with write token", yaml: "on: issues\npermissions: {issues: write}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n",
 			want: []ciWant{{line: 7, score: 9.1, msg: "github.event.issue.title"}}},
 		{name: "issue title in run, read-only and no secrets", yaml: "on: issues\npermissions: {contents: read}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n",

@@ -134,6 +134,12 @@ func startersPhrase(ss []inventory.Starter) string {
 	if len(forks) > 0 {
 		fork = fmt.Sprintf("; fork pull requests (%s) run it too, with a read-only token and no secrets", strings.Join(forks, ", "))
 	}
+	if wide == inventory.AudienceUnknown && len(events) == 1 && events[0] == "workflow_call" {
+		// A reusable workflow no workflow of the repository calls: its
+		// callers elsewhere decide, on their own events.
+		return "whoever its callers let start them (workflow_call: no workflow of this repository calls it, so callers elsewhere decide, " +
+			"on their own events)" + fork
+	}
 	return fmt.Sprintf("%s (%s%s)", audiencePhrase(wide), strings.Join(events, ", "), fork)
 }
 
