@@ -137,8 +137,8 @@ func startersPhrase(ss []inventory.Starter) string {
 	if wide == inventory.AudienceUnknown && len(events) == 1 && events[0] == "workflow_call" {
 		// A reusable workflow no workflow of the repository calls: its
 		// callers elsewhere decide, on their own events.
-		return "whoever its callers let start them (workflow_call: no workflow of this repository calls it, so callers elsewhere decide, " +
-			"on their own events)" + fork
+		return "whoever the workflows that call it let start them (workflow_call: no workflow of this repository calls it; callers " +
+			"elsewhere decide, on their own events" + fork + ")"
 	}
 	return fmt.Sprintf("%s (%s%s)", audiencePhrase(wide), strings.Join(events, ", "), fork)
 }

@@ -47,7 +47,7 @@ func ciInventoryWith(t testing.TB, files map[string]string, extra func(b *invent
 			roots = append(roots, root)
 		}
 		if !a.Wants(p, int64(len(files[k]))) {
-			if !strings.HasSuffix(p, ".toml") {
+			if !strings.HasSuffix(p, ".toml") && !strings.HasPrefix(p, ".github/ISSUE_TEMPLATE/") {
 				t.Fatalf("scanner does not read %s", p)
 			}
 			if fsys[root] == nil {
@@ -218,6 +218,55 @@ jobs:
 	for _, want := range []string{"AR-CI-003", "AR-CI-004", "AR-CI-007"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("a live gate: %s not reported (got %v)", want, got)
+		}
+	}
+}
+
+// TestIssueTemplateLabelIsNoGate: a job that runs a write-holding agent
+// on an opened issue only when it carries a label is gated to triagers —
+// unless an issue template of the repository applies that label, so that
+// anyone who opens an issue from it passes the check.
+func TestIssueTemplateLabelIsNoGate(t *testing.T) {
+	t.Parallel()
+	const wf = `on:
+  issues:
+    types: [opened]
+permissions:
+  contents: write
+  issues: write
+jobs:
+  fix:
+    if: contains(github.event.issue.labels.*.name, 'bug')
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: openai/codex-action@v1
+        with:
+          openai-api-key: ${{ secrets.OPENAI_API_KEY }}
+          prompt: Fix the issue described in the event.
+          allow-users: "*"
+`
+	for _, c := range []struct {
+		name     string
+		template string
+		want     bool
+	}{
+		{"a Markdown template applies the label", "---\nname: Bug report\nlabels: bug\n---\nDescribe it.\n", true},
+		{"an issue form applies it among others", "name: Bug\nlabels: [\"triage\", \"Bug\"]\nbody: []\n", true},
+		{"templates apply other labels", "---\nname: Idea\nlabels: enhancement, idea\n---\n", false},
+		{"no templates", "", false},
+	} {
+		files := map[string]string{".github/workflows/fix.yml": wf}
+		if c.template != "" {
+			name := ".github/ISSUE_TEMPLATE/report.md"
+			if !strings.HasPrefix(c.template, "---") {
+				name = ".github/ISSUE_TEMPLATE/report.yml"
+			}
+			files[name] = c.template
+		}
+		fs := run(t, ConfusedDeputy, ciInventory(t, files))
+		if got := len(fs) > 0; got != c.want {
+			t.Errorf("%s: AR-PB-004 findings %+v, want reported %v", c.name, fs, c.want)
 		}
 	}
 }

@@ -231,6 +231,10 @@ type gateEval struct {
 	// outputs returns the values a `needs.<job>.outputs.<name>` path can
 	// hold on this event; false when that is unknown.
 	outputs func(path string) ([]string, bool)
+	// selfLabels are the labels anyone can put on an issue they open: the
+	// ones an issue template of the repository applies (set on an issues
+	// event whose types include opened). A check for one is no gate.
+	selfLabels map[string]bool
 }
 
 // outputValues is g.outputs for a needs output path.
@@ -435,6 +439,11 @@ func (g *gateEval) call(n *actionlint.FuncCallNode) tri {
 	hp := ctxPath(hay)
 	if strings.HasSuffix(hp, ".labels.*.name") {
 		if lit, ok := exprLiteral(needle); ok {
+			if hp == "github.event.issue.labels.*.name" && g.selfLabels[strings.ToLower(lit)] {
+				// An issue template applies the label to every issue opened
+				// with it: whoever opens one passes the check.
+				return triUnknown
+			}
 			return g.gate(inventory.GateLabel, "label "+lit)
 		}
 	}

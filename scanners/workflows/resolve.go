@@ -43,6 +43,9 @@ type resolver struct {
 
 	fsys     fs.FS                   // the scanned source, for files the walker does not hand over (custom commands)
 	commands map[string]*commandFile // by repository-relative path, read once
+	// templateLabels are the labels the issue templates apply (nil until
+	// read; see issueTemplateLabels).
+	templateLabels map[string]bool
 }
 
 type caller struct {
@@ -478,6 +481,9 @@ func (r *resolver) jobResults(g *ghWorkflow, c *wfCtx) []jobResult {
 		for _, e := range c.events {
 			s := inventory.Starter{Event: e.name, Audience: e.audience, Privileged: e.privileged, Gates: slices.Clone(e.gates), Location: e.loc}
 			ge := gateEval{event: e.name, outputs: r.needsOutputs(g, job, index, routeEvent{name: e.name, types: e.types})}
+			if e.name == "issues" && (len(e.types) == 0 || slices.Contains(e.types, "opened")) {
+				ge.selfLabels = r.issueTemplateLabels()
+			}
 			v := triUnknown
 			if gj.ifNode != nil {
 				v = ge.eval(gj.ifNode)
