@@ -110,3 +110,30 @@ func OpenRegular(path string, follow bool) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// rootFS is the file system analyzers read cross-file references through
+// (custom command files, issue templates): confined to the tree by os.Root
+// (which refuses paths and symlinks that leave it), and opening only
+// regular files and directories, without blocking — a FIFO, socket or
+// device put where a file is expected is refused, never waited on.
+type rootFS struct{ root *os.Root }
+
+func (r rootFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	f, err := r.root.OpenFile(name, openFlags(true), 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !st.Mode().IsRegular() && !st.IsDir() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: ErrNotRegular}
+	}
+	return f, nil
+}

@@ -42,7 +42,7 @@ func ScanHome(ctx context.Context, home string, list HomeList, analyzers []Analy
 		return fmt.Errorf("scan home %s: %w", home, err)
 	}
 	defer rt.Close()
-	src := inventory.Source{ID: inventory.HomeSourceID, Kind: inventory.SourceHome, Path: inventory.HomeRoot, FS: rt.FS()}
+	src := inventory.Source{ID: inventory.HomeSourceID, Kind: inventory.SourceHome, Path: inventory.HomeRoot, FS: rootFS{root: rt}}
 	out.AddSource(src)
 
 	paths := slices.Clone(list(rt.FS()))

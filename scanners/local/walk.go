@@ -122,7 +122,7 @@ func Scan(ctx context.Context, src inventory.Source, analyzers []Analyzer, opts 
 		// the tree (os.Root refuses paths and symlinks that leave it).
 		if rt, err := os.OpenRoot(absRoot); err == nil {
 			defer rt.Close()
-			src.FS = rt.FS()
+			src.FS = rootFS{root: rt}
 		}
 	}
 	out.AddSource(src)
