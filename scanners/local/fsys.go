@@ -96,19 +96,26 @@ func OpenRegular(path string, follow bool) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return keepRegular(f, path, false)
+}
+
+// keepRegular returns f when it is a regular file (or, with dirs, a
+// directory), else closes it and says what it is.
+func keepRegular(f *os.File, path string, dirs bool) (*os.File, error) {
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	if !st.Mode().IsRegular() {
+	switch {
+	case st.Mode().IsRegular(), dirs && st.IsDir():
+		return f, nil
+	case st.IsDir():
 		f.Close()
-		if st.IsDir() {
-			return nil, &fs.PathError{Op: "open", Path: path, Err: errIsDir}
-		}
-		return nil, &fs.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errIsDir}
 	}
-	return f, nil
+	f.Close()
+	return nil, &fs.PathError{Op: "open", Path: path, Err: ErrNotRegular}
 }
 
 // rootFS is the file system analyzers read cross-file references through
@@ -126,14 +133,8 @@ func (r rootFS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() && !st.IsDir() {
-		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: ErrNotRegular}
+	if f, err = keepRegular(f, name, true); err != nil {
+		return nil, err // not a typed nil in the interface
 	}
 	return f, nil
 }
