@@ -44,6 +44,13 @@ var StandingPAT = &Rule{
 						use = "as the " + s.Agent.Product + " agent's GitHub token (env " + r.Env + ")"
 					case s.SameRepoAPI && (r.Via == inventory.ViaStepEnv || r.Via == inventory.ViaRunScript):
 						use = "for git or API calls on this repository"
+						if s.Uses != "" {
+							name, _, _ := strings.Cut(s.Uses, "@")
+							use = "for " + name + " on this repository"
+						}
+					case s.SameRepoAPI && r.Via == inventory.ViaWith && s.Uses != "":
+						name, _, _ := strings.Cut(s.Uses, "@")
+						use = "for " + name + " on this repository"
 					}
 				}
 				if use == "" {

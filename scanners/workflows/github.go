@@ -599,6 +599,39 @@ var (
 	workspacePathRe = regexp.MustCompile(`^\s*(\.|\./|\./\*\*|\*\*|\*|\$\{\{\s*github\.workspace\s*\}\}/?|\.\./\S*)\s*$`)
 )
 
+// sameRepoActions are actions that write to the repository the workflow
+// runs in with the token they are given (env GITHUB_TOKEN or their token
+// input) — releases, pull requests, commits — unless an input names
+// another repository; the inputs that would.
+var sameRepoActions = map[string][]string{
+	"softprops/action-gh-release":                 {"repository"},
+	"actions/create-release":                      {"owner", "repo"},
+	"ncipollo/release-action":                     {"owner", "repo"},
+	"svenstaro/upload-release-action":             {"repo_name"},
+	"marvinpinto/action-automatic-releases":       nil,
+	"peter-evans/create-pull-request":             {"push-to-fork", "path"}, // path: a checkout of another repository
+	"googleapis/release-please-action":            {"repo-url"},
+	"google-github-actions/release-please-action": {"repo-url"},
+	"stefanzweifel/git-auto-commit-action":        {"repository"}, // a path, perhaps another checkout
+	"ad-m/github-push-action":                     {"repository", "directory"},
+}
+
+// sameRepoAction reports a step of one of sameRepoActions whose inputs name
+// no other repository.
+func sameRepoAction(uses string, inputs map[string]string) bool {
+	name, _, _ := strings.Cut(strings.ToLower(uses), "@")
+	other, ok := sameRepoActions[name]
+	if !ok {
+		return false
+	}
+	for _, in := range other {
+		if v := strings.TrimSpace(inputs[in]); v != "" && !strings.Contains(v, "github.repository") && !strings.EqualFold(v, "false") {
+			return false
+		}
+	}
+	return true
+}
+
 // promptInputs are agent action inputs whose text becomes the prompt.
 var promptInputs = []string{"prompt", "direct_prompt", "custom_instructions", "override_prompt", "append_system_prompt", "system_prompt"}
 
@@ -706,6 +739,7 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 		}
 		stepAction(file, &st, e.Uses.Value, inputs, inputStr, agents, gj)
 		st.Automation = actionAutomation(e.Uses.Value, inputs)
+		st.SameRepoAPI = sameRepoAction(e.Uses.Value, inputs)
 		if strings.HasPrefix(st.Uses, "./") {
 			gj.stepLocal = append(gj.stepLocal, i)
 			if gj.localWith == nil {
