@@ -273,8 +273,17 @@ func (g *gateEval) eval(n actionlint.ExprNode) tri {
 	case *actionlint.NullNode:
 		return triFalse
 	case *actionlint.LogicalOpNode:
+		// A side that is a constant decides alone (`false && (…)`, the
+		// usual way to switch a job off): the other side's gates are never
+		// consulted, so they must not narrow who starts the job.
+		isAnd := n.Kind == actionlint.LogicalOpNodeKindAnd
+		for _, side := range []actionlint.ExprNode{n.Left, n.Right} {
+			if v, ok := constant(side); ok && v != isAnd {
+				return triOf(v)
+			}
+		}
 		l, r := g.eval(n.Left), g.eval(n.Right)
-		if n.Kind == actionlint.LogicalOpNodeKindAnd {
+		if isAnd {
 			return and(l, r)
 		}
 		return or(l, r)
@@ -303,6 +312,38 @@ func (g *gateEval) eval(n actionlint.ExprNode) tri {
 		}
 	}
 	return triUnknown
+}
+
+// constant evaluates an expression made of literals only (true, false,
+// null, !, && and ||); false when any part depends on the run.
+func constant(n actionlint.ExprNode) (bool, bool) {
+	switch n := n.(type) {
+	case *actionlint.BoolNode:
+		return n.Value, true
+	case *actionlint.NullNode:
+		return false, true
+	case *actionlint.NotOpNode:
+		v, ok := constant(n.Operand)
+		return !v, ok
+	case *actionlint.LogicalOpNode:
+		isAnd := n.Kind == actionlint.LogicalOpNodeKindAnd
+		l, lok := constant(n.Left)
+		r, rok := constant(n.Right)
+		switch {
+		case lok && l != isAnd, rok && r != isAnd:
+			return !isAnd, true // false && x, x || true
+		case lok && rok:
+			return r, true
+		}
+	}
+	return false, false
+}
+
+func triOf(v bool) tri {
+	if v {
+		return triTrue
+	}
+	return triFalse
 }
 
 // equal evaluates left == right, trying both operand orders.

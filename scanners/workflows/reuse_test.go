@@ -329,6 +329,17 @@ jobs:
     needs: dead
     runs-on: ubuntu-latest
     steps: [{run: make}]
+  off-folded:
+    if: >-
+      false && (
+        contains(fromJSON('["OWNER", "MEMBER"]'), github.event.comment.author_association)
+      )
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+  on-or-true:
+    if: ${{ true || github.event.comment.author_association == 'OWNER' }}
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
   maybe:
     if: ${{ github.event.comment.body == '/go' }}
     runs-on: ubuntu-latest
@@ -367,6 +378,8 @@ jobs:
 		{".github/workflows/dispatch.yml", "after-dead", true},
 		{".github/workflows/invoke.yml", "agent", true},
 		{".github/workflows/dispatch.yml", "maybe", false},
+		{".github/workflows/dispatch.yml", "off-folded", true},
+		{".github/workflows/dispatch.yml", "on-or-true", false},
 		{".github/workflows/dispatch.yml", "lives", false},
 		{".github/workflows/shared.yml", "work", false},
 		{".github/workflows/callers.yml", "off", true},
@@ -374,5 +387,9 @@ jobs:
 		if j := jobOf(t, inv, c.path, c.job); j.NeverRuns != c.never {
 			t.Errorf("%s#%s: never_runs %v, want %v (starters %v)", c.path, c.job, j.NeverRuns, c.never, starterEvents(j))
 		}
+	}
+	// `true || gate` lets everyone through: the gate does not narrow.
+	if a := starterEvents(jobOf(t, inv, ".github/workflows/dispatch.yml", "on-or-true"))["issue_comment"]; a == inventory.AudienceWrite {
+		t.Errorf("true || author gate narrowed issue_comment to %s", a)
 	}
 }
