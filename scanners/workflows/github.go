@@ -366,9 +366,52 @@ func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *age
 			job.AllSecrets = true
 		}
 	}
+	dropWrappedAgents(&job, j)
 	stepTokens(&job, j)
 	gj.routes = jobRoutes(j)
 	return job, gj, notes
+}
+
+// wrapperLinkRe finds a script line that puts a file under the name of a
+// coding-agent CLI on the PATH: `ln -sf "$(pwd)/scripts/gemini-cli.cjs"
+// /usr/local/bin/gemini`, `cp tools/claude ~/.local/bin/claude`.
+var wrapperLinkRe = regexp.MustCompile(`(?m)^\s*(?:sudo\s+)?(?:ln\s+-[A-Za-z]*s[A-Za-z]*|cp|install(?:\s+-m\s*\d+)?)\s+(?:-[A-Za-z]+\s+)*("[^"]+"|'[^']+'|\S+)\s+["']?(?:\S*/)?([A-Za-z][A-Za-z0-9-]*)["']?\s*$`)
+
+// dropWrappedAgents forgets the agents a job's scripts recognised by a CLI
+// name when an earlier line of the job (or the same script) installs a file
+// of the repository or the workspace under that name: the job's own
+// program, not the vendor's agent (a wrapper that sends one API request has
+// no tools). A file from an installed package (node_modules, the agent's
+// npm package) keeps the agent.
+func dropWrappedAgents(job *inventory.Job, j *actionlint.Job) {
+	wrapped := map[string]bool{}
+	k := 0
+	for _, s := range j.Steps {
+		if s == nil {
+			continue
+		}
+		if k >= len(job.Steps) {
+			break
+		}
+		st := &job.Steps[k]
+		k++
+		if e, ok := s.Exec.(*actionlint.ExecRun); ok && e.Run != nil {
+			for _, m := range wrapperLinkRe.FindAllStringSubmatch(e.Run.Value, -1) {
+				src := strings.Trim(m[1], `"'`)
+				if strings.Contains(src, "node_modules") || strings.Contains(src, "@") {
+					continue
+				}
+				for _, c := range knownCommands {
+					if c.name != "" && c.name == m[2] {
+						wrapped[m[2]] = true
+					}
+				}
+			}
+		}
+		if st.Agent != nil && st.Uses == "" && wrapped[st.Agent.Via] {
+			st.Agent = nil
+		}
+	}
 }
 
 // stepTokenRe finds a reference to a step's token output (the token a

@@ -393,3 +393,28 @@ jobs:
 		t.Errorf("true || author gate narrowed issue_comment to %s", a)
 	}
 }
+
+// TestWrappedAgentCommand: a job that installs a file of its repository
+// under an agent CLI's name runs its own program, not the agent; a file
+// from the agent's installed package stays the agent.
+func TestWrappedAgentCommand(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, link string
+		agent      bool
+	}{
+		{"repository wrapper", `sudo ln -sf "$(pwd)/scripts/gemini-cli.cjs" /usr/local/bin/gemini`, false},
+		{"copied wrapper", `cp tools/gemini-wrapper.sh ~/.local/bin/gemini`, false},
+		{"a wrapper of another agent", `cp tools/claude-wrapper.sh ~/.local/bin/claude`, true},
+		{"the npm package's entry point", `ln -s "$(npm root -g)/@google/gemini-cli/dist/index.js" /usr/local/bin/gemini`, true},
+		{"no link", `echo ready`, true},
+	} {
+		inv, _ := scan(t, map[string]string{".github/workflows/ai.yml": "on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+			"      - uses: actions/checkout@v4\n      - run: |\n          " + c.link + "\n      - run: gemini -p \"triage this issue\"\n"})
+		j := jobOf(t, inv, ".github/workflows/ai.yml", "a")
+		got := slices.ContainsFunc(j.Steps, func(s inventory.Step) bool { return s.Agent != nil })
+		if got != c.agent {
+			t.Errorf("%s: agent recognised %v, want %v", c.name, got, c.agent)
+		}
+	}
+}
