@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"maps"
 	"os"
@@ -298,6 +299,29 @@ func TestFirebaseWebKeyPublic(t *testing.T) {
 		}
 		if (got[0].Public != "") != c.public || c.public && !strings.Contains(got[0].Public, "Firebase") {
 			t.Errorf("%s: public %q, want public %v", name, got[0].Public, c.public)
+		}
+	}
+}
+
+// TestJWTMadeUpSignature: a JWT whose signature is not the size its
+// algorithm signs with (a mock token's "mock-signature-for-tests") is no
+// credential; the same claims with a signature of the right size are.
+func TestJWTMadeUpSignature(t *testing.T) {
+	t.Parallel()
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	r := faketoken.Rand(5)
+	body := b64(`{"alg":"HS256","typ":"JWT"}`) + "." + b64(`{"sub":"svc-`+faketoken.Expand(r, "{la:8}")+`","role":"admin","iat":1700000000}`)
+	e := NewEngine(nil)
+	for sig, want := range map[string]bool{
+		"mock-signature-for-tests":               false,
+		b64(faketoken.Expand(r, "{la:32}")):      true,  // 32 bytes: HS256's size
+		b64(faketoken.Expand(r, "{la:20}")):      false, // 20 bytes
+		b64(faketoken.Expand(r, "{la:64}")) + "": false, // HS512's size under an HS256 header
+	} {
+		var got []Match
+		e.ScanFile("auth.js", []byte("const token = '"+body+"."+sig+"';\n"), func(m Match) { got = append(got, m) })
+		if (len(got) > 0) != want {
+			t.Errorf("signature of %d characters: %d matches, want found %v", len(sig), len(got), want)
 		}
 	}
 }

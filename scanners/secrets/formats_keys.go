@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/agentreach/agentreach/inventory"
@@ -283,6 +284,32 @@ var (
 	jwtList []*Format
 )
 
+// signatureBytes are the signature sizes each JWS algorithm produces (RSA:
+// keys of 1024 to 4096 bits).
+var signatureBytes = map[string][]int{
+	"HS256": {32}, "HS384": {48}, "HS512": {64},
+	"RS256": {128, 256, 384, 512}, "RS384": {128, 256, 384, 512}, "RS512": {128, 256, 384, 512},
+	"PS256": {128, 256, 384, 512}, "PS384": {128, 256, 384, 512}, "PS512": {128, 256, 384, 512},
+	"ES256": {64}, "ES384": {96}, "ES512": {132}, "EdDSA": {64}, "ES256K": {64},
+}
+
+// signatureFits reports whether a JWT's signature segment decodes to the size
+// its header's algorithm signs with; true for an algorithm not listed.
+func signatureFits(header, sig []byte) bool {
+	var h struct {
+		Alg string `json:"alg"`
+	}
+	if json.Unmarshal(header, &h) != nil {
+		return true
+	}
+	sizes, ok := signatureBytes[h.Alg]
+	if !ok {
+		return true
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(string(sig))
+	return err == nil && slices.Contains(sizes, len(raw))
+}
+
 func isB64URL(b byte) bool {
 	return ('0' <= b && b <= '9') || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || b == '-' || b == '_'
 }
@@ -313,6 +340,9 @@ func findJWT(d []byte, at int, generic, supa, k8s *Format) (hit, bool) {
 	header, err := base64.RawURLEncoding.DecodeString(string(bytes.TrimRight(d[at:h], "=")))
 	if err != nil || !bytes.Contains(header, []byte(`"alg"`)) || bytes.Contains(header, []byte(`"none"`)) {
 		return hit{}, false
+	}
+	if !signatureFits(header, d[p+1:sEnd]) {
+		return hit{}, false // a made-up signature ("mock-token-sig"): no key ever made it
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(string(d[h+1 : p]))
 	if err != nil {

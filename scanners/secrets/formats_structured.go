@@ -537,6 +537,7 @@ func genericFormats() []*Format {
 		{File: ".env", Text: "LANGFUSE_S3_ACCESS_KEY=langfuse-s3-access\nMINIO_SECRET_KEY=minio-secret-v2-local\n"},
 		{File: "locale/es/viewer.properties", Text: "password_label=Introduzca la contraseña para abrir este archivo PDF.\npassword_invalid=Contraseña no válida. Vuelva a intentarlo.\n"},
 		{File: "locales/zh-CN.json", Text: `{"invalidEncryptionKey": "密钥必须包含22个字符。实时协作已被禁用。", "passwordHint": "请输入6-20个字符的密码"}` + "\n"},
+		{File: "API.md", Text: `{"apiKey": "ctll_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0"}` + "\n"},
 		{File: "keystore.json", Text: `{"crypto": {"kdf": "scrypt", "kdfparams": {"dklen": 32, "n": 262144, "salt": "{h:64}"}}}` + "\n"},
 	}
 	return []*Format{pw, sec}

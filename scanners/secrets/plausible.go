@@ -13,6 +13,8 @@ var placeholderWords = [][]byte{
 	[]byte("redacted"), []byte("changeme"), []byte("change_me"), []byte("replace_me"), []byte("replaceme"),
 	[]byte("dummy"), []byte("sample"), []byte("insert"), []byte("notreal"), []byte("not_real"), []byte("not-real"),
 	[]byte("0000000000"), []byte("1234567890"), []byte("abcdefghij"), []byte("deadbeef"),
+	// letters and digits counted out: a1b2c3d4e5f6…
+	[]byte("a1b2c3d4"), []byte("1a2b3c4d"),
 }
 
 // lowerTable maps ASCII upper-case letters to lower case and keeps every
