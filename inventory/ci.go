@@ -36,6 +36,7 @@ type CIJobFacts struct {
 	SelfHosted        bool     `json:"self_hosted,omitempty"`         // it runs on a self-hosted runner
 	Environment       string   `json:"environment,omitempty"`         // its deployment environment
 	CopilotSetupSteps bool     `json:"copilot_setup_steps,omitempty"` // the copilot-setup-steps job whose environment the Copilot coding agent works in
+	NeverRuns         bool     `json:"never_runs,omitempty"`          // no trigger reaches the job (Job.NeverRuns)
 }
 
 func (f *CIJobFacts) clone() *CIJobFacts {

@@ -270,3 +270,24 @@ jobs:
 		}
 	}
 }
+
+// TestNeverRunningAgentSharesNothing: a PAT used by a release workflow and
+// by an agent job that no trigger reaches is no identity shared with an
+// agent (AR-PB-002); with the agent job live, it is.
+func TestNeverRunningAgentSharesNothing(t *testing.T) {
+	t.Parallel()
+	files := func(gate string) map[string]string {
+		return map[string]string{
+			".github/workflows/agent.yml": "on: issue_comment\njobs:\n  fix:\n    if: " + gate + "\n    runs-on: ubuntu-latest\n    steps:\n" +
+				"      - run: claude -p fix\n        env:\n          GH_TOKEN: ${{ secrets.GH_PAT }}\n",
+			".github/workflows/release.yml": "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n" +
+				"      - run: gh release create v1\n        env:\n          GH_TOKEN: ${{ secrets.GH_PAT }}\n",
+		}
+	}
+	if fs := run(t, SharedCIIdentity, ciInventory(t, files("false"))); len(fs) != 0 {
+		t.Errorf("dead agent job: %+v", fs)
+	}
+	if fs := run(t, SharedCIIdentity, ciInventory(t, files("github.event.comment.author_association == 'OWNER'"))); len(fs) != 1 {
+		t.Errorf("live agent job: %d findings", len(fs))
+	}
+}

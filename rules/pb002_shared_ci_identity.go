@@ -88,8 +88,8 @@ var SharedCIIdentity = &Rule{
 				agentWF := ""
 				for _, r := range inv.AgentsReaching(cred.ID) {
 					a := inv.Agent(r.Agent)
-					if a == nil {
-						continue
+					if a == nil || a.CI != nil && a.CI.NeverRuns {
+						continue // a job no trigger reaches uses nothing
 					}
 					wf := ""
 					if a.CI != nil {

@@ -119,14 +119,21 @@ func TestPublishedExamplesDropped(t *testing.T) {
 // a private key is recognised whichever way its lines are written.
 func TestPublishedValues(t *testing.T) {
 	t.Parallel()
-	for h, why := range publicValues {
-		if len(h) != 64 || !isHex([]byte(h)) || why == "" {
-			t.Errorf("public value entry %q: %q", h, why)
-		}
-		for _, ex := range publishedExamples {
-			if ex == h {
-				t.Errorf("%s is both a documentation example and a public value", h)
+	for _, m := range []map[string]string{publicValues, devKeys} {
+		for h, why := range m {
+			if len(h) != 64 || !isHex([]byte(h)) || why == "" {
+				t.Errorf("public value entry %q: %q", h, why)
 			}
+			for _, ex := range publishedExamples {
+				if ex == h {
+					t.Errorf("%s is both a documentation example and a public value", h)
+				}
+			}
+		}
+	}
+	for h := range devKeys {
+		if _, dup := publicValues[h]; dup {
+			t.Errorf("%s is listed twice", h)
 		}
 	}
 	r := faketoken.Rand(21)

@@ -125,27 +125,8 @@ var publicValues = map[string]string{
 	"456a51b1f1b3cf3ed76de579926f0727797eb6efb4b7e6a53c74f9a94c95d87a": "the OAuth client secret of the Google Cloud SDK, an installed app whose client secret Google documents as not secret",
 	"d1b3190dacfb6af1479bed2866455c0b2deee119104dd70b09ff8a991d73355c": "the OAuth client secret of GitHub CLI, which its maintainers publish as safe to embed",
 	"1d2f041093fd95aa8995a038c711d50a7960da09a505381c09a745d6ad0ecc60": "the OAuth client secret of Google's Antigravity desktop app, an installed app whose client secret Google documents as not secret",
-	// Blockchain development keys, each as bare hex and with 0x.
-	"bc1a50966c9e6486bc4ebf880b51611a2a97fcb8e7a6976e9b81a9e3e8ca0e3c": "the private key of account #0 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"60a09e4357868c1e9b801052726d061c370429f723db84523ed58ac354f6eb8a": "the private key of account #0 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"8335c55334821eefd4334369ff9c04a8594f161013cf9d87f58802d87297837e": "the private key of account #1 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"095101cf732c298a0ce0320b9de704209cdd8640b70d8fdf4e5be51aa2eb272e": "the private key of account #1 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"b26ab6529d20ebebb4192256f202984754f785481c64b1a1aed58cac93b3617e": "the private key of account #2 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"bb4978fbe7638de8e6ee13d9a59a5fb047beb0f0ee059fe166541b1f96b6af63": "the private key of account #2 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"64034b44c579b335ab5e85debbfe72789e970138cc8d296799c3833a2a8525fb": "the private key of account #3 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"f02322197a196ceb746aa52cee2a869abf0fe231c4d6d050a8a5f02c6625a1d4": "the private key of account #3 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"4d3e46eec8244d1d106f866ee48994f6176705298aee1b8426b2ad2529eb454b": "the private key of account #4 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"5de22089c247b9b2722ec5c33498e6bc481b1faba85f4da957f8b84679fcf88c": "the private key of account #4 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"0aedba9d586f34f95cf1f0d54926f62e8a078ce2ca593be73ab27a87d3ff9c5d": "the private key of account #5 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"59feecfa04eb096ba44eed297e4239fa32d8840cbc1ffb8ff2f7fd8e8e0edd38": "the private key of account #5 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"28e543d3753fc9d14c658ebef20b76a3b5f8e7d78667baf27832ceb3bea01bdf": "the private key of account #6 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"b69d88ff1ad5834ab1d8ed45f20d72b6ccf3429c9ccc75b93d14ca0ee00dec16": "the private key of account #6 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"f070994a8599478580678f2b9482c5f02bb3de0647281e8efae183669425808a": "the private key of account #7 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"b6b9ee08c38f62da71fa150a8ada4a7a09c7d3c4a9f6445e51e5a4b2c6395368": "the private key of account #7 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"38e69fdd19aefeb4adf56312f10e62c30274997835173c7006308323ad7db506": "the private key of account #8 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"be394de37f9d6cf6682434e9f15a4f891eca9b614bf79da2da22a8e48a658fcd": "the private key of account #8 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"967f21586cdf1248a862f2cfb330099701c942c2c7a7537c54f7ec48f8556505": "the private key of account #9 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
-	"dd0102d1cd0c6ac702573e3e7551fc6cec26596b6287348804c1b0f9544b5bf9": "the private key of account #9 of the default development mnemonic of Hardhat, Anvil and Foundry, which they print and document; it guards no real funds",
+	// The ethereum/tests account's key, bare hex and with 0x (more
+	// development keys: devKeys).
 	"02522f20463c8f617cb8b285ec5eaf932c6de6d81004ad10dabfe15b5346fc82": "the private key of the test account a94f5374… of the Ethereum consensus test suite (ethereum/tests), published with its test vectors",
 	"a0efb9e8a46c197c57029354dc86222f4ea38c22d9ff635dd0e6affb5bc86b33": "the private key of the test account a94f5374… of the Ethereum consensus test suite (ethereum/tests), published with its test vectors",
 }
@@ -166,8 +147,10 @@ func NewEngine(formats []*Format, opts ...Option) *Engine {
 	for _, h := range publishedExamples {
 		e.examples[h] = true
 	}
-	for h, why := range publicValues {
-		e.public[h] = why
+	for _, m := range []map[string]string{publicValues, devKeys} {
+		for h, why := range m {
+			e.public[h] = why
+		}
 	}
 	e.tables[0] = newPrefilter(formats, false)
 	e.tables[1] = newPrefilter(formats, true)

@@ -39,6 +39,9 @@ func (r *resolver) emit(g *ghWorkflow, c *wfCtx) {
 		r.bindOwnKeys(job, refs)
 		job.Secrets, job.AllSecrets = nil, false // as bound: a called workflow gets what its callers pass
 		agent := r.jobAgent(wf, job, gj)
+		if agent.CI != nil {
+			agent.CI.NeverRuns = job.NeverRuns
+		}
 		for _, rf := range refs {
 			job.Secrets = append(job.Secrets, inventory.SecretRef{Credential: rf.cred, Name: rf.name, Via: rf.via, Step: rf.step, Env: rf.env, Location: rf.loc})
 			if rf.all {
