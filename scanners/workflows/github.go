@@ -367,6 +367,7 @@ func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *age
 		}
 	}
 	dropWrappedAgents(&job, j)
+	installedAgents(&job, j)
 	stepTokens(&job, j)
 	gj.routes = jobRoutes(j)
 	return job, gj, notes
@@ -410,6 +411,74 @@ func dropWrappedAgents(job *inventory.Job, j *actionlint.Job) {
 		}
 		if st.Agent != nil && st.Uses == "" && wrapped[st.Agent.Via] {
 			st.Agent = nil
+		}
+	}
+}
+
+// globalInstallRe finds a global install of npm packages: npm install -g,
+// npm i --global, pnpm add -g, yarn global add, bun add -g.
+var globalInstallRe = regexp.MustCompile(`(?m)\b(?:npm\s+(?:i|install|add)\s+(?:[^\n;&|]*\s)?(?:-g|--global)\b|pnpm\s+(?:add|install)\s+(?:[^\n;&|]*\s)?(?:-g|--global)\b|yarn\s+global\s+add\b|bun\s+(?:add|install)\s+(?:[^\n;&|]*\s)?(?:-g|--global)\b)([^\n;&|]*)`)
+
+// installedAgents records a coding agent that a job installs globally
+// (npm install -g @anthropic-ai/claude-code) but runs through something
+// the scan does not read — a release tool, a script of the repository —
+// so that no step names its CLI: the install step stands for the agent,
+// with the package's pin as its supply and its flags and prompt listed as
+// not evaluated. A job that also runs the CLI in a step of its own has
+// that step as the agent instead.
+func installedAgents(job *inventory.Job, j *actionlint.Job) {
+	runs := map[string]bool{}
+	for _, st := range job.Steps {
+		if st.Agent != nil {
+			runs[st.Agent.Product] = true
+		}
+	}
+	k := 0
+	for _, s := range j.Steps {
+		if s == nil {
+			continue
+		}
+		if k >= len(job.Steps) {
+			break
+		}
+		st := &job.Steps[k]
+		k++
+		e, ok := s.Exec.(*actionlint.ExecRun)
+		if !ok || e.Run == nil || st.Agent != nil {
+			continue
+		}
+		for _, m := range globalInstallRe.FindAllStringSubmatch(e.Run.Value, -1) {
+			for _, spec := range strings.Fields(m[1]) {
+				spec = strings.Trim(spec, `"'\`)
+				if strings.HasPrefix(spec, "-") {
+					continue
+				}
+				cmd, ok := npmPackages[stripVersion(spec)]
+				if !ok {
+					continue
+				}
+				product := ""
+				for _, c := range knownCommands {
+					if c.name == cmd {
+						product = c.product
+					}
+				}
+				if product == "" || runs[product] {
+					continue
+				}
+				ag := &inventory.StepAgent{Product: product, Via: "npm install -g " + stripVersion(spec)}
+				if why := npmUnpinned(spec); why != "" {
+					ag.Supply = append(ag.Supply, inventory.AgentSupply{What: "npm package " + spec + " (installed globally)", Unpinned: why})
+				}
+				unparsed(ag, "this step installs "+cmd+" and no step of the job runs it by name (a program the scan does not read does): "+
+					"its flags and prompt were not evaluated")
+				st.Agent = ag
+				runs[product] = true
+				break
+			}
+			if st.Agent != nil {
+				break
+			}
 		}
 	}
 }

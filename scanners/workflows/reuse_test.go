@@ -418,3 +418,41 @@ func TestWrappedAgentCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestInstalledAgent: a job that installs an agent CLI globally and runs it
+// only through a program the scan does not read has the install step as
+// the agent, with the package's pin as its supply and its flags listed as
+// not evaluated; a job that also runs the CLI by name has that step as the
+// agent.
+func TestInstalledAgent(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, install, run string
+		agentAt            int // index of the agent step, -1 for none
+		unpinned           bool
+	}{
+		{"unpinned, run by a release tool", "npm install -g @anthropic-ai/claude-code", "npx semantic-release", 1, true},
+		{"pinned, run by a script", "npm i --global @openai/codex@0.46.0", "./scripts/review.sh", 1, false},
+		{"run by name in a later step", "npm install -g @anthropic-ai/claude-code", "claude -p \"review\"", 2, false},
+		{"another package", "npm install -g semantic-release", "npx semantic-release", -1, false},
+	} {
+		inv, _ := scan(t, map[string]string{".github/workflows/r.yml": "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n" +
+			"      - uses: actions/checkout@v4\n      - run: " + c.install + "\n      - run: " + c.run + "\n"})
+		j := jobOf(t, inv, ".github/workflows/r.yml", "r")
+		at := slices.IndexFunc(j.Steps, func(s inventory.Step) bool { return s.Agent != nil })
+		if at != c.agentAt {
+			t.Errorf("%s: agent at step %d, want %d", c.name, at, c.agentAt)
+			continue
+		}
+		if at < 0 {
+			continue
+		}
+		ag := j.Steps[at].Agent
+		if got := len(ag.Supply) > 0; got != c.unpinned {
+			t.Errorf("%s: supply %+v, want unpinned %v", c.name, ag.Supply, c.unpinned)
+		}
+		if at == 1 && len(ag.Unparsed) == 0 {
+			t.Errorf("%s: the install step's agent does not say its flags were not read", c.name)
+		}
+	}
+}
