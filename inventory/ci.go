@@ -186,6 +186,13 @@ type StepAgent struct {
 	// action or workflow at a branch, an npx package without a version, an
 	// extension or plugin source at its default branch.
 	Supply []AgentSupply `json:"supply,omitempty"`
+	// Remote says where a remote coding agent runs and what acts for it on
+	// the repository, "" for an agent that runs in the job: a step that
+	// starts a Jules, Devin or Cursor background-agent session hands the
+	// prompt to an agent in its vendor's cloud, which works through the
+	// vendor's GitHub App (branches, pull requests), not with the job's
+	// token or secrets.
+	Remote string `json:"remote,omitempty"`
 	// InputsFrom is the workflow step that calls the local composite action
 	// this agent step is in: where the inputs that configure it are written.
 	InputsFrom *Location `json:"inputs_from,omitempty"`
@@ -330,8 +337,8 @@ func GitLabVariableID(source, name string) string { return Scoped(source, "gitla
 // outside a sandbox: an unrestricted tool or a bypass in effect, unless the
 // Codex sandbox confines it to the workspace.
 func (a *StepAgent) HasShell() bool {
-	if a == nil {
-		return false
+	if a == nil || a.Remote != "" {
+		return false // a remote agent's shell is in its vendor's VM, not the job
 	}
 	if a.Product == "codex" && a.Sandbox != "" && a.Sandbox != "danger-full-access" {
 		return false

@@ -96,7 +96,8 @@ var PwnRequest = &Rule{
 // Codex in its read-only sandbox.
 func executes(s inventory.Step) bool {
 	if s.Agent != nil {
-		return !(s.Agent.Product == "codex" && s.Agent.Sandbox == "read-only")
+		// A remote agent works in its vendor's cloud, not in this checkout.
+		return s.Agent.Remote == "" && !(s.Agent.Product == "codex" && s.Agent.Sandbox == "read-only")
 	}
 	if s.Run {
 		return s.RunsWorkspace

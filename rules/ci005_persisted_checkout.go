@@ -40,7 +40,7 @@ var PersistedCheckout = &Rule{
 					continue
 				}
 				later := j.job.Steps[i+1:]
-				if ag := slices.IndexFunc(later, func(x inventory.Step) bool { return x.Agent != nil }); ag >= 0 {
+				if ag := slices.IndexFunc(later, func(x inventory.Step) bool { return x.Agent != nil && x.Agent.Remote == "" }); ag >= 0 {
 					if msg, ok := persistedForAgent(j, co, later[ag]); ok {
 						c.Report(Result{
 							Subject:  j.stepSubject(s) + ":persisted",

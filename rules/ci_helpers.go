@@ -329,12 +329,30 @@ func joinAnd(parts []string) string {
 func agentSteps(j *inventory.Job) []inventory.Step {
 	var out []inventory.Step
 	for _, s := range j.Steps {
-		if s.Agent != nil {
+		if s.Agent != nil && s.Agent.Remote == "" {
 			out = append(out, s)
 		}
 	}
 	return out
 }
+
+// remoteAgentSteps are the steps that start a remote coding agent (Jules,
+// Devin, a Cursor background agent): it runs in its vendor's cloud with
+// the vendor's GitHub App, not with the job's token, secrets or shell, so
+// the rules about what an agent in the job reaches leave it out.
+func remoteAgentSteps(j *inventory.Job) []inventory.Step {
+	var out []inventory.Step
+	for _, s := range j.Steps {
+		if s.Agent != nil && s.Agent.Remote != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// remoteReach is what a remote coding agent's vendor App does on the
+// repository: it pushes branches and opens pull requests.
+var remoteReach = inventory.Permissions{inventory.ResContents: inventory.Write, inventory.ResPullRequests: inventory.Write}
 
 // runsAgent reports whether a job runs a coding agent.
 func runsAgent(j *inventory.Job) bool { return len(agentSteps(j)) > 0 }

@@ -291,3 +291,50 @@ func TestNeverRunningAgentSharesNothing(t *testing.T) {
 		t.Errorf("live agent job: %d findings", len(fs))
 	}
 }
+
+// TestRemoteAgentConfusedDeputy: a job that anyone who comments starts and
+// that hands a prompt to Jules (its action or its API from github-script)
+// lets them drive an agent that pushes through the Jules GitHub App; the
+// same job gated to trusted commenters does not; and a remote agent is no
+// agent in the job (AR-CI-005 and AR-CI-007 stay quiet about it).
+func TestRemoteAgentConfusedDeputy(t *testing.T) {
+	t.Parallel()
+	const script = `      - uses: actions/github-script@v7
+        env:
+          JULES_API_KEY: ${{ secrets.JULES_API_KEY }}
+        with:
+          script: |
+            const { data: issue } = await github.rest.issues.get({ ...context.repo, issue_number: context.issue.number });
+            await fetch('https://jules.googleapis.com/v1alpha/sessions', { method: 'POST', headers: { 'X-Goog-Api-Key': process.env.JULES_API_KEY },
+              body: JSON.stringify({ prompt: issue.body }) });
+`
+	const action = `      - uses: google-labs-code/jules-invoke@v1
+        with:
+          prompt: Fix the issue this comment is on.
+          jules_api_key: ${{ secrets.JULES_API_KEY }}
+`
+	wf := func(gate, step string) string {
+		return "on: issue_comment\npermissions:\n  contents: write\njobs:\n  relay:\n" + gate + "    runs-on: ubuntu-latest\n    steps:\n" +
+			"      - uses: actions/checkout@v4\n" + step
+	}
+	trusted := "    if: contains(fromJSON('[\"OWNER\",\"MEMBER\"]'), github.event.comment.author_association)\n"
+	for _, c := range []struct {
+		name, yaml string
+		want       int
+	}{
+		{"github-script relay, open", wf("", script), 1},
+		{"jules-invoke, open", wf("", action), 1},
+		{"jules-invoke, trusted commenters", wf(trusted, action), 0},
+	} {
+		inv := ciInventory(t, map[string]string{".github/workflows/relay.yml": c.yaml})
+		fs := run(t, ConfusedDeputy, inv)
+		if len(fs) != c.want || c.want == 1 && !strings.Contains(fs[0].Message, "through the Jules GitHub App") {
+			t.Errorf("%s: AR-PB-004 %+v", c.name, fs)
+		}
+		for _, r := range []*Rule{PersistedCheckout, AgentBypass} {
+			if fs := run(t, r, inv); len(fs) != 0 {
+				t.Errorf("%s: %s reported a remote agent: %+v", c.name, r.ID, fs)
+			}
+		}
+	}
+}

@@ -18,7 +18,9 @@ var ConfusedDeputy = &Rule{
 		Escalation: "critical 9.1; high 7.5 when the job runs in a deployment environment whose required reviewers a local scan cannot see; " +
 			"medium 6.0 when the agent can only write issues, pull requests or discussions and holds no secrets (it can be steered to edit, " +
 			"label or close them, not to change code). " +
-			"The agent's own model API key and a read-only GITHUB_TOKEN do not count as privilege.",
+			"The agent's own model API key and a read-only GITHUB_TOKEN do not count as privilege. A remote agent the job starts " +
+			"(google-labs-code/jules-invoke, or a request to the Jules, Devin or Cursor background-agent API from a script) works through its " +
+			"vendor's GitHub App, which pushes branches and opens pull requests: critical 9.1 whatever the job's own token holds.",
 		Description: "A CI job runs a coding agent on an event that people without write access can cause (an issue or comment, a fork " +
 			"pull request on `pull_request_target`, a `workflow_run` chain, …), no `if:` gate or permission check limits it to trusted " +
 			"authors, the agent action's own write-access check is absent or opened (`allowed_non_write_users`, `allow-users`), and the " +
@@ -83,6 +85,29 @@ var ConfusedDeputy = &Rule{
 					Message: fmt.Sprintf("%s can drive the %s agent in %s, which holds %s: %s, so the agent acts with rights its caller lacks.%s",
 						capitalize(startersPhrase(open)), s.Agent.Product, j.name(), reachPhrase(j.job, secrets), gate, env),
 					Properties: map[string]string{"events": eventsOf(open), "product": s.Agent.Product, "excess": excessList(excess)},
+				})
+			}
+			for _, s := range remoteAgentSteps(j.job) {
+				// A remote agent acts through its vendor's App: it pushes
+				// branches and opens pull requests whoever wrote its prompt.
+				open := openStarters(s.Agent.Starters)
+				if len(open) == 0 {
+					continue
+				}
+				cap, _ := inventory.AudienceCap(widestAudience(open))
+				excess := remoteReach.Exceeds(cap)
+				if len(excess) == 0 {
+					continue
+				}
+				c.Report(Result{
+					Subject:  j.stepSubject(s) + ":agent",
+					Location: s.Location,
+					Score:    9.1,
+					Agent:    j.job.Agent,
+					Message: fmt.Sprintf("%s can drive the %s agent that %s starts (%s): it runs %s, which pushes branches and opens pull "+
+						"requests, and nothing in the job keeps the people who start it to trusted authors, so the agent acts with rights its caller lacks.",
+						capitalize(startersPhrase(open)), s.Agent.Product, j.name(), s.Agent.Via, s.Agent.Remote),
+					Properties: map[string]string{"events": eventsOf(open), "product": s.Agent.Product, "excess": excessList(excess), "remote": "true"},
 				})
 			}
 		})

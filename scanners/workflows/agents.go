@@ -78,6 +78,9 @@ var knownActions = []agentAction{
 	{prefix: "anthropics/claude-code-base-action", product: "claude-code", keyInputs: []string{"anthropic_api_key", "claude_code_oauth_token"}},
 	{prefix: "openai/codex-action", product: "codex", gatedEvents: []string{"*"}, keyInputs: []string{"openai-api-key"}},
 	{prefix: "google-github-actions/run-gemini-cli", product: "gemini-cli", keyInputs: []string{"gemini_api_key", "google_api_key"}},
+	// Jules runs in Google's cloud: the action only starts a session
+	// (prompt, jules_api_key) for the Jules GitHub App to work in.
+	{prefix: "google-labs-code/jules-invoke", product: "jules", keyInputs: []string{"jules_api_key"}},
 	{prefix: "google-gemini/gemini-cli-action", product: "gemini-cli", keyInputs: []string{"gemini_api_key", "google_api_key"}},
 	{prefix: "sst/opencode/github", product: "opencode", gatedEvents: []string{"*"}},
 	{prefix: "anomalyco/opencode/github", product: "opencode", gatedEvents: []string{"*"}},
@@ -934,4 +937,38 @@ func isCommitPin(ref string) bool {
 		}
 	}
 	return true
+}
+
+// remoteAgents are coding agents that run in their vendor's cloud and that a
+// workflow starts through the vendor's API: the request's host (and path)
+// names the agent. Each works on the repository through its vendor's
+// GitHub App, which creates branches and pull requests.
+var remoteAgents = []struct {
+	product, host, remote string
+}{
+	{"jules", "jules.googleapis.com", "in Google's cloud, through the Jules GitHub App installed on the repository"},
+	{"devin", "api.devin.ai", "in Cognition's cloud, through the Devin GitHub integration of the organisation"},
+	{"cursor-background-agent", "api.cursor.com/v0/agents", "in Cursor's cloud, through the Cursor GitHub App installed on the repository"},
+}
+
+// remoteAgent returns the remote coding agent whose session API a script
+// calls, or nil.
+func remoteAgent(script, via string) *inventory.StepAgent {
+	for _, r := range remoteAgents {
+		if strings.Contains(script, r.host) {
+			return &inventory.StepAgent{Product: r.product, Via: via + " (" + r.host + ")", Remote: r.remote}
+		}
+	}
+	return nil
+}
+
+// remoteOf says where an agent action's agent runs, "" for one that runs
+// in the job.
+func remoteOf(product string) string {
+	for _, r := range remoteAgents {
+		if r.product == product {
+			return r.remote
+		}
+	}
+	return ""
 }

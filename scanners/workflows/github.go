@@ -805,6 +805,9 @@ func parseStep(file inventory.Location, i int, s *actionlint.Step, agents *agent
 				seen = append(seen, c.name)
 			}
 		}
+		if st.Agent == nil {
+			st.Agent = remoteAgent(script, "a run: script")
+		}
 		if st.Agent != nil && perr != nil {
 			unparsed(st.Agent, "the run: script is "+perr.Error()+"; its commands were split by lines")
 		}
@@ -898,6 +901,7 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 	in := func(k string) string { return strings.TrimSpace(inputs[k]) }
 	if a, r, ok := agents.action(uses); ok {
 		st.Agent = actionAgent(a, r, uses, inputs, exprEnv{})
+		st.Agent.Remote = remoteOf(a.product)
 		for _, k := range a.keyInputs {
 			u := secretsIn(inputs[k])
 			for _, n := range u.names {
@@ -912,6 +916,9 @@ func stepAction(file inventory.Location, st *inventory.Step, uses string, inputs
 		for _, u := range untrustedAt(file, strs["claude_args"]) {
 			st.Injections = append(st.Injections, inventory.Injection{Expression: u.path, Into: "agent arguments (claude_args)", Location: u.loc})
 		}
+	}
+	if name == "actions/github-script" && st.Agent == nil {
+		st.Agent = remoteAgent(inputs["script"], "actions/github-script")
 	}
 	switch {
 	case name == "actions/checkout":
