@@ -706,7 +706,7 @@ var (
 	forkRepoRe      = regexp.MustCompile(`(?i)(github\.event\.pull_request\.head\.repo\.full_name|github\.event\.workflow_run\.head_repository\.full_name|outputs\.(head_repo|repo|repository)\b)`)
 	scriptPRFetchRe = regexp.MustCompile(`(?i)(gh\s+pr\s+checkout|git\s+fetch\s+[^\n;&|]*pull/|git\s+(checkout|switch)\s+[^\n;&|]*(pr-|pull/|FETCH_HEAD|head_ref|HEAD_REF|head_sha|HEAD_SHA)|hub\s+pr\s+checkout)`)
 	permCheckRe     = regexp.MustCompile(`(?i)(getCollaboratorPermissionLevel|checkCollaborator|collaborators/[^/\s]+/permission|/collaborators/\$)`)
-	sameRepoRe      = regexp.MustCompile(`(?i)(\bgit\s+push\b|\bgh\s+(pr|issue|release|api|label|repo\s+edit|workflow|run)\b|api\.github\.com/repos/\$\{\{\s*github\.repository\s*\}\}|repos/\$\{?GITHUB_REPOSITORY)`)
+	sameRepoRe      = regexp.MustCompile(`(?i)(\bgit\s+push\b|\bgh\s+(pr|issue|release|api|label|repo\s+edit|workflow|run|cache)\b|api\.github\.com/repos/\$\{\{\s*github\.repository\s*\}\}|repos/\$\{?GITHUB_REPOSITORY)`)
 	crossRepoRe     = regexp.MustCompile(`(?i)(\s(-R|--repo)\s+[^\s$]+/|github\.com/(?:[A-Za-z0-9_.-]+)/(?:[A-Za-z0-9_.-]+)\.git|\bgit\s+clone\b|repository:\s)`)
 	workspacePathRe = regexp.MustCompile(`^\s*(\.|\./|\./\*\*|\*\*|\*|\$\{\{\s*github\.workspace\s*\}\}/?|\.\./\S*)\s*$`)
 )
