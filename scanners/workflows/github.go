@@ -7,6 +7,7 @@ package workflows
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"regexp"
 	"slices"
 	"strings"
@@ -373,6 +374,24 @@ func parseJob(file inventory.Location, id string, j *actionlint.Job, agents *age
 	return job, gj, notes
 }
 
+// pairedSteps yields each recorded step of a job with the step of the
+// syntax tree it was parsed from (the tree may hold nil steps, which were
+// not recorded).
+func pairedSteps(job *inventory.Job, j *actionlint.Job) iter.Seq2[*inventory.Step, *actionlint.Step] {
+	return func(yield func(*inventory.Step, *actionlint.Step) bool) {
+		k := 0
+		for _, s := range j.Steps {
+			if s == nil {
+				continue
+			}
+			if k >= len(job.Steps) || !yield(&job.Steps[k], s) {
+				return
+			}
+			k++
+		}
+	}
+}
+
 // wrapperLinkRe finds a script line that puts a file under the name of a
 // coding-agent CLI on the PATH: `ln -sf "$(pwd)/scripts/gemini-cli.cjs"
 // /usr/local/bin/gemini`, `cp tools/claude ~/.local/bin/claude`.
@@ -386,16 +405,7 @@ var wrapperLinkRe = regexp.MustCompile(`(?m)^\s*(?:sudo\s+)?(?:ln\s+-[A-Za-z]*s[
 // npm package) keeps the agent.
 func dropWrappedAgents(job *inventory.Job, j *actionlint.Job) {
 	wrapped := map[string]bool{}
-	k := 0
-	for _, s := range j.Steps {
-		if s == nil {
-			continue
-		}
-		if k >= len(job.Steps) {
-			break
-		}
-		st := &job.Steps[k]
-		k++
+	for st, s := range pairedSteps(job, j) {
 		if e, ok := s.Exec.(*actionlint.ExecRun); ok && e.Run != nil {
 			for _, m := range wrapperLinkRe.FindAllStringSubmatch(e.Run.Value, -1) {
 				src := strings.Trim(m[1], `"'`)
@@ -433,16 +443,7 @@ func installedAgents(job *inventory.Job, j *actionlint.Job) {
 			runs[st.Agent.Product] = true
 		}
 	}
-	k := 0
-	for _, s := range j.Steps {
-		if s == nil {
-			continue
-		}
-		if k >= len(job.Steps) {
-			break
-		}
-		st := &job.Steps[k]
-		k++
+	for st, s := range pairedSteps(job, j) {
 		e, ok := s.Exec.(*actionlint.ExecRun)
 		if !ok || e.Run == nil || st.Agent != nil {
 			continue
@@ -513,16 +514,7 @@ func stepTokens(job *inventory.Job, j *actionlint.Job) {
 	}
 	var exported []string
 	ids(envText(j.Env), &exported)
-	k := 0 // index into job.Steps, which skips nil steps
-	for _, s := range j.Steps {
-		if s == nil {
-			continue
-		}
-		if k >= len(job.Steps) {
-			break
-		}
-		st := &job.Steps[k]
-		k++
+	for st, s := range pairedSteps(job, j) {
 		switch e := s.Exec.(type) {
 		case *actionlint.ExecRun:
 			if e.Run != nil {
