@@ -16,7 +16,9 @@ var UntrustedInjection = &Rule{
 		Title:    "Untrusted context injected into a shell or agent prompt",
 		Severity: inventory.SeverityHigh,
 		Score:    8.5,
-		Escalation: "high 8.5; critical 9.1 when the job holds write permissions or secrets. Quiet when the only trigger is " +
+		Escalation: "high 8.5; critical 9.1 when the job holds write permissions or secrets; medium 5.0 for a prompt whose agent can " +
+			"only use an allow-list of tools that grants no arbitrary command, in a job with no write permission and no secret but the " +
+			"agent's model key (the text steers its answer, not what runs). Quiet when the only trigger is " +
 			"`pull_request` (a fork's author already controls the code such runs execute, with a read-only token), and when a gate " +
 			"vouches for the text's author: an author_association gate on the same comment, issue or pull request, an actor gate " +
 			"on its author, or a same-repository gate for branch names and pull request text — and for events whose payload does " +
@@ -89,19 +91,43 @@ var UntrustedInjection = &Rule{
 					if len(in.Origins) > 0 {
 						props["origins"] = strings.Join(in.Origins, ",")
 					}
+					msg := fmt.Sprintf("`${{ %s }}`%s is expanded into %s in %s, which %s can start and which holds %s: whoever writes that text controls what runs%s.",
+						in.Expression, from, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets), gateNote(j.job)+builtinNote(j.job, s, in))
+					sc := score
+					if strings.HasPrefix(in.Into, "prompt") && boxedAgent(j, s) {
+						sc = 5.0
+						msg = fmt.Sprintf("`${{ %s }}`%s is expanded into %s in %s, which %s can start: whoever writes that text steers the agent, "+
+							"but it can only use %s and the job holds no write permission and no secret beyond the agent's model key, so the text "+
+							"decides what the agent answers (labels or text that later steps act on), not what runs%s.",
+							in.Expression, from, into, j.name(), startersPhrase(j.job.Starters), strings.Join(s.Agent.AllowedTools, ", "),
+							gateNote(j.job)+builtinNote(j.job, s, in))
+						props["boxed"] = "true"
+					}
 					c.Report(Result{
-						Subject:  j.stepSubject(s) + ":" + in.Expression + injectionSubject(in),
-						Location: in.Location,
-						Score:    score,
-						Agent:    j.job.Agent,
-						Message: fmt.Sprintf("`${{ %s }}`%s is expanded into %s in %s, which %s can start and which holds %s: whoever writes that text controls what runs%s.",
-							in.Expression, from, into, j.name(), startersPhrase(j.job.Starters), reachPhrase(j.job, secrets), gateNote(j.job)+builtinNote(j.job, s, in)),
+						Subject:    j.stepSubject(s) + ":" + in.Expression + injectionSubject(in),
+						Location:   in.Location,
+						Score:      sc,
+						Agent:      j.job.Agent,
+						Message:    msg,
 						Properties: props,
 					})
 				}
 			}
 		})
 	},
+}
+
+// boxedAgent reports an agent step whose tools are an allow-list that grants
+// no arbitrary command (echo, jq, a label edit) in a job that holds no
+// write permission and no secret but the agents' own model keys: a prompt
+// it reads steers its answer, not what runs.
+func boxedAgent(j jobRef, s inventory.Step) bool {
+	ag := s.Agent
+	if ag == nil || ag.Remote != "" || len(ag.Unrestricted) > 0 || len(ag.AllowedTools) == 0 || len(ag.Unparsed) > 0 {
+		return false
+	}
+	return !jobWrites(j.job).HasWrite() && len(jobSecrets(j.job, true)) == 0 &&
+		!slices.ContainsFunc(j.job.Steps, func(x inventory.Step) bool { return x.AppToken != nil || x.CloudAuth != nil })
 }
 
 // gateNote says, when gates keep outsiders from starting the job, that they

@@ -8,7 +8,21 @@ import (
 
 func TestUntrustedInjection(t *testing.T) {
 	t.Parallel()
+	// A run-gemini-cli triage job as Google's template writes it: the
+	// issue's title in the prompt, tools.core as the allow-list.
+	triage := func(perm, core string) string {
+		return "on:\n  issues:\n    types: [opened]\npermissions:\n  contents: read\n  " + perm + "\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n" +
+			"      - uses: google-github-actions/run-gemini-cli@v0\n        env:\n          GITHUB_TOKEN: ''\n        with:\n" +
+			"          gemini_api_key: ${{ secrets.GEMINI_API_KEY }}\n          settings: |-\n            {\"tools\": {\"core\": " + core + "}}\n" +
+			"          prompt: 'Label this issue: ${{ github.event.issue.title }}'\n"
+	}
 	runCICases(t, UntrustedInjection, []ciCase{
+		{name: "a boxed triage agent: echo only, read-only job, its model key alone", yaml: triage("issues: read", `["run_shell_command(echo)"]`),
+			want: []ciWant{{score: 5.0, msg: "decides what the agent answers"}}},
+		{name: "the same agent in a job that can write issues", yaml: triage("issues: write", `["run_shell_command(echo)"]`),
+			want: []ciWant{{score: 9.1, msg: "controls what runs"}}},
+		{name: "the same agent allowed any shell command", yaml: triage("issues: read", `["run_shell_command"]`),
+			want: []ciWant{{score: 9.1, msg: "controls what runs"}}},
 		{name: "a reusable workflow nobody here calls: its callers' events", files: map[string]string{
 			".github/workflows/lib.yml": "on: workflow_call\npermissions: {contents: write}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
 				"      - run: BODY='${{ github.event.comment.body }}'; echo \"$BODY\"\n",
