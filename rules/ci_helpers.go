@@ -273,7 +273,7 @@ func mergeNames(a, b []string) []string {
 // outside a sandbox (inventory.StepAgent.HasShell).
 func agentShell(ag *inventory.StepAgent) bool { return ag.HasShell() }
 
-var llmKeyName = regexp.MustCompile(`(?i)^(ANTHROPIC|OPENAI|CLAUDE_CODE_OAUTH|GEMINI|GOOGLE_API|GOOGLE_GENAI|OPENROUTER|DEEPSEEK|MISTRAL|GROQ|XAI|CURSOR|AMP|FACTORY)[A-Z_]*(KEY|TOKEN)$`)
+var llmKeyName = regexp.MustCompile(`(?i)^(ANTHROPIC|OPENAI|CLAUDE_CODE_OAUTH|GEMINI|GOOGLE_API|GOOGLE_GENAI|OPENROUTER|DEEPSEEK|MISTRAL|GROQ|XAI|CURSOR|AMP|FACTORY|OPENCODE|MINIMAX|MOONSHOT|ZAI)[A-Z_]*(KEY|TOKEN)$`)
 
 // secretsPhrase renders secret names for a message.
 func secretsPhrase(names []string) string {

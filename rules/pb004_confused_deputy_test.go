@@ -49,6 +49,9 @@ jobs:
 		{name: "opened with issues:write only is medium, not critical",
 			yaml: replace(claudeOpen, "      contents: write\n      pull-requests: write\n", "      contents: read\n      issues: write\n"),
 			want: []ciWant{{line: 13, score: 6.0, msg: "issues:write"}}},
+		{name: "opencode with its model key and issues:write is medium", yaml: "on:\n  issues:\n    types: [opened]\npermissions:\n  contents: read\n  issues: write\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n" +
+			"      - run: opencode run \"triage this issue\"\n        env:\n          OPENCODE_API_KEY: ${{ secrets.OPENCODE_API_KEY }}\n          GH_TOKEN: ${{ github.token }}\n",
+			want: []ciWant{{score: 6.0, msg: "issues:write"}}},
 		{name: "OIDC used only for the model login does not count",
 			yaml: replace(replace(claudeOpen, "      contents: write\n      pull-requests: write\n", "      contents: read\n      id-token: write\n"),
 				"          allowed_non_write_users", "          anthropic_federation_rule_id: ${{ vars.RULE }}\n          allowed_non_write_users")},

@@ -254,7 +254,7 @@ func genericValueOK(v []byte, password bool) bool {
 	if hasWeakWord(v) {
 		return false
 	}
-	if isDigits(v) || charClasses(v) < 2 || wordy(v) || notLiteral(v) || envNameShaped(v) || evmAddress(v) || prose(v) {
+	if isDigits(v) || charClasses(v) < 2 || wordy(v) || notLiteral(v) || envNameShaped(v) || keyNameShaped(v) || evmAddress(v) || prose(v) {
 		return false
 	}
 	if !password && len(v) < 16 {
@@ -388,6 +388,31 @@ func envNameShaped(v []byte) bool {
 		}
 	}
 	return seg > 0 && segs >= 2 && word
+}
+
+// keyNameShaped reports a lower-case snake_case name that ends in a word
+// naming a credential (s3_access_key_id, db_password, api_token): the key
+// an ExternalSecret or a settings map points at, not its value.
+func keyNameShaped(v []byte) bool {
+	parts := bytes.Split(v, []byte("_"))
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if len(p) == 0 || len(p) > 12 {
+			return false
+		}
+		for _, b := range p {
+			if !('a' <= b && b <= 'z' || '0' <= b && b <= '9') {
+				return false
+			}
+		}
+	}
+	switch string(parts[len(parts)-1]) {
+	case "id", "key", "token", "secret", "password", "pass", "pwd", "credentials", "creds":
+		return true
+	}
+	return false
 }
 
 // prose reports text for people rather than a generated value: a space
@@ -532,6 +557,7 @@ func genericFormats() []*Format {
 		{File: "ids.yml", Text: "request_id: {h:8}-{h:4}-{h:4}-{h:4}-{h:12}\ncommit_sha: {h:40}\n"},
 		{File: "sonar-project.properties", Text: "sonar.projectKey=acme_{la:6}_{bu:20}\nsonar.organization=acme\n"},
 		{File: "externalsecret.yaml", Text: "spec:\n  data:\n    - secretKey: ERC7677_BUNDLER_RPC_URL\n      remoteRef: {key: bundler}\n"},
+		{File: "values.yaml", Text: "externalSecret:\n  data:\n    - secretKey: s3_access_key_id\n      remoteRef: {key: lightbridge/s3}\n"},
 		{File: "values.yaml", Text: "sync:\n  excludeProjectKeyRegexp: {la:4}\\.{la:6}\\.{h:8}\n"},
 		{File: "coins.json", Text: `{"token": "0x{h:40}", "decimals": 18}` + "\n"},
 		{File: ".env", Text: "LANGFUSE_S3_ACCESS_KEY=langfuse-s3-access\nMINIO_SECRET_KEY=minio-secret-v2-local\n"},

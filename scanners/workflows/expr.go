@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"encoding/json"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -325,6 +326,19 @@ func constant(n actionlint.ExprNode) (bool, bool) {
 	case *actionlint.NotOpNode:
 		v, ok := constant(n.Operand)
 		return !v, ok
+	case *actionlint.CompareOpNode:
+		// 'false' == 'true', 1 == 2: two literals compared.
+		l, lok := exprLiteral(n.Left)
+		r, rok := exprLiteral(n.Right)
+		if !lok || !rok || !isLiteralNode(n.Left) || reflect.TypeOf(n.Left) != reflect.TypeOf(n.Right) {
+			return false, false // 'true' == true converts both to numbers: left alone
+		}
+		switch n.Kind {
+		case actionlint.CompareOpNodeKindEq:
+			return strings.EqualFold(l, r), true
+		case actionlint.CompareOpNodeKindNotEq:
+			return !strings.EqualFold(l, r), true
+		}
 	case *actionlint.LogicalOpNode:
 		isAnd := n.Kind == actionlint.LogicalOpNodeKindAnd
 		l, lok := constant(n.Left)
@@ -337,6 +351,15 @@ func constant(n actionlint.ExprNode) (bool, bool) {
 		}
 	}
 	return false, false
+}
+
+// isLiteralNode reports a string, number or boolean literal.
+func isLiteralNode(n actionlint.ExprNode) bool {
+	switch n.(type) {
+	case *actionlint.StringNode, *actionlint.IntNode, *actionlint.FloatNode, *actionlint.BoolNode:
+		return true
+	}
+	return false
 }
 
 func triOf(v bool) tri {

@@ -336,6 +336,14 @@ jobs:
       )
     runs-on: ubuntu-latest
     steps: [{run: make}]
+  off-literals:
+    if: "'false' == 'true' && github.event.comment.author_association == 'OWNER'"
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+  on-literals:
+    if: "'a' != 'b' && github.event.comment.body == '/go'"
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
   on-or-true:
     if: ${{ true || github.event.comment.author_association == 'OWNER' }}
     runs-on: ubuntu-latest
@@ -380,6 +388,8 @@ jobs:
 		{".github/workflows/dispatch.yml", "maybe", false},
 		{".github/workflows/dispatch.yml", "off-folded", true},
 		{".github/workflows/dispatch.yml", "on-or-true", false},
+		{".github/workflows/dispatch.yml", "off-literals", true},
+		{".github/workflows/dispatch.yml", "on-literals", false},
 		{".github/workflows/dispatch.yml", "lives", false},
 		{".github/workflows/shared.yml", "work", false},
 		{".github/workflows/callers.yml", "off", true},
