@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -329,6 +330,27 @@ func TestJWTMadeUpSignature(t *testing.T) {
 		e.ScanFile("auth.js", []byte("const token = '"+body+"."+sig+"';\n"), func(m Match) { got = append(got, m) })
 		if (len(got) > 0) != want {
 			t.Errorf("signature of %d characters: %d matches, want found %v", len(sig), len(got), want)
+		}
+	}
+}
+
+// TestJWTBoundedLifetime: a JWT whose exp is days after its iat is
+// short-lived (it ends by itself); one valid for months is long-lived.
+func TestJWTBoundedLifetime(t *testing.T) {
+	t.Parallel()
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	r := faketoken.Rand(9)
+	e := NewEngine(nil)
+	for days, want := range map[int]inventory.LifetimeClass{3: inventory.LifetimeShortLived, 90: inventory.LifetimeStatic} {
+		claims := fmt.Sprintf(`{"sub":"svc-%s","iat":1700000000,"exp":%d}`, faketoken.Expand(r, "{la:8}"), 1700000000+days*86400)
+		tok := b64(`{"alg":"HS256","typ":"JWT"}`) + "." + b64(claims) + "." + b64(faketoken.Expand(r, "{la:32}"))
+		var got []Match
+		e.ScanFile("session.ts", []byte("const session = '"+tok+"';\n"), func(m Match) { got = append(got, m) })
+		if len(got) != 1 {
+			t.Fatalf("%d days: %d matches", days, len(got))
+		}
+		if c := e.Credential(got[0], inventory.Location{Path: "session.ts"}); c.Lifetime != want {
+			t.Errorf("%d days: lifetime %s, want %s", days, c.Lifetime, want)
 		}
 	}
 }

@@ -382,7 +382,27 @@ func findJWT(d []byte, at int, generic, supa, k8s *Format) (hit, bool) {
 	case claims.Iss == "kubernetes/serviceaccount" || bytes.HasPrefix([]byte(claims.Sub), []byte("system:serviceaccount:")):
 		f = k8s
 	}
-	return hit{start: at, end: sEnd, f: f, public: public}, true
+	out := hit{start: at, end: sEnd, f: f, public: public}
+	if claims.Exp != nil && *claims.Exp-*firstNonNil(claims.Iat, claims.Nbf) <= boundedJWT {
+		// It carries its own end, days away: not a credential "until
+		// someone revokes it".
+		out.lifetime = short
+	}
+	return out, true
+}
+
+// boundedJWT is the longest lifetime (exp − iat) of a JWT that counts as
+// short-lived: a week.
+const boundedJWT = 7 * 24 * 3600
+
+func firstNonNil(vs ...*float64) *float64 {
+	for _, v := range vs {
+		if v != nil {
+			return v
+		}
+	}
+	zero := 0.0
+	return &zero
 }
 
 // jwtIOSample reports the claims of the sample token that jwt.io shows and
