@@ -354,3 +354,20 @@ func TestJWTBoundedLifetime(t *testing.T) {
 		}
 	}
 }
+
+// TestJWTBoundedTitle: a short-lived JWT is not named long-lived.
+func TestJWTBoundedTitle(t *testing.T) {
+	t.Parallel()
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	r := faketoken.Rand(10)
+	tok := b64(`{"alg":"HS256"}`) + "." + b64(`{"sub":"svc-`+faketoken.Expand(r, "{la:8}")+`","iat":1700000000,"exp":1700259200}`) + "." + b64(faketoken.Expand(r, "{la:32}"))
+	e := NewEngine(nil)
+	var got []Match
+	e.ScanFile("session.ts", []byte("const s = '"+tok+"';\n"), func(m Match) { got = append(got, m) })
+	if len(got) != 1 {
+		t.Fatalf("%d matches", len(got))
+	}
+	if c := e.Credential(got[0], inventory.Location{Path: "session.ts"}); strings.Contains(strings.ToLower(c.Name), "long-lived") {
+		t.Errorf("a three-day token is named %q", c.Name)
+	}
+}

@@ -52,6 +52,10 @@ type Format struct {
 	// refine may replace a prefix format by a more specific one after a
 	// match (from the context of the line), or reject the match (nil).
 	refine func(s *scanState, start, end int) *Format
+	// BoundedTitle names a match whose own contents bound its lifetime
+	// (Match.Lifetime short-lived: a JWT that expires within a week), when
+	// Title says the format's usual case is long-lived.
+	BoundedTitle string
 	// publicIn says why a match of the format is public by design where
 	// it stands (a Firebase web config's API key), "" when it is not.
 	publicIn func(s *scanState, start, end int) string

@@ -256,7 +256,8 @@ const longJWT = 24 * 3600
 
 func jwtFormats() []*Format {
 	jwtOnce.Do(func() {
-		generic := &Format{ID: "jwt-long-lived", Title: "Long-lived JSON Web Token", Platform: "jwt", Kind: kindJWT, Lifetime: static,
+		generic := &Format{ID: "jwt-long-lived", Title: "Long-lived JSON Web Token", BoundedTitle: "JSON Web Token that expires within a week of issue",
+			Platform: "jwt", Kind: kindJWT, Lifetime: static,
 			Reach: inventory.ReachGeneric, Priority: 8, Keywords: []string{"eyJ"}, keywordBound: boundWord}
 		supa := &Format{ID: "supabase-service-role-key", Title: "Supabase service_role key (bypasses row-level security)", Platform: "supabase",
 			Kind: kindSecretKey, Lifetime: static, Reach: inventory.ReachDatabase, Priority: 8}

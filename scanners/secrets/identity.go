@@ -98,7 +98,7 @@ func (e *Engine) classified(m Match) inventory.Credential {
 		Kind:      inventory.KindEmbeddedKey,
 		Platform:  cmp.Or(m.Platform, m.Format.Platform),
 		Type:      m.Format.ID,
-		Name:      m.Format.Title,
+		Name:      m.title(),
 		Storage:   "file",
 		Lifetime:  cmp.Or(m.Lifetime, m.Format.Lifetime),
 		Reach:     cmp.Or(m.Reach, m.Format.Reach),
@@ -180,4 +180,13 @@ func (e *Engine) judge(key string, v []byte) (Match, bool) {
 		best.Offset, best.Line, best.Column = start, 0, 0
 	}
 	return best, found
+}
+
+// title names the match's credential: the format's title, or its bounded
+// title when the value itself ends its lifetime soon.
+func (m Match) title() string {
+	if m.Lifetime == inventory.LifetimeShortLived && m.Format.BoundedTitle != "" {
+		return m.Format.BoundedTitle
+	}
+	return m.Format.Title
 }
