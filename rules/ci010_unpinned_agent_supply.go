@@ -20,7 +20,8 @@ var UnpinnedAgentSupply = &Rule{
 			"no ref, an npm dist-tag (`@latest`) or no version do not.",
 		Description: "The agent itself is fetched at run time from something that moves: an agent action or reusable workflow at a " +
 			"branch (`anthropics/claude-code-action@main`, `openai/codex/.github/actions/codex@main`, an OpenHands resolver workflow " +
-			"`@main`), an agent CLI run with `npx` or `pnpm dlx` or installed with `npm install -g` without a version (a job that installs " +
+			"`@main`), an agent CLI run with `npx` or `pnpm dlx` or installed with `npm install -g` without a version or by piping its vendor's install script into a shell without a " +
+			"version (`curl -fsSL https://opencode.ai/install | bash`) (a job that installs " +
 			"an agent and runs it through a release tool or script counts: the install step stands for the agent), or an extension or plugin source installed from " +
 			"its default branch (run-gemini-cli `extensions`, claude-code-action `plugin_marketplaces`). Whoever can push to that " +
 			"branch or publish that package — a compromised maintainer account, a hijacked release — decides what code runs, " +

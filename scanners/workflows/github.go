@@ -443,6 +443,7 @@ func installedAgents(job *inventory.Job, j *actionlint.Job) {
 			runs[st.Agent.Product] = true
 		}
 	}
+	scriptInstalls(job, j, runs)
 	for st, s := range pairedSteps(job, j) {
 		e, ok := s.Exec.(*actionlint.ExecRun)
 		if !ok || e.Run == nil || st.Agent != nil {
@@ -479,6 +480,73 @@ func installedAgents(job *inventory.Job, j *actionlint.Job) {
 			}
 			if st.Agent != nil {
 				break
+			}
+		}
+	}
+}
+
+// installScripts are the vendor install scripts of agent CLIs, run as
+// `curl -fsSL URL | bash`: whatever the host serves at run time is what
+// runs, with the job's token and secrets.
+var installScripts = map[string]string{
+	"opencode.ai/install":    "opencode",
+	"claude.ai/install.sh":   "claude",
+	"cursor.com/install":     "cursor-agent",
+	"app.factory.ai/cli":     "droid",
+	"ampcode.com/install.sh": "amp",
+}
+
+// curlPipeRe finds a script fetched with curl or wget and piped into a shell.
+var curlPipeRe = regexp.MustCompile(`(?m)\b(?:curl|wget)\b[^\n|]*?https?://([^\s"'|]+)[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b([^\n;&|]*)`)
+
+// installVersionRe finds a version handed to an install script
+// (`| bash -s -- 1.2.3`, `| bash -s "$PINNED_VERSION"`): the vendor's
+// installer fetches that release, as npx does for pkg@1.2.3.
+var installVersionRe = regexp.MustCompile(`-s\s+(?:--\s+)?\S`)
+
+// scriptInstalls adds the supply of an agent CLI installed by piping its
+// vendor's install script into a shell: to the step that runs it, or, when
+// no step runs it by name, to the install step as the agent (as
+// installedAgents does for npm).
+func scriptInstalls(job *inventory.Job, j *actionlint.Job, runs map[string]bool) {
+	for st, s := range pairedSteps(job, j) {
+		e, ok := s.Exec.(*actionlint.ExecRun)
+		if !ok || e.Run == nil {
+			continue
+		}
+		for _, m := range curlPipeRe.FindAllStringSubmatch(e.Run.Value, -1) {
+			url := strings.TrimPrefix(strings.TrimPrefix(m[1], "www."), "")
+			cmd := ""
+			for prefix, c := range installScripts {
+				if strings.HasPrefix(url, prefix) {
+					cmd = c
+				}
+			}
+			if cmd == "" || installVersionRe.MatchString(m[2]) {
+				continue
+			}
+			supply := inventory.AgentSupply{What: "install script https://" + url + " piped into a shell",
+				Unpinned: "fetched at run time (whatever the host serves on the next run runs)"}
+			product := ""
+			for _, c := range knownCommands {
+				if c.name == cmd {
+					product = c.product
+				}
+			}
+			added := false // to the first step that runs it: one install, one supply
+			for i := range job.Steps {
+				if ag := job.Steps[i].Agent; ag != nil && ag.Product == product && ag.Remote == "" {
+					ag.Supply = append(ag.Supply, supply)
+					added = true
+					break
+				}
+			}
+			if !added && st.Agent == nil && product != "" {
+				ag := &inventory.StepAgent{Product: product, Via: "install script " + url, Supply: []inventory.AgentSupply{supply}}
+				unparsed(ag, "this step installs "+cmd+" and no step of the job runs it by name (a program the scan does not read does): "+
+					"its flags and prompt were not evaluated")
+				st.Agent = ag
+				runs[product] = true
 			}
 		}
 	}

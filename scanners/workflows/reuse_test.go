@@ -445,6 +445,10 @@ func TestInstalledAgent(t *testing.T) {
 		{"pinned, run by a script", "npm i --global @openai/codex@0.46.0", "./scripts/review.sh", 1, false},
 		{"run by name in a later step", "npm install -g @anthropic-ai/claude-code", "claude -p \"review\"", 2, false},
 		{"another package", "npm install -g semantic-release", "npx semantic-release", -1, false},
+		{"a vendor install script, run by name later", "curl -fsSL https://opencode.ai/install | bash", "opencode run \"triage\"", 2, true},
+		{"a vendor install script, run by a script", "curl -fsSL https://claude.ai/install.sh | bash", "./scripts/review.sh", 1, true},
+		{"another install script", "curl -fsSL https://get.docker.com | sh", "./scripts/review.sh", -1, false},
+		{"a vendor install script given a version", "curl -fsSL https://claude.ai/install.sh | bash -s -- \"$PINNED_VERSION\"", "claude -p review", 2, false},
 	} {
 		inv, _ := scan(t, map[string]string{".github/workflows/r.yml": "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n" +
 			"      - uses: actions/checkout@v4\n      - run: " + c.install + "\n      - run: " + c.run + "\n"})
